@@ -1,0 +1,6 @@
+"""``python -m odoosync``."""
+
+from odoosync.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+"""Commands: demo (to be filled in)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Commands: history (to be filled in)."""
+
+from __future__ import annotations

@@ -1,0 +1,71 @@
+"""Rendering: consoles, JSON documents, progress bars. Only the CLI prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
+
+from odoosync.cli.app import globals_
+
+
+def console() -> Console:
+    """stdout, created per call so tests capturing sys.stdout see the output."""
+    return Console(file=sys.stdout, highlight=False, soft_wrap=True)
+
+
+def error_console() -> Console:
+    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+
+
+def emit_json(document: Any) -> None:
+    """Write exactly one JSON document to stdout."""
+    sys.stdout.write(json.dumps(document, indent=2, default=str, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def info(message: str, *, json_mode: bool = False) -> None:
+    """A human message: stdout normally, stderr when stdout carries JSON; silent with -q."""
+    if globals_().quiet:
+        return
+    target = error_console() if json_mode else console()
+    target.print(message, markup=False)
+
+
+ProgressCallback = Callable[[int], None]
+
+
+@contextmanager
+def progress(total: int | None, description: str) -> Iterator[ProgressCallback]:
+    """A rich progress bar on stderr when it is a terminal and not --quiet; else nothing.
+
+    Yields ``advance(n)``.
+    """
+    err = error_console()
+    if globals_().quiet or not err.is_terminal:
+        yield lambda _n: None
+        return
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.speed:>6.0f}/s" if False else ""),
+        TimeRemainingColumn(),
+        console=err,
+        transient=False,
+    ) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+import pytest
+
+from odoosync import __version__
+from odoosync.cli import run
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"odoosync {__version__}"
+
+
+def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["--no-such-option"]) == 2
+    err = capsys.readouterr().err
+    assert "No such option" in err
+    assert "Traceback" not in err
