@@ -19,6 +19,7 @@ from odoosync.cli import connection as _connection  # noqa: F401
 from odoosync.cli import demo as _demo  # noqa: F401
 from odoosync.cli import history as _history  # noqa: F401
 from odoosync.cli import mappings as _mappings  # noqa: F401
+from odoosync.cli import pull as _pull  # noqa: F401
 from odoosync.cli import sandbox as _sandbox  # noqa: F401
 from odoosync.cli import schedule as _schedule  # noqa: F401
 from odoosync.cli import sync as _sync  # noqa: F401

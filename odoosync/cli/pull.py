@@ -1,0 +1,3 @@
+"""Commands: import and sync (to be filled in)."""
+
+from __future__ import annotations
