@@ -1,0 +1,188 @@
+"""The catalog protocol, ``open_catalog`` by file extension, and helpers shared by the formats.
+
+Every format streams rows as ``dict[str, Any]`` (CSV: strings; JSON, JSONL, SQLite: their own
+types), refuses duplicate keys and rows without a key (naming the file and the lines), and writes
+atomically: a temporary file in the same folder, fsync, ``os.replace`` (SQLite: one transaction).
+Columns and rows that a write does not manage are kept as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, Protocol, runtime_checkable
+
+from odoosync.errors import CatalogError
+
+__all__ = ["Catalog", "KeyTracker", "atomic_file", "catalog_key", "open_catalog"]
+
+SUFFIXES = {
+    ".csv": "csv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".db": "sqlite",
+    ".sqlite": "sqlite",
+    ".sqlite3": "sqlite",
+}
+
+
+@runtime_checkable
+class Catalog(Protocol):
+    """A product catalog: rows keyed by the ``key`` column."""
+
+    path: Path
+    key: str
+
+    def columns(self) -> list[str]: ...
+
+    def iter_rows(self) -> Iterator[dict[str, Any]]: ...
+
+    def apply(
+        self, updates: Mapping[str, Mapping[str, Any]], inserts: Sequence[Mapping[str, Any]]
+    ) -> None: ...
+
+
+def catalog_key(value: Any) -> str:
+    """A key as text: 12, 12.0 and "12" name the same product; None and blanks give ""."""
+    if value is None or isinstance(value, bool):
+        return "" if value is None else str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+class KeyTracker:
+    """Refuses empty and duplicate keys, naming where each was seen ("line 3", "item 7")."""
+
+    def __init__(self, path: Path, key: str) -> None:
+        self.path = path
+        self.key = key
+        self.seen: dict[str, str] = {}
+
+    def add(self, value: Any, where: str) -> str:
+        key = catalog_key(value)
+        if not key:
+            raise CatalogError(
+                f"{self.path}: {where}: the key column {self.key!r} is empty; "
+                "every product needs a key"
+            )
+        first = self.seen.get(key)
+        if first is not None:
+            raise CatalogError(
+                f"{self.path}: duplicate key {key!r} on {first} and {where}; "
+                "keys must be unique, fix one of them"
+            )
+        self.seen[key] = where
+        return key
+
+
+def check_apply(
+    path: Path,
+    key: str,
+    existing: set[str],
+    updates: Mapping[str, Mapping[str, Any]],
+    inserts: Sequence[Mapping[str, Any]],
+) -> list[str]:
+    """Validate an ``apply``; return the insert keys. Updates must target existing rows."""
+    for update_key in updates:
+        if catalog_key(update_key) not in existing:
+            raise CatalogError(f"{path}: cannot update {update_key!r}: no row has that key")
+    keys: list[str] = []
+    for index, row in enumerate(inserts):
+        insert_key = catalog_key(row.get(key))
+        if not insert_key:
+            raise CatalogError(f"{path}: new row {index} has no {key!r} value")
+        if insert_key in existing or insert_key in keys:
+            raise CatalogError(f"{path}: cannot insert {insert_key!r}: the key already exists")
+        keys.append(insert_key)
+    return keys
+
+
+def new_columns(
+    columns: Sequence[str],
+    updates: Mapping[str, Mapping[str, Any]],
+    inserts: Sequence[Mapping[str, Any]],
+) -> list[str]:
+    """``columns`` plus, in order of first appearance, the ones the changes add."""
+    result = list(columns)
+    known = set(result)
+    for row in [*updates.values(), *inserts]:
+        for name in row:
+            if name not in known:
+                known.add(name)
+                result.append(name)
+    return result
+
+
+@contextmanager
+def atomic_file(path: Path, *, newline: str | None = None) -> Iterator[IO[str]]:
+    """Write ``path`` through a temp file in the same folder: fsync, then ``os.replace``.
+
+    A failure (or a crash) before the rename leaves the original file untouched.
+    """
+    folder = path.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:  # make the rename itself durable; not every filesystem allows it
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+def require_file(path: Path) -> None:
+    if not path.exists():
+        raise CatalogError(f"{path}: catalog not found; check [catalog] path in the config")
+    if path.is_dir():
+        raise CatalogError(f"{path}: is a folder, not a catalog file")
+
+
+def open_catalog(path: Path, *, key: str = "id", table: str | None = None) -> Catalog:
+    """The catalog at ``path``, by extension: .csv, .json, .jsonl/.ndjson, .db/.sqlite/.sqlite3.
+
+    Opening reads nothing; a missing file is reported by ``columns``/``iter_rows``, and ``apply``
+    creates it (imports into a new catalog). ``table`` is for SQLite catalogs.
+    """
+    path = Path(path)
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise CatalogError(
+            f"{path}: unknown catalog format {path.suffix or '(no extension)'!r}; "
+            "use .csv, .json, .jsonl or a SQLite file (.db, .sqlite, .sqlite3)"
+        )
+    if table is not None and kind != "sqlite":
+        raise CatalogError(f"{path}: [catalog] table is only for SQLite catalogs")
+    if kind == "csv":
+        from odoosync.catalog.csv import CsvCatalog
+
+        return CsvCatalog(path, key=key)
+    if kind == "json":
+        from odoosync.catalog.json import JsonCatalog
+
+        return JsonCatalog(path, key=key)
+    if kind == "jsonl":
+        from odoosync.catalog.jsonl import JsonlCatalog
+
+        return JsonlCatalog(path, key=key)
+    from odoosync.catalog.sqlite import SqliteCatalog
+
+    return SqliteCatalog(path, key=key, table=table)

@@ -1,0 +1,168 @@
+"""CSV catalogs: UTF-8 (a BOM is tolerated and kept), a header row, values read as strings.
+
+An empty string is an empty value. Writes keep the column order, append new columns at the end,
+keep the file's line endings and BOM, and leave rows and columns they do not manage as they were.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from odoosync.catalog.base import (
+    KeyTracker,
+    atomic_file,
+    catalog_key,
+    check_apply,
+    new_columns,
+    require_file,
+)
+from odoosync.errors import CatalogError
+
+__all__ = ["CsvCatalog", "cell"]
+
+
+def cell(value: Any) -> str:
+    """A value as CSV text: None → "", booleans → true/false, 12.0 → "12", lists → JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+class CsvCatalog:
+    """A CSV file with a header row; ``key`` names the column that identifies a product."""
+
+    def __init__(self, path: Path, *, key: str = "id") -> None:
+        self.path = Path(path)
+        self.key = key
+
+    # reading
+
+    def _bad_encoding(self) -> CatalogError:
+        with open(self.path, "rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                    raw = raw[len(codecs.BOM_UTF8) :]
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    break
+            else:
+                number = 0
+        where = f"line {number}: " if number else ""
+        return CatalogError(
+            f"{self.path}: {where}not valid UTF-8; save the file as UTF-8 (CSV UTF-8 in Excel)"
+        )
+
+    def _header(self, header: list[str]) -> list[str]:
+        names = [name.strip() for name in header]
+        seen: set[str] = set()
+        for name in names:
+            if name in seen:
+                raise CatalogError(f"{self.path}: line 1: column {name!r} appears twice")
+            seen.add(name)
+        if self.key not in seen:
+            raise CatalogError(
+                f"{self.path}: line 1: no key column {self.key!r} (columns: "
+                f"{', '.join(names)}); set [catalog] key in the config"
+            )
+        return names
+
+    def _records(self) -> Iterator[tuple[int, list[str], list[str]]]:
+        """(line, header, values) for every data row; checks encoding, shape and keys."""
+        require_file(self.path)
+        tracker = KeyTracker(self.path, self.key)
+        try:
+            with open(self.path, encoding="utf-8-sig", newline="") as handle:
+                reader = csv.reader(handle)
+                first = next(reader, None)
+                if first is None:
+                    return
+                header = self._header(first)
+                key_index = header.index(self.key)
+                for values in reader:
+                    line = reader.line_num
+                    if not values:
+                        continue
+                    if len(values) != len(header):
+                        raise CatalogError(
+                            f"{self.path}: line {line} has {len(values)} values but the header "
+                            f"has {len(header)} columns; check for a missing or extra separator"
+                        )
+                    tracker.add(values[key_index], f"line {line}")
+                    yield line, header, values
+        except UnicodeDecodeError:
+            raise self._bad_encoding() from None
+        except csv.Error as exc:
+            raise CatalogError(f"{self.path}: line {reader.line_num}: {exc}") from None
+
+    def columns(self) -> list[str]:
+        require_file(self.path)
+        try:
+            with open(self.path, encoding="utf-8-sig", newline="") as handle:
+                first = next(csv.reader(handle), None)
+        except UnicodeDecodeError:
+            raise self._bad_encoding() from None
+        return [] if first is None else self._header(first)
+
+    def iter_rows(self) -> Iterator[dict[str, Any]]:
+        for _line, header, values in self._records():
+            yield dict(zip(header, values, strict=True))
+
+    # writing
+
+    def _style(self) -> tuple[bool, str]:
+        """(has BOM, line terminator) of the existing file."""
+        if not self.path.exists():
+            return False, "\n"
+        with open(self.path, "rb") as handle:
+            head = handle.readline()
+        return head.startswith(codecs.BOM_UTF8), "\r\n" if head.endswith(b"\r\n") else "\n"
+
+    def apply(
+        self, updates: Mapping[str, Mapping[str, Any]], inserts: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Update rows by key and append ``inserts``, atomically."""
+        header: list[str] = []
+        rows: list[list[str]] = []
+        if self.path.exists():
+            header = self.columns()
+            rows = [values for _line, _header, values in self._records()]
+        elif not inserts and not updates:
+            return
+        if not header:
+            header = [self.key]
+        key_index = header.index(self.key)
+        existing = {catalog_key(values[key_index]) for values in rows}
+        check_apply(self.path, self.key, existing, updates, inserts)
+        columns = new_columns(header, updates, inserts)
+        index = {name: i for i, name in enumerate(columns)}
+        by_key = {catalog_key(k): v for k, v in updates.items()}
+        bom, terminator = self._style()
+        with atomic_file(self.path, newline="") as handle:
+            if bom:
+                handle.write("\ufeff")
+            writer = csv.writer(handle, lineterminator=terminator)
+            writer.writerow(columns)
+            for values in rows:
+                values = values + [""] * (len(columns) - len(values))
+                change = by_key.get(catalog_key(values[key_index]))
+                if change:
+                    for name, value in change.items():
+                        values[index[name]] = cell(value)
+                writer.writerow(values)
+            for row in inserts:
+                values = [""] * len(columns)
+                for name, value in row.items():
+                    values[index[name]] = cell(value)
+                writer.writerow(values)

@@ -1,0 +1,156 @@
+"""SQLite catalogs: one table; values keep their SQLite types; rows streamed from a cursor.
+
+Writes run in one transaction: new columns are added with ``ALTER TABLE``, rows are updated by
+key and inserted; columns and rows a write does not manage are untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from odoosync.catalog.base import KeyTracker, catalog_key, check_apply, require_file
+from odoosync.errors import CatalogError
+
+__all__ = ["SqliteCatalog"]
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+class SqliteCatalog:
+    """A table in a SQLite file; ``table`` may be omitted when the file holds exactly one."""
+
+    def __init__(self, path: Path, *, key: str = "id", table: str | None = None) -> None:
+        self.path = Path(path)
+        self.key = key
+        self._table = table
+
+    def _connect(self) -> sqlite3.Connection:
+        require_file(self.path)
+        try:
+            connection = sqlite3.connect(self.path, timeout=30)
+            connection.execute("SELECT 1 FROM sqlite_master LIMIT 1")
+        except sqlite3.DatabaseError as exc:
+            raise CatalogError(f"{self.path}: not a SQLite database: {exc}") from None
+        connection.row_factory = sqlite3.Row
+        return connection
+
+    def _tables(self, connection: sqlite3.Connection) -> list[str]:
+        rows = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+            "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        ).fetchall()
+        return [str(row[0]) for row in rows]
+
+    def table(self, connection: sqlite3.Connection) -> str:
+        """The catalog's table, checked to exist."""
+        tables = self._tables(connection)
+        present = ", ".join(tables) or "none"
+        if self._table is None:
+            if len(tables) == 1:
+                return tables[0]
+            raise CatalogError(
+                f"{self.path}: set [catalog] table in the config: the database has the tables "
+                f"{present}"
+            )
+        if self._table not in tables:
+            raise CatalogError(f"{self.path}: no table {self._table!r}; tables present: {present}")
+        return self._table
+
+    def _columns(self, connection: sqlite3.Connection, table: str) -> list[str]:
+        rows = connection.execute(f"PRAGMA table_info({_quote(table)})").fetchall()
+        names = [str(row[1]) for row in rows]
+        if self.key not in names:
+            raise CatalogError(
+                f"{self.path}: table {table!r} has no key column {self.key!r} (columns: "
+                f"{', '.join(names)}); set [catalog] key in the config"
+            )
+        return names
+
+    def columns(self) -> list[str]:
+        connection = self._connect()
+        try:
+            return self._columns(connection, self.table(connection))
+        finally:
+            connection.close()
+
+    def iter_rows(self) -> Iterator[dict[str, Any]]:
+        connection = self._connect()
+        try:
+            table = self.table(connection)
+            self._columns(connection, table)
+            tracker = KeyTracker(self.path, self.key)
+            cursor = connection.execute(f"SELECT rowid AS __rowid__, * FROM {_quote(table)}")
+            while True:
+                batch = cursor.fetchmany(500)
+                if not batch:
+                    break
+                for row in batch:
+                    item = dict(row)
+                    rowid = item.pop("__rowid__")
+                    tracker.add(item.get(self.key), f"row {rowid}")
+                    yield item
+        finally:
+            connection.close()
+
+    def apply(
+        self, updates: Mapping[str, Mapping[str, Any]], inserts: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """Update rows by key and insert ``inserts`` in one transaction."""
+        if not updates and not inserts:
+            return
+        existing = {catalog_key(row[self.key]) for row in self.iter_rows()}
+        check_apply(self.path, self.key, existing, updates, inserts)
+        connection = self._connect()
+        try:
+            table = self.table(connection)
+            columns = self._columns(connection, table)
+            with connection:  # one transaction: commit, or roll back on any error
+                connection.execute("BEGIN IMMEDIATE")
+                known = set(columns)
+                for row in [*updates.values(), *inserts]:
+                    for name in row:
+                        if name not in known:
+                            known.add(name)
+                            connection.execute(
+                                f"ALTER TABLE {_quote(table)} ADD COLUMN {_quote(name)}"
+                            )
+                key_rows = connection.execute(
+                    f"SELECT rowid, {_quote(self.key)} FROM {_quote(table)}"
+                ).fetchall()
+                rowids = {catalog_key(row[1]): int(row[0]) for row in key_rows}
+                for update_key, change in updates.items():
+                    if not change:
+                        continue
+                    sets = ", ".join(f"{_quote(name)} = ?" for name in change)
+                    connection.execute(
+                        f"UPDATE {_quote(table)} SET {sets} WHERE rowid = ?",
+                        [
+                            *(_sql_value(v) for v in change.values()),
+                            rowids[catalog_key(update_key)],
+                        ],
+                    )
+                for row in inserts:
+                    names = ", ".join(_quote(name) for name in row)
+                    marks = ", ".join("?" for _ in row)
+                    connection.execute(
+                        f"INSERT INTO {_quote(table)} ({names}) VALUES ({marks})",
+                        [_sql_value(v) for v in row.values()],
+                    )
+        except sqlite3.Error as exc:
+            raise CatalogError(f"{self.path}: cannot write table: {exc}") from None
+        finally:
+            connection.close()
