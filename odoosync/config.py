@@ -410,7 +410,7 @@ def _select_profile(
             'default_profile = "NAME" or pass -p NAME.',
         )
     if name not in raw_profiles:
-        close = difflib.get_close_matches(name, list(raw_profiles), n=1)
+        close = difflib.get_close_matches(name, list(raw_profiles), n=1, cutoff=0.5)
         hint = f" Did you mean '{close[0]}'?" if close else ""
         key = where if where == "default_profile" else f"profiles.{name}"
         raise r.fail(
@@ -634,7 +634,7 @@ def write_init_files(
 
     The config text is validated (parsed as TOML) before anything is written.
     """
-    mapping_path = config_path.absolute().parent / "mapping.toml"
+    mapping_path = config_path.parent / "mapping.toml"
     if not force:
         existing = [p for p in (config_path, mapping_path) if p.exists()]
         if existing:
@@ -663,3 +663,51 @@ def _write_text_atomic(path: Path, text: str) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------- describing
+
+
+def describe_settings(settings: Settings) -> dict[str, Any]:
+    """Every resolved value of the selected profile and sections, with its source (JSON-ready)."""
+    p = settings.profile
+    prefix = f"profiles.{p.name}."
+    resolved: dict[str, Any] = {
+        "profile": p.name,
+        prefix + "name": p.label,
+        prefix + "url": p.url,
+        prefix + "database": p.database,
+        prefix + "username": p.username,
+        prefix + "password_env": p.password_env,
+        prefix + "timeout": p.timeout,
+        prefix + "verify_tls": p.verify_tls,
+        prefix + "ca_bundle": str(p.ca_bundle) if p.ca_bundle else None,
+        prefix + "company_id": p.company_id,
+        prefix + "lang": p.lang,
+        "catalog.path": str(settings.catalog.path),
+        "catalog.table": settings.catalog.table,
+        "catalog.key": settings.catalog.key,
+        "catalog.modified_field": settings.catalog.modified_field,
+        "mapping.path": str(settings.mapping_path),
+        "history.path": str(settings.history_path),
+        "sync.batch_size": settings.sync.batch_size,
+        "sync.workers": settings.sync.workers,
+        "sync.sync_images": settings.sync.sync_images,
+        "sync.match_on": list(settings.sync.match_on),
+        "sync.external_id_module": settings.sync.external_id_module,
+        "sync.conflict_policy": settings.sync.conflict_policy,
+        "sync.max_retries": settings.sync.max_retries,
+        "sync.max_retry_wait": settings.sync.max_retry_wait,
+        "schedule.timezone": settings.timezone,
+    }
+    values = {
+        key: {"value": value, "source": settings.sources.get(key, "default")}
+        for key, value in resolved.items()
+    }
+    return {
+        "config_path": str(settings.config_path),
+        "profile": p.name,
+        "profiles": list(settings.profiles),
+        "secrets_path": str(settings.secrets_path),
+        "values": values,
+    }

@@ -1,3 +1,429 @@
-"""Commands: config (to be filled in)."""
+"""Commands: init, config show, config check, config set-password, config rotate-key."""
 
 from __future__ import annotations
+
+import importlib
+import os
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from odoosync.cli.app import app, globals_
+from odoosync.cli.common import settings_from_globals, warn_secrets_permissions
+from odoosync.cli.output import console, emit_json, error_console, info
+from odoosync.config import (
+    PLACEHOLDERS,
+    Settings,
+    check_url,
+    config_path_from,
+    describe_settings,
+    load_settings,
+    render_config,
+    write_init_files,
+)
+from odoosync.errors import ConfigError, OdoosyncError, UsageError
+from odoosync.secrets import (
+    SECRET_KEY_ENV,
+    Secret,
+    key_origin,
+    password_source,
+    permissions_warning,
+    rotate_key,
+    store_password,
+    verify_stored_password,
+)
+
+config_app = typer.Typer(
+    help="Show, check and secure the configuration (odoosync.toml, odoosync.secrets.toml).",
+    no_args_is_help=True,
+)
+app.add_typer(config_app, name="config")
+
+#: SPEC §1.3's defaults, used only while odoosync.mapping (which owns the real text) is absent
+_FALLBACK_MAPPING_TOML = """\
+# odoosync field mappings (SPEC §1.3). `odoosync mappings list` shows them.
+
+[[fields]]
+local_field = "title"
+odoo_field = "name"
+is_required = true
+priority = 100
+
+[[fields]]
+local_field = "ean"
+odoo_field = "barcode"
+mapping_type = "transform"
+transform = "barcode"
+is_required = true
+priority = 90
+
+[[fields]]
+local_field = "description"
+odoo_field = "description_sale"
+
+[[fields]]
+local_field = "price"
+odoo_field = "list_price"
+mapping_type = "transform"
+transform = "decimal"
+
+[[fields]]
+local_field = "weight"
+odoo_field = "weight"
+mapping_type = "transform"
+transform = "float"
+
+[[fields]]
+local_field = "brand_name"
+odoo_field = "x_brand"
+mapping_type = "custom"
+
+[[fields]]
+local_field = "category"
+odoo_field = "categ_id"
+mapping_type = "transform"
+transform = "category"
+
+[[fields]]
+local_field = "image_url"
+odoo_field = "image_1920"
+mapping_type = "transform"
+transform = "image"
+
+# [[fields]]
+# local_field = "supplier_reference"
+# odoo_field = "default_code"
+
+# [[fields]]
+# local_field = "tax_rate"
+# odoo_field = "taxes_id"
+# mapping_type = "transform"
+# transform = "taxes"
+"""
+
+
+def _optional(module: str, name: str) -> Any:
+    """``module.name`` when another part of odoosync provides it, else None."""
+    try:
+        return getattr(importlib.import_module(module), name, None)
+    except ImportError:
+        return None
+
+
+def _is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+# ---------------------------------------------------------------------------- init
+
+
+def _ask(label: str, given: str | None, key: str, missing: list[str]) -> str:
+    if given:
+        return given
+    if _is_terminal():
+        return str(typer.prompt(label, default=PLACEHOLDERS[key], err=True))
+    missing.append(key)
+    return PLACEHOLDERS[key]
+
+
+@app.command()
+def init(
+    url: str | None = typer.Option(None, help="Odoo base URL, e.g. https://acme.odoo.com"),
+    database: str | None = typer.Option(None, help="Odoo database name."),
+    username: str | None = typer.Option(None, help="Login of the integration user."),
+    profile: str | None = typer.Option(None, "--profile", help="Profile name [production]."),
+    catalog: str = typer.Option("products.csv", help="Catalog file (.csv .json .jsonl .db ...)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite existing files."),
+) -> None:
+    """Write odoosync.toml and mapping.toml, prompting for what is missing on a terminal.
+
+    Example: odoosync init --url https://acme.odoo.com --database acme --username bot@acme.com
+    """
+    config_path, _ = config_path_from(globals_().config, os.environ)
+    profile_name = profile or globals_().profile or "production"
+    missing: list[str] = []
+    url = _ask("Odoo URL", url, "url", missing)
+    try:
+        url = check_url(url)
+    except ValueError as exc:
+        raise UsageError(f"--url: {exc}") from None
+    database = _ask("Database", database, "database", missing)
+    username = _ask("Username", username, "username", missing)
+    text = render_config(
+        url=url, database=database, username=username, profile=profile_name, catalog=catalog
+    )
+    mapping_text = _optional("odoosync.mapping", "DEFAULT_MAPPING_TOML") or _FALLBACK_MAPPING_TOML
+    written, mapping_path = write_init_files(config_path, text, str(mapping_text), force=force)
+    load_settings(written, profile=profile_name, env={})  # what init writes must load
+    info(f"Wrote {written} and {mapping_path}.")
+    if missing:
+        info(
+            f"Edit {written}: replace the placeholder {', '.join(missing)} "
+            f"under [profiles.{profile_name}], then run `odoosync config check`."
+        )
+    if _is_terminal() and typer.confirm(
+        "Store the password or API key now (encrypted)?", default=True, err=True
+    ):
+        _set_password(load_settings(written, profile=profile_name, env=os.environ), stdin=False)
+    else:
+        info(
+            "Next: `odoosync config set-password` (or set password_env), "
+            "then `odoosync test-connection`."
+        )
+
+
+# ---------------------------------------------------------------------------- config show
+
+
+@config_app.command("show")
+def show(json_: bool = typer.Option(False, "--json", help="One JSON document on stdout.")) -> None:
+    """Show every resolved setting with its source (flag, env, file, default); secrets as ***.
+
+    Example: odoosync config show --json
+    """
+    settings = settings_from_globals()
+    warn_secrets_permissions(settings)
+    document = describe_settings(settings)
+    source = password_source(settings, env=os.environ)
+    document["password"] = {
+        "value": "***" if source else None,
+        "source": source or ("prompt (terminal)" if _is_terminal() else "none"),
+    }
+    document["secret_key"] = {"source": key_origin(os.environ)}
+    if json_:
+        emit_json(document)
+        return
+    out = console()
+    out.print(f"config: {settings.config_path} ({settings.sources['config']})", markup=False)
+    width = max(len(k) for k in document["values"])
+    for key, item in document["values"].items():
+        value = "(not set)" if item["value"] is None else _plain(item["value"])
+        out.print(f"{key:<{width}}  {value}  ({item['source']})", markup=False)
+    pw = document["password"]
+    out.print(f"{'password':<{width}}  {pw['value'] or '(none)'}  ({pw['source']})", markup=False)
+    out.print(f"{'secret key':<{width}}  {document['secret_key']['source']}", markup=False)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# ---------------------------------------------------------------------------- config check
+
+
+@dataclass
+class Check:
+    name: str
+    status: str  # ok | warning | error
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"name": self.name, "status": self.status, "message": self.message}
+
+
+def run_checks(settings: Settings) -> list[Check]:
+    """The secrets, password, mapping, catalog and history checks (no Odoo contacted)."""
+    checks: list[Check] = []
+    checks.append(_check_secrets(settings))
+    source = password_source(settings, env=os.environ)
+    if source:
+        checks.append(Check("password", "ok", f"from {source}"))
+    else:
+        env_note = settings.profile.password_env or "ODOOSYNC_PASSWORD"
+        checks.append(
+            Check(
+                "password",
+                "warning",
+                f"none stored for profile '{settings.profile.name}' ({env_note} is not set); "
+                "odoosync will prompt on a terminal. Run `odoosync config set-password`.",
+            )
+        )
+    checks.append(_check_mapping(settings.mapping_path))
+    checks.append(_check_catalog(settings))
+    folder = settings.history_path.parent
+    if folder.is_dir():
+        checks.append(Check("history", "ok", f"{settings.history_path}"))
+    else:
+        checks.append(
+            Check("history", "error", f"history.path: the folder {folder} does not exist.")
+        )
+    return checks
+
+
+def _check_secrets(settings: Settings) -> Check:
+    path = settings.secrets_path
+    if not path.exists():
+        return Check("secrets", "ok", f"no secrets file yet ({path})")
+    try:
+        stored = verify_stored_password(settings, env=os.environ)
+    except OdoosyncError as exc:
+        return Check("secrets", "error", str(exc))
+    warning = permissions_warning(path)
+    if warning:
+        return Check("secrets", "warning", warning)
+    what = "decrypts" if stored else f"has no entry for profile '{settings.profile.name}'"
+    return Check("secrets", "ok", f"{path} {what}")
+
+
+def _check_mapping(path: Path) -> Check:
+    load_mapping = _optional("odoosync.mapping", "load_mapping")
+    try:
+        if load_mapping is not None:
+            cfg = load_mapping(path)
+            return Check("mapping", "ok", f"{path}: {len(cfg.fields)} mapping(s)")
+        tomllib.loads(path.read_text(encoding="utf-8"))
+        return Check("mapping", "ok", f"{path} parses")
+    except OdoosyncError as exc:
+        return Check("mapping", "error", str(exc))
+    except FileNotFoundError:
+        return Check(
+            "mapping", "error", f"mapping.path: {path} does not exist; run `odoosync init`."
+        )
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return Check("mapping", "error", f"{path}: {exc}")
+
+
+def _check_catalog(settings: Settings) -> Check:
+    cat = settings.catalog
+    if not cat.path.exists():
+        return Check(
+            "catalog",
+            "error",
+            f"catalog.path: {cat.path} does not exist; create it or fix the path.",
+        )
+    open_catalog = _optional("odoosync.catalog", "open_catalog")
+    if open_catalog is None:
+        return Check("catalog", "ok", f"{cat.path} exists")
+    try:
+        columns = list(open_catalog(cat.path, key=cat.key, table=cat.table).columns())
+    except OdoosyncError as exc:
+        return Check("catalog", "error", str(exc))
+    except OSError as exc:
+        return Check("catalog", "error", f"{cat.path}: cannot read it ({exc.strerror or exc}).")
+    if columns and cat.key not in columns:
+        return Check(
+            "catalog",
+            "error",
+            f"catalog.key: {cat.key!r} is not a column of {cat.path.name} "
+            f"(columns: {', '.join(columns[:12])}).",
+        )
+    return Check("catalog", "ok", f"{cat.path}: {len(columns)} column(s)")
+
+
+@config_app.command("check")
+def check(json_: bool = typer.Option(False, "--json", help="One JSON document on stdout.")) -> None:
+    """Validate the config, the mapping and the catalog without contacting Odoo.
+
+    Example: odoosync config check --json
+    """
+    g = globals_()
+    config_path, _ = config_path_from(g.config, os.environ)
+    try:
+        settings = settings_from_globals()
+    except ConfigError as exc:
+        checks = [Check("config", "error", str(exc))]
+    else:
+        config_path = settings.config_path
+        name = settings.profile.name
+        checks = [Check("config", "ok", f"{config_path} is valid (profile {name})")]
+        checks += run_checks(settings)
+    failed = [c for c in checks if c.status == "error"]
+    if json_:
+        emit_json(
+            {
+                "success": not failed,
+                "config_path": str(config_path),
+                "checks": [c.as_dict() for c in checks],
+            }
+        )
+    else:
+        marks = {"ok": "ok", "warning": "warn", "error": "FAIL"}
+        for c in checks:
+            console().print(f"[{marks[c.status]:>4}] {c.name}: {c.message}", markup=False)
+    if failed:
+        error_console().print(
+            f"Error: {len(failed)} check(s) failed: {', '.join(c.name for c in failed)}.",
+            markup=False,
+            highlight=False,
+        )
+        raise typer.Exit(code=int(ConfigError.exit_code))
+
+
+# ---------------------------------------------------------------------------- passwords
+
+
+def _set_password(settings: Settings, *, stdin: bool) -> None:
+    if stdin:
+        value = sys.stdin.readline().rstrip("\r\n")
+    elif _is_terminal():
+        value = str(
+            typer.prompt(
+                f"Password or API key for {settings.profile.username} on {settings.profile.url}",
+                hide_input=True,
+                confirmation_prompt=True,
+                err=True,
+            )
+        )
+    else:
+        raise UsageError("stdin is not a terminal: pass --stdin to read the password from it.")
+    if not value:
+        raise ConfigError("The password is empty; nothing was stored.")
+    store_password(settings, Secret(value), env=os.environ)
+    warn_secrets_permissions(settings)
+    info(
+        f"Password for profile '{settings.profile.name}' stored encrypted in "
+        f"{settings.secrets_path} (key: {key_origin(os.environ)})."
+    )
+
+
+@config_app.command("set-password")
+def set_password(
+    stdin: bool = typer.Option(False, "--stdin", help="Read the password from one line of stdin."),
+) -> None:
+    """Store the profile's password or API key, encrypted, in odoosync.secrets.toml.
+
+    Example: printf '%s\\n' "$API_KEY" | odoosync -p production config set-password --stdin
+    """
+    _set_password(settings_from_globals(), stdin=stdin)
+
+
+@config_app.command("rotate-key")
+def rotate_key_command(
+    new_secret_env: str | None = typer.Option(
+        None,
+        "--new-secret-env",
+        metavar="VAR",
+        help=f"Variable holding the new secret (required when {SECRET_KEY_ENV} is set).",
+    ),
+) -> None:
+    """Re-encrypt every stored password under a new secret key.
+
+    Example: NEW_KEY=... odoosync config rotate-key --new-secret-env NEW_KEY
+    """
+    settings = settings_from_globals()
+    new_secret: str | None = None
+    if new_secret_env:
+        new_secret = os.environ.get(new_secret_env)
+        if not new_secret:
+            raise ConfigError(f"--new-secret-env: the variable {new_secret_env} is not set.")
+    old_origin = key_origin(os.environ)
+    count = rotate_key(settings, env=os.environ, new_secret=new_secret)
+    info(f"Re-encrypted {count} stored password(s) in {settings.secrets_path}.")
+    if os.environ.get(SECRET_KEY_ENV):
+        info(
+            f"Now set {SECRET_KEY_ENV} to the new secret (the value of {new_secret_env}) "
+            "wherever odoosync runs; the old one no longer decrypts these passwords."
+        )
+    else:
+        info(
+            f"New {old_origin} written; the old key is kept beside it with the suffix .old "
+            "(other secrets files that used it must be set again)."
+        )

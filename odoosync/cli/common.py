@@ -1,0 +1,37 @@
+"""Helpers every command shares: the settings the global options select, and the password."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from odoosync.cli.app import globals_
+from odoosync.cli.output import error_console
+from odoosync.config import Settings, load_settings
+from odoosync.secrets import Secret, permissions_warning, resolve_password
+
+
+def settings_from_globals(profile_override: str | None = None) -> Settings:
+    """Load the settings named by -c/--config and -p/--profile (or the environment)."""
+    g = globals_()
+    return load_settings(g.config, profile=profile_override or g.profile, env=os.environ)
+
+
+def warn_secrets_permissions(settings: Settings) -> None:
+    """Print a warning on stderr when the secrets file is readable by others."""
+    warning = permissions_warning(settings.secrets_path)
+    if warning:
+        error_console().print(warning, markup=False, highlight=False)
+
+
+def _hidden_prompt(text: str) -> str:
+    return str(typer.prompt(text, hide_input=True, err=True))
+
+
+def password_for(settings: Settings) -> Secret:
+    """The profile's password; prompts (hidden) only when stdin is a terminal."""
+    warn_secrets_permissions(settings)
+    prompt = _hidden_prompt if sys.stdin.isatty() else None
+    return resolve_password(settings, env=os.environ, prompt=prompt)
