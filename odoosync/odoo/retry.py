@@ -1,0 +1,108 @@
+"""Retry transient failures with exponential backoff and full jitter.
+
+Time and randomness are injected (``sleep``, ``clock``, ``rng``), so tests run in milliseconds.
+Only ``TransientError``, ``NetworkError`` and ``CallTimeout`` are retried. A call that is not
+idempotent (``create``, ``load``, ``copy``) is retried only when it failed before its request was
+sent; after that, Odoo may have committed it, and :func:`retry_call` raises a ``TransientError``
+whose ``maybe_committed`` is True instead of sending it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from odoosync.errors import CallTimeout, NetworkError, OdooError, TransientError
+
+T = TypeVar("T")
+
+RETRIABLE: tuple[type[OdooError], ...] = (TransientError, NetworkError, CallTimeout)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How hard to retry: at most ``max_retries`` retries, sleeping ``max_retry_wait`` s in all."""
+
+    max_retries: int = 5
+    max_retry_wait: float = 30.0
+    base_delay: float = 0.5  # the first retry waits up to this long
+    max_delay: float = 10.0  # no single wait is longer
+
+    def delay(self, retry: int, rng: Callable[[], float]) -> float:
+        """Full jitter: uniform in [0, min(max_delay, base_delay * 2**retry))."""
+        return rng() * min(self.max_delay, self.base_delay * (2.0**retry))
+
+
+class AttemptFailed(Exception):
+    """One attempt of a call failed; carries the typed error and whether Odoo may have acted."""
+
+    def __init__(self, error: OdooError, *, maybe_committed: bool) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.maybe_committed = maybe_committed
+
+
+def is_retriable(error: OdooError) -> bool:
+    return isinstance(error, RETRIABLE)
+
+
+def retry_call(
+    attempt: Callable[[], T],
+    *,
+    idempotent: bool,
+    policy: RetryPolicy,
+    sleep: Callable[[float], None],
+    clock: Callable[[], float],
+    rng: Callable[[], float],
+    on_retry: Callable[[int, float, OdooError], None] | None = None,
+) -> T:
+    """Run ``attempt`` until it succeeds, retrying what may be retried.
+
+    ``attempt`` raises :class:`AttemptFailed`; the typed error inside is what finally propagates
+    (chained to the attempt's own cause). ``on_retry(n, delay, error)`` is told of each retry.
+    """
+    start = clock()
+    retries = 0
+    while True:
+        try:
+            return attempt()
+        except AttemptFailed as failure:
+            error = failure.error
+            cause = failure.__cause__
+            if not is_retriable(error):
+                raise error from cause
+            if failure.maybe_committed and not idempotent:
+                raise maybe_committed(error) from cause
+            if retries >= policy.max_retries:
+                raise error from cause
+            delay = policy.delay(retries, rng)
+            remaining = policy.max_retry_wait - (clock() - start)
+            if remaining <= 0:
+                raise error from cause
+            delay = min(delay, remaining)
+            retries += 1
+            if on_retry is not None:
+                on_retry(retries, delay, error)
+            sleep(delay)
+
+
+def maybe_committed(error: OdooError) -> TransientError:
+    """A ``TransientError`` saying the change may have landed; ``maybe_committed`` is True."""
+    if isinstance(error, TransientError):
+        result = error
+    else:
+        result = TransientError(
+            error.message,
+            hint=error.hint,
+            fault_code=error.fault_code,
+            odoo_message=error.odoo_message,
+        )
+    if "may have been committed" not in result.message:
+        result.message = (
+            f"{result.message} The change may have been committed in Odoo, so it was not sent "
+            "again; check whether it landed before retrying."
+        )
+        result.args = (result.message,)
+    result.maybe_committed = True  # type: ignore[attr-defined]
+    return result

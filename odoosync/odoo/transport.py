@@ -1,0 +1,163 @@
+"""``xmlrpc.client`` transports with a timeout on every call, TLS settings and keep-alive.
+
+The standard library's transports have no timeout and retry a request blindly once when a
+kept-alive connection was reset, which could send a ``create`` twice. These do neither: each
+request is tried once, and a failure is raised as :class:`TransportFailure`, which says whether
+it happened before the request was sent (``"connect"``: refused, DNS, TLS handshake, connect
+timeout) or after (``"sent"``: reset, read timeout, lost response). The retry rule depends on it.
+"""
+
+from __future__ import annotations
+
+import http.client
+import select
+import ssl
+import xmlrpc.client
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from odoosync import __version__
+from odoosync.odoo.faults import Phase
+
+if TYPE_CHECKING:
+    from _typeshed import SizedBuffer
+
+USER_AGENT = f"odoosync/{__version__}"
+
+
+class TransportFailure(Exception):
+    """A request failed at the socket or HTTP level; ``cause`` is the original exception."""
+
+    def __init__(self, cause: BaseException, phase: Phase) -> None:
+        super().__init__(f"{type(cause).__name__} ({phase}): {cause}")
+        self.cause = cause
+        self.phase = phase
+
+
+class OdooTransport(xmlrpc.client.Transport):
+    """Plain HTTP: a timeout on every socket operation, one kept-alive connection, no blind retry.
+
+    ``last_request_bytes`` and ``last_response_bytes`` give the sizes of the last exchange (for
+    the RPC trace).
+    """
+
+    user_agent = USER_AGENT
+
+    def __init__(self, *, timeout: float = 60.0) -> None:
+        super().__init__(use_datetime=False, use_builtin_types=False)
+        self.timeout = timeout
+        self.last_request_bytes = 0
+        self.last_response_bytes = 0
+
+    # -- connection ---------------------------------------------------------------------------
+
+    def _new_connection(self, host: str) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(host, timeout=self.timeout)
+
+    def make_connection(self, host: Any) -> http.client.HTTPConnection:
+        if self._connection[1] is not None and host == self._connection[0]:
+            conn = self._connection[1]
+            if conn.sock is not None and _peer_closed(conn.sock):
+                conn.close()  # the server closed the idle connection: reconnect on next use
+            return conn
+        chost, self._extra_headers, _x509 = self.get_host_info(host)
+        conn = self._new_connection(chost)
+        self._connection = host, conn
+        return conn
+
+    # -- one request --------------------------------------------------------------------------
+
+    def request(
+        self, host: Any, handler: str, request_body: SizedBuffer, verbose: bool = False
+    ) -> tuple[Any, ...]:
+        phase: Phase = "connect"
+        try:
+            conn = self.make_connection(host)
+            if conn.sock is None:
+                conn.connect()
+            phase = "sent"
+            self.last_request_bytes = len(request_body)
+            self._send(conn, handler, request_body)
+            response = conn.getresponse()
+            if response.status == 200:
+                return self._parse(response)
+            body = response.read()  # drain it so the connection can be reused
+            self.last_response_bytes = len(body)
+            if response.getheader("connection", "").lower() == "close":
+                self.close()
+        except xmlrpc.client.Fault:
+            raise
+        except (OSError, http.client.HTTPException) as exc:
+            self.close()
+            raise TransportFailure(exc, phase) from exc
+        except Exception:
+            self.close()
+            raise
+        raise xmlrpc.client.ProtocolError(
+            host + handler, response.status, response.reason, dict(response.getheaders())
+        )
+
+    def _parse(self, response: http.client.HTTPResponse) -> tuple[Any, ...]:
+        data = response.read()
+        self.last_response_bytes = len(data)
+        if response.getheader("content-encoding", "").lower() == "gzip":
+            data = xmlrpc.client.gzip_decode(data, max_decode=-1)
+        parser, unmarshaller = self.getparser()
+        parser.feed(data)
+        parser.close()
+        result: tuple[Any, ...] = unmarshaller.close()
+        if response.getheader("connection", "").lower() == "close":
+            self.close()
+        return result
+
+    def _send(self, conn: http.client.HTTPConnection, handler: str, body: SizedBuffer) -> None:
+        conn.putrequest("POST", handler, skip_accept_encoding=True)
+        headers = [
+            *self._headers,
+            *self._extra_headers,
+            ("Accept-Encoding", "gzip"),
+            ("Content-Type", "text/xml"),
+            ("User-Agent", self.user_agent),
+        ]
+        self.send_headers(conn, headers)
+        self.send_content(conn, body)
+
+
+class OdooSafeTransport(OdooTransport):
+    """HTTPS: certificates verified by default; ``ca_bundle`` adds a private CA;
+    ``verify_tls=False`` turns verification off."""
+
+    def __init__(
+        self, *, timeout: float = 60.0, verify_tls: bool = True, ca_bundle: Path | None = None
+    ) -> None:
+        super().__init__(timeout=timeout)
+        self.ssl_context = tls_context(verify_tls=verify_tls, ca_bundle=ca_bundle)
+
+    def _new_connection(self, host: str) -> http.client.HTTPConnection:
+        return http.client.HTTPSConnection(host, timeout=self.timeout, context=self.ssl_context)
+
+
+def tls_context(*, verify_tls: bool = True, ca_bundle: Path | None = None) -> ssl.SSLContext:
+    context = ssl.create_default_context(cafile=str(ca_bundle) if ca_bundle else None)
+    if not verify_tls:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def make_transport(
+    url: str, *, timeout: float, verify_tls: bool = True, ca_bundle: Path | None = None
+) -> OdooTransport:
+    """The transport for ``url``'s scheme (http or https)."""
+    if url.lower().startswith("https://"):
+        return OdooSafeTransport(timeout=timeout, verify_tls=verify_tls, ca_bundle=ca_bundle)
+    return OdooTransport(timeout=timeout)
+
+
+def _peer_closed(sock: Any) -> bool:
+    """True when an idle kept-alive socket is readable: the server closed it (or sent junk)."""
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
