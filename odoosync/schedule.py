@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import CroniterBadDateError, CroniterError, croniter
 
+from odoosync.catalog.filters import parse_filters
 from odoosync.errors import ConfigError
 from odoosync.lock import pid_alive
 
@@ -232,39 +233,10 @@ def _typed(value: str) -> Any:
     return value
 
 
-_KNOWN_FILTERS = {"supplier_id", "has_ean", "modified_today", "modified_since", "where", "ids"}
-
-
 def validate_filters(pairs: Mapping[str, str]) -> dict[str, Any]:
-    """Check schedule filters like ``export``'s (``parse_filters``); return them typed for JSON."""
-    try:
-        from odoosync.catalog.filters import parse_filters
-    except ImportError:  # the catalog package is not there: check the known keys ourselves
-        _check_filters(pairs)
-    else:
-        parse_filters(dict(pairs))
-    return {key: _typed(value) for key, value in pairs.items()}
-
-
-def _check_filters(pairs: Mapping[str, str]) -> None:
-    for key, value in pairs.items():
-        if key == "supplier_id" and not re.fullmatch(r"\s*-?\d+\s*", value):
-            raise ConfigError(f"Filter supplier_id={value!r} is not a number; e.g. supplier_id=15.")
-        if key in ("has_ean", "modified_today") and value.strip().lower() not in ("true", "false"):
-            raise ConfigError(f"Filter {key}={value!r} must be true or false.")
-        if key == "modified_since":
-            try:
-                _parse(value)
-            except ValueError:
-                raise ConfigError(
-                    f"Filter modified_since={value!r} is not an ISO-8601 date or time; "
-                    "e.g. modified_since=2025-12-01."
-                ) from None
-        if key not in _KNOWN_FILTERS and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
-            raise ConfigError(
-                f"Filter {key!r} is neither a known filter ({', '.join(sorted(_KNOWN_FILTERS))}) "
-                "nor a catalog column name for FIELD=VALUE."
-            )
+    """Check schedule filters as ``export`` does (``parse_filters``); return them typed for JSON."""
+    parse_filters(dict(pairs))
+    return {key.strip(): _typed(value) for key, value in pairs.items()}
 
 
 def parse_filter_args(args: list[str]) -> dict[str, str]:
