@@ -1,3 +1,204 @@
-"""Commands: connection (to be filled in)."""
+"""Commands: test-connection, fields, status."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from odoosync.cli.app import app
+from odoosync.cli.common import password_for, settings_from_globals
+from odoosync.cli.output import console, emit_json, error_console, info
+from odoosync.config import Settings
+from odoosync.history import History
+from odoosync.odoo.client import OdooClient
+from odoosync.odoo.connect import (
+    REQUIRED_RIGHTS,
+    ConnectionReport,
+    check_connection,
+    describe_fields,
+    params_from_settings,
+    quick,
+)
+
+#: what to try next, per error_code (the message already says what went wrong)
+HINTS = {
+    "NETWORK": "Check the profile's url and port, and that this machine can reach Odoo.",
+    "TLS": "Set ca_bundle for a private certificate authority (verify_tls = false only for "
+    "trusted test servers).",
+    "TIMEOUT": "Raise the profile's timeout, or try again when the server is less busy.",
+    "ACCESS_DENIED": "Use an API key (Odoo: Preferences → Account Security) if the user has "
+    "two-factor authentication; set it with `odoosync config set-password`.",
+    "DATABASE_NOT_FOUND": "The database name is case-sensitive; on Odoo Online it is the "
+    "instance name (yourcompany in yourcompany.odoo.com).",
+    "PERMISSION": "The integration user needs read, create and write on products.",
+    "PROTOCOL": "The url must be the server's base address, e.g. https://yourcompany.odoo.com.",
+}
+
+
+def _client(settings: Settings) -> OdooClient:
+    return OdooClient(quick(params_from_settings(settings, password_for(settings))))
+
+
+def _mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def _render_report(report: ConnectionReport) -> None:
+    out = console()
+    checks = report.checks
+    version = f"Odoo {report.odoo_version} at " if report.odoo_version else ""
+    lines = [
+        (checks.get("network", False), f"network: {version}{report.url}"),
+        (checks.get("database", False), f"database: {report.database}"),
+        (
+            checks.get("authentication", False),
+            f"authentication: uid {report.user_id}" if report.user_id else "authentication",
+        ),
+    ]
+    for model, rights in checks.get("permissions", {}).items():
+        granted = [op for op, ok in rights.items() if ok]
+        denied = [op for op, ok in rights.items() if not ok]
+        text = f"permissions on {model}: " + ", ".join(granted or ["none"])
+        if denied:
+            text += f" (not {', '.join(denied)})"
+        needed = REQUIRED_RIGHTS.get(model, ())
+        lines.append((all(rights.get(op, False) for op in needed), text))
+    for ok, text in lines:
+        out.print(f"{_mark(ok)} {text}", markup=False)
+    if report.success:
+        out.print(f"{report.message}.", markup=False)
+
+
+@app.command("test-connection")
+def test_connection(
+    json_: bool = typer.Option(False, "--json", help="Print SPEC §2.2's JSON document."),
+) -> None:
+    """Check the network, XML-RPC authentication, the database and the user's rights.
+
+    Exit 0 when everything works, 4 when Odoo refuses (login, database, rights), 5 when it
+    cannot be reached (network, TLS, timeout, not an Odoo endpoint).
+
+    Example: odoosync -p staging test-connection --json
+    """
+    settings = settings_from_globals()
+    with _client(settings) as client:
+        report = check_connection(client)
+    for warning in report.warnings:
+        error_console().print(f"Warning: {warning}", markup=False)
+    if json_:
+        emit_json(report.to_json())
+    else:
+        _render_report(report)
+    if not report.success:
+        if not json_:
+            error_console().print(f"Error: {report.message}", markup=False)
+            hint = HINTS.get(report.error_code or "")
+            if hint:
+                error_console().print(f"Hint: {hint}", markup=False)
+        raise typer.Exit(report.exit_code)
+
+
+@app.command("fields")
+def fields(
+    model: str = typer.Argument("product.template", help="The Odoo model."),
+    custom_only: bool = typer.Option(False, "--custom-only", help="Only custom (x_) fields."),
+    json_: bool = typer.Option(False, "--json", help="Print a JSON array."),
+) -> None:
+    """List an Odoo model's fields (fields_get): name, label, type, required, relation.
+
+    Example: odoosync fields product.template --custom-only
+    """
+    settings = settings_from_globals()
+    with _client(settings) as client:
+        found = describe_fields(client, model, custom_only=custom_only)
+    if json_:
+        emit_json([f.to_json() for f in found])
+        return
+    table = Table("name", "label", "type", "required", "relation", title=f"{model}")
+    for f in found:
+        table.add_row(f.name, f.label, f.type, "yes" if f.required else "", f.relation or "")
+    console().print(table)
+    info(f"{len(found)} field(s).")
+
+
+@app.command("status")
+def status(
+    json_: bool = typer.Option(False, "--json", help="Print a JSON document."),
+) -> None:
+    """Connection status, the last run per direction, products linked, failures to retry.
+
+    Example: odoosync status --json
+    """
+    settings = settings_from_globals()
+    with _client(settings) as client:
+        report = check_connection(client, permissions=False)
+    known = history_summary(settings.history_path, settings.profile.name)
+    if json_:
+        connection = {k: v for k, v in report.to_json().items() if k != "checks"}
+        emit_json({"profile": settings.profile.name, "connection": connection, **known})
+    else:
+        _render_status(settings, report, known)
+    if not report.success:
+        raise typer.Exit(report.exit_code)
+
+
+def history_summary(path: Path, profile: str) -> dict[str, Any]:
+    """What the history knows: last run per direction, links, failures pending retry.
+
+    An absent history file is "no runs yet" (it is not created here).
+    """
+    summary: dict[str, Any] = {
+        "history_path": str(path),
+        "last_runs": {},
+        "products_linked": 0,
+        "failures_pending_retry": [],
+    }
+    if not path.exists():
+        return summary
+    with History(path) as history:
+        for run in history.runs(profile=profile, limit=200):
+            if run.direction in summary["last_runs"]:
+                continue
+            summary["last_runs"][run.direction] = run.to_json()
+            failed = history.failed_products(run.batch_id)
+            if failed:
+                summary["failures_pending_retry"].append(
+                    {"batch_id": run.batch_id, "direction": run.direction, "count": len(failed)}
+                )
+        summary["products_linked"] = len(history.links(profile))
+    return summary
+
+
+def _render_status(settings: Settings, report: ConnectionReport, known: dict[str, Any]) -> None:
+    out = console()
+    profile = settings.profile
+    if report.success:
+        out.print(
+            f"✓ {profile.name}: Odoo {report.odoo_version} at {report.url} "
+            f"(database {report.database}, uid {report.user_id})",
+            markup=False,
+        )
+    else:
+        out.print(f"✗ {profile.name}: {report.message}", markup=False)
+    runs: dict[str, Any] = known["last_runs"]
+    if not runs:
+        out.print("History: no runs yet.", markup=False)
+    for direction, run in runs.items():
+        out.print(
+            f"Last {direction}: {run['batch_id']} {run['status']} at "
+            f"{run['completed_at'] or run['started_at']} (created {run.get('created', 0)}, "
+            f"updated {run.get('updated', 0)}, failed {run.get('failed', 0)})",
+            markup=False,
+        )
+    out.print(f"Products linked: {known['products_linked']}", markup=False)
+    for pending in known["failures_pending_retry"]:
+        out.print(
+            f"Failures pending retry: {pending['count']} in {pending['batch_id']} "
+            f"(odoosync retry {pending['batch_id']})",
+            markup=False,
+        )
+    if not report.success:
+        error_console().print(f"Error: {report.message}", markup=False)

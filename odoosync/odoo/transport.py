@@ -71,6 +71,7 @@ class OdooTransport(xmlrpc.client.Transport):
         self, host: Any, handler: str, request_body: SizedBuffer, verbose: bool = False
     ) -> tuple[Any, ...]:
         phase: Phase = "connect"
+        self.last_request_bytes = self.last_response_bytes = 0
         try:
             conn = self.make_connection(host)
             if conn.sock is None:

@@ -1,0 +1,223 @@
+"""From settings to a connection, and the checks behind ``odoosync test-connection``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from odoosync.config import Settings
+from odoosync.errors import (
+    DatabaseNotFound,
+    ExitCode,
+    OdooError,
+    OdooFault,
+    OdooRefused,
+    PermissionDenied,
+)
+from odoosync.odoo.client import ConnectionParams, OdooClient
+from odoosync.secrets import Secret
+
+#: the models and operations test-connection checks, and which of them a sync needs
+CHECKED_MODELS: tuple[str, ...] = (
+    "product.template",
+    "product.category",
+    "account.tax",
+    "ir.model.data",
+)
+OPERATIONS: tuple[str, ...] = ("read", "create", "write")
+REQUIRED_RIGHTS: Mapping[str, tuple[str, ...]] = {
+    "product.template": ("read", "create", "write"),
+    "product.category": ("read",),
+    "ir.model.data": ("read",),
+}
+
+
+def params_from_settings(
+    settings: Settings,
+    password: Secret,
+    *,
+    max_retries: int | None = None,
+    max_retry_wait: float | None = None,
+) -> ConnectionParams:
+    """The connection the selected profile describes: context ``lang`` and
+    ``allowed_company_ids`` (from ``company_id``), timeout, TLS, and retries from ``[sync]``.
+
+    ``max_retries``/``max_retry_wait`` override ``[sync]`` (test-connection retries less).
+    """
+    profile = settings.profile
+    context: dict[str, Any] = {}
+    if profile.lang:
+        context["lang"] = profile.lang
+    if profile.company_id is not None:
+        context["allowed_company_ids"] = [profile.company_id]
+    return ConnectionParams(
+        url=profile.url,
+        database=profile.database,
+        username=profile.username,
+        password=password,
+        timeout=profile.timeout,
+        verify_tls=profile.verify_tls,
+        ca_bundle=profile.ca_bundle,
+        context=context,
+        max_retries=settings.sync.max_retries if max_retries is None else max_retries,
+        max_retry_wait=(settings.sync.max_retry_wait if max_retry_wait is None else max_retry_wait),
+    )
+
+
+def quick(
+    params: ConnectionParams, *, max_retries: int = 1, max_wait: float = 3.0
+) -> ConnectionParams:
+    """``params`` with at most ``max_retries`` retries within ``max_wait`` s, for a diagnosis."""
+    return replace(
+        params,
+        max_retries=min(params.max_retries, max_retries),
+        max_retry_wait=min(params.max_retry_wait, max_wait),
+    )
+
+
+@dataclass
+class ConnectionReport:
+    """What ``test-connection`` found; :meth:`to_json` is SPEC §2.2's document."""
+
+    success: bool
+    message: str
+    url: str
+    database: str
+    odoo_version: str | None = None
+    user_id: int | None = None
+    checks: dict[str, Any] = field(default_factory=dict)
+    error_code: str | None = None
+    #: 0, 4 (refused: auth, database, permissions) or 5 (unreachable)
+    exit_code: int = ExitCode.OK
+    #: plain http to a host that is not loopback, and the like
+    warnings: list[str] = field(default_factory=list)
+    error: OdooError | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "success": self.success,
+            "message": self.message,
+            "odoo_version": self.odoo_version,
+            "user_id": self.user_id,
+            "database": self.database,
+            "url": self.url,
+            "checks": self.checks,
+        }
+        if not self.success:
+            doc["error_code"] = self.error_code
+        if self.warnings:
+            doc["warnings"] = list(self.warnings)
+        return doc
+
+
+def check_connection(client: OdooClient, *, permissions: bool = True) -> ConnectionReport:
+    """Network (``version()``), authentication and database (``authenticate()``), then (unless
+    ``permissions`` is False) the user's rights (``check_access_rights``) on the models a sync
+    uses. Never raises an ``OdooError``: a failure is reported with its ``error_code`` and exit
+    code."""
+    params = client.params
+    checks: dict[str, Any] = {
+        "network": False,
+        "authentication": False,
+        "database": False,
+        "permissions": {},
+    }
+    report = ConnectionReport(
+        success=False,
+        message="",
+        url=client.url,
+        database=params.database,
+        checks=checks,
+        warnings=[client.insecure_warning] if client.insecure_warning else [],
+    )
+    try:
+        report.odoo_version = client.version().raw
+        checks["network"] = True
+        try:
+            report.user_id = client.authenticate()
+        except DatabaseNotFound:
+            raise
+        except OdooRefused:
+            checks["database"] = True  # authenticate answers False only for an existing database
+            raise
+        checks["authentication"] = checks["database"] = True
+        missing = _check_permissions(client, checks["permissions"]) if permissions else []
+        if missing:
+            raise PermissionDenied(
+                f"User {params.username!r} can log in but lacks rights: {'; '.join(missing)}. "
+                "Ask an Odoo administrator to add the user to a group that may create and write "
+                "products (e.g. Inventory / Administrator)."
+            )
+    except OdooError as exc:
+        report.error = exc
+        report.message = str(exc)
+        report.error_code = exc.error_code or "PROTOCOL"
+        report.exit_code = int(exc.exit_code)
+        if report.exit_code not in (ExitCode.ODOO_REFUSED, ExitCode.ODOO_UNREACHABLE):
+            report.exit_code = ExitCode.ODOO_UNREACHABLE
+        return report
+    report.success = True
+    report.message = "Connection successful"
+    return report
+
+
+def _check_permissions(client: OdooClient, permissions: dict[str, Any]) -> list[str]:
+    """Fill ``permissions`` ``{model: {read, create, write}}``; return what a sync lacks."""
+    missing: list[str] = []
+    for model in CHECKED_MODELS:
+        rights: dict[str, bool] = {}
+        try:
+            for operation in OPERATIONS:
+                rights[operation] = client.check_access_rights(model, operation)
+        except OdooFault:
+            # the model does not exist here (e.g. account not installed): report it as no rights
+            rights = dict.fromkeys(OPERATIONS, False)
+            permissions[model] = rights
+            if model in REQUIRED_RIGHTS:
+                missing.append(f"{model} is not available")
+            continue
+        permissions[model] = rights
+        lacking = [op for op in REQUIRED_RIGHTS.get(model, ()) if not rights[op]]
+        if lacking:
+            missing.append(f"{' and '.join(lacking)} on {model}")
+    return missing
+
+
+@dataclass(frozen=True)
+class FieldInfo:
+    """One field of ``fields_get``, as ``odoosync fields`` shows it."""
+
+    name: str
+    label: str
+    type: str
+    required: bool
+    relation: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "type": self.type,
+            "required": self.required,
+            "relation": self.relation,
+        }
+
+
+def describe_fields(
+    client: OdooClient, model: str = "product.template", *, custom_only: bool = False
+) -> list[FieldInfo]:
+    """The fields of ``model`` sorted by name; ``custom_only`` keeps ``x_`` fields."""
+    raw = client.fields_get(model, attributes=("string", "type", "required", "relation"))
+    fields = [
+        FieldInfo(
+            name=name,
+            label=str(attrs.get("string") or name),
+            type=str(attrs.get("type") or ""),
+            required=bool(attrs.get("required")),
+            relation=str(attrs["relation"]) if attrs.get("relation") else None,
+        )
+        for name, attrs in raw.items()
+        if not custom_only or name.startswith("x_")
+    ]
+    return sorted(fields, key=lambda f: f.name)
