@@ -390,7 +390,7 @@ def set_password(
 ) -> None:
     """Store the profile's password or API key, encrypted, in odoosync.secrets.toml.
 
-    Example: printf '%s\\n' "$API_KEY" | odoosync -p production config set-password --stdin
+    Example: odoosync -p production config set-password --stdin < api-key.txt
     """
     _set_password(settings_from_globals(), stdin=stdin)
 
@@ -406,7 +406,7 @@ def rotate_key_command(
 ) -> None:
     """Re-encrypt every stored password under a new secret key.
 
-    Example: NEW_KEY=... odoosync config rotate-key --new-secret-env NEW_KEY
+    Example: odoosync config rotate-key --new-secret-env NEW_ODOOSYNC_SECRET_KEY
     """
     settings = settings_from_globals()
     new_secret: str | None = None
