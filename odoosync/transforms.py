@@ -559,7 +559,7 @@ def _image_from(value: Any, ctx: TransformContext) -> Any:
 def image_digest_bytes(value: str) -> bytes | None:
     """The decoded bytes of a base64 image value, or None if it is not base64."""
     try:
-        return base64.b64decode(value, validate=True)
+        return base64.b64decode("".join(value.split()), validate=True)
     except (binascii.Error, ValueError):
         return None
 

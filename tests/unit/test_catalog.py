@@ -1,0 +1,298 @@
+"""Catalogs in every format: reading, streaming, errors naming the line, atomic writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from odoosync.catalog import Catalog, open_catalog
+from odoosync.errors import CatalogError, ExitCode
+
+ROWS: list[dict[str, Any]] = [
+    {"id": "1", "title": "Lamp", "price": 12.5, "note": "keep me"},
+    {"id": "2", "title": "Chair", "price": 40, "note": ""},
+    {"id": "3", "title": "Desk", "price": 99.9, "note": "x"},
+]
+
+
+def write_csv(path: Path, rows: list[dict[str, Any]], *, bom: bool = False) -> None:
+    lines = [",".join(rows[0])] + [",".join(str(v) for v in row.values()) for row in rows]
+    path.write_text(("\ufeff" if bom else "") + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def write_json(path: Path, rows: list[dict[str, Any]]) -> None:
+    path.write_text(json.dumps(rows), encoding="utf-8")
+
+
+def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def write_sqlite(path: Path, rows: list[dict[str, Any]]) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE products (id TEXT PRIMARY KEY, title TEXT, price REAL, note TEXT)")
+        db.executemany("INSERT INTO products VALUES (:id, :title, :price, :note)", rows)
+    db.close()
+
+
+FORMATS: dict[str, tuple[str, Callable[[Path, list[dict[str, Any]]], None]]] = {
+    "csv": ("products.csv", write_csv),
+    "json": ("products.json", write_json),
+    "jsonl": ("products.jsonl", write_jsonl),
+    "sqlite": ("products.db", write_sqlite),
+}
+
+
+@pytest.fixture(params=sorted(FORMATS))
+def catalog(request: pytest.FixtureRequest, tmp_path: Path) -> Catalog:
+    name, writer = FORMATS[request.param]
+    writer(tmp_path / name, ROWS)
+    return open_catalog(tmp_path / name, key="id")
+
+
+def test_read(catalog: Catalog) -> None:
+    rows = list(catalog.iter_rows())
+    assert [r["id"] for r in rows] == ["1", "2", "3"]
+    assert catalog.columns() == ["id", "title", "price", "note"]
+    if catalog.path.suffix == ".csv":
+        assert rows[0]["price"] == "12.5" and rows[1]["note"] == ""
+    else:
+        assert rows[0]["price"] == 12.5  # types kept
+
+
+def test_iter_rows_streams(catalog: Catalog) -> None:
+    iterator = catalog.iter_rows()
+    assert next(iterator)["id"] == "1"  # a generator, not a list
+
+
+def test_apply_updates_inserts_and_keeps_unmanaged(catalog: Catalog) -> None:
+    catalog.apply(
+        {"2": {"title": "Armchair", "brand": "Oak & Co"}},
+        [{"id": "4", "title": "Shelf", "price": 15}],
+    )
+    rows = {r["id"]: r for r in catalog.iter_rows()}
+    assert rows["2"]["title"] == "Armchair" and rows["2"]["brand"] == "Oak & Co"
+    assert rows["1"]["note"] == "keep me"  # unmanaged column
+    assert rows["3"]["title"] == "Desk"  # unmanaged row
+    assert rows["4"]["title"] == "Shelf"
+    assert catalog.columns()[:4] == ["id", "title", "price", "note"]
+    assert "brand" in catalog.columns()
+    assert not [p for p in catalog.path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_apply_refuses_unknown_update_and_duplicate_insert(catalog: Catalog) -> None:
+    with pytest.raises(CatalogError, match="no row has that key"):
+        catalog.apply({"99": {"title": "x"}}, [])
+    with pytest.raises(CatalogError, match="already exists"):
+        catalog.apply({}, [{"id": "1", "title": "again"}])
+
+
+def test_crash_mid_write_leaves_the_original(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = catalog.path.read_bytes()
+
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise OSError("disk on fire")
+
+    if catalog.path.suffix == ".db":
+        # a SQLite catalog fails inside its transaction instead
+        real_connect = sqlite3.connect
+
+        class Failing(sqlite3.Connection):
+            def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+                if sql.startswith("INSERT"):
+                    raise sqlite3.OperationalError("disk on fire")
+                return super().execute(sql, *args)
+
+        monkeypatch.setattr(
+            sqlite3, "connect", lambda *a, **k: real_connect(*a, factory=Failing, **k)
+        )
+        with pytest.raises(CatalogError, match="disk on fire"):
+            catalog.apply({"1": {"title": "changed"}}, [{"id": "9", "title": "new"}])
+        monkeypatch.setattr(sqlite3, "connect", real_connect)
+        rows = {r["id"]: r for r in catalog.iter_rows()}
+        assert rows["1"]["title"] == "Lamp" and "9" not in rows
+        assert "brand" not in catalog.columns()
+    else:
+        monkeypatch.setattr(os, "replace", boom)
+        with pytest.raises(OSError, match="disk on fire"):
+            catalog.apply({"1": {"title": "changed"}}, [{"id": "9", "title": "new"}])
+        assert catalog.path.read_bytes() == before
+        assert not [p for p in catalog.path.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_duplicate_keys_name_both_places(tmp_path: Path) -> None:
+    rows = [*ROWS, {"id": "2", "title": "Dup", "price": 1, "note": ""}]
+    for kind, (name, writer) in FORMATS.items():
+        if kind == "sqlite":
+            continue  # the sample table has a primary key
+        writer(tmp_path / name, rows)
+        with pytest.raises(CatalogError) as info:
+            list(open_catalog(tmp_path / name).iter_rows())
+        where = {
+            "csv": "line 3 and line 5",
+            "json": "item 1 and item 3",
+            "jsonl": "line 2 and line 4",
+        }
+        assert f"duplicate key '2' on {where[kind]}" in str(info.value)
+        assert info.value.exit_code == ExitCode.CONFIG
+
+
+def test_sqlite_duplicate_keys(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE items (id INTEGER, title TEXT)")
+        db.executemany("INSERT INTO items VALUES (?, ?)", [(1, "a"), (2, "b"), (1, "c")])
+    db.close()
+    with pytest.raises(CatalogError, match="duplicate key '1' on row 1 and row 3"):
+        list(open_catalog(path).iter_rows())
+
+
+def test_missing_key_column(tmp_path: Path) -> None:
+    for kind, (name, writer) in FORMATS.items():
+        writer(tmp_path / name, ROWS)
+        with pytest.raises(CatalogError, match="sku"):
+            list(open_catalog(tmp_path / name, key="sku").iter_rows())
+        assert kind
+
+
+# CSV specifics -------------------------------------------------------------------------------
+
+
+def test_csv_bom_is_tolerated_and_kept(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    write_csv(path, ROWS, bom=True)
+    catalog = open_catalog(path)
+    assert catalog.columns()[0] == "id"
+    catalog.apply({"1": {"title": "Lampe"}}, [])
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfid,title")
+    assert next(catalog.iter_rows())["title"] == "Lampe"
+
+
+def test_csv_keeps_column_order_and_line_endings(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_bytes(b"title,id,extra\r\nLamp,1,a\r\nChair,2,b\r\n")
+    open_catalog(path).apply({"2": {"price": 3.0, "active": True}}, [{"id": "3", "title": "Desk"}])
+    assert path.read_bytes() == (
+        b"title,id,extra,price,active\r\nLamp,1,a,,\r\nChair,2,b,3,true\r\nDesk,3,,,\r\n"
+    )
+
+
+def test_csv_ragged_row_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("id,title,price\n1,Lamp,3\n2,Chair\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"p.csv: line 3 has 2 values but the header has 3"):
+        list(open_catalog(path).iter_rows())
+
+
+def test_csv_bad_encoding_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_bytes(b"id,title\n1,Lamp\n2,Caf\xe9\n")
+    with pytest.raises(CatalogError, match=r"p.csv: line 3: not valid UTF-8"):
+        list(open_catalog(path).iter_rows())
+
+
+def test_csv_quoted_values_and_blank_lines(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text('id,title\n1,"Lamp, large"\n\n2,"Say ""hi"""\n', encoding="utf-8")
+    assert [r["title"] for r in open_catalog(path).iter_rows()] == ["Lamp, large", 'Say "hi"']
+
+
+def test_csv_empty_key_value(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("id,title\n1,Lamp\n,Chair\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match="line 3: the key column 'id' is empty"):
+        list(open_catalog(path).iter_rows())
+
+
+def test_csv_apply_creates_a_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "new.csv"
+    catalog = open_catalog(path)
+    with pytest.raises(CatalogError, match="catalog not found"):
+        list(catalog.iter_rows())
+    catalog.apply({}, [{"id": "odoo-7", "title": "From Odoo"}])
+    assert list(catalog.iter_rows()) == [{"id": "odoo-7", "title": "From Odoo"}]
+
+
+# JSON / JSONL / SQLite specifics --------------------------------------------------------------
+
+
+def test_json_errors(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('[{"id": 1},\n {"id": 2,}]', encoding="utf-8")
+    with pytest.raises(CatalogError, match="line 2 column"):
+        list(open_catalog(path).iter_rows())
+    path.write_text('{"id": 1}', encoding="utf-8")
+    with pytest.raises(CatalogError, match="must be an array of objects"):
+        list(open_catalog(path).iter_rows())
+    path.write_text('[{"id": 1}, 5]', encoding="utf-8")
+    with pytest.raises(CatalogError, match="item 1 is not an object"):
+        list(open_catalog(path).iter_rows())
+
+
+def test_json_keeps_types_and_numeric_keys(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('[{"id": 1, "price": 2.5, "tags": ["a"], "active": true}]', encoding="utf-8")
+    catalog = open_catalog(path)
+    catalog.apply({"1": {"price": 3}}, [])
+    assert json.loads(path.read_text()) == [{"id": 1, "price": 3, "tags": ["a"], "active": True}]
+
+
+def test_jsonl_error_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"id": "1"}\n\n{"id": "2"\n', encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"p.jsonl: line 3: invalid JSON"):
+        list(open_catalog(path).iter_rows())
+    path.write_text('{"id": "1"}\n[1]\n', encoding="utf-8")
+    with pytest.raises(CatalogError, match="line 2: not a JSON object"):
+        list(open_catalog(path).iter_rows())
+
+
+def test_jsonl_unchanged_lines_are_copied_verbatim(tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"id":"1",  "title":"Lamp"}\n{"id":"2","title":"Chair"}\n', encoding="utf-8")
+    open_catalog(path).apply({"2": {"title": "Armchair"}}, [])
+    lines = path.read_text().splitlines()
+    assert lines[0] == '{"id":"1",  "title":"Lamp"}'
+    assert json.loads(lines[1]) == {"id": "2", "title": "Armchair"}
+
+
+def test_sqlite_table_choice(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    write_sqlite(path, ROWS)
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE other (x)")
+    db.close()
+    with pytest.raises(CatalogError, match=r"set \[catalog\] table .* other, products"):
+        list(open_catalog(path).iter_rows())
+    with pytest.raises(CatalogError, match="no table 'items'; tables present: other, products"):
+        list(open_catalog(path, table="items").iter_rows())
+    assert len(list(open_catalog(path, table="products").iter_rows())) == 3
+
+
+def test_sqlite_integer_keys_and_bools(tmp_path: Path) -> None:
+    path = tmp_path / "p.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, title TEXT, extra TEXT)")
+        db.execute("INSERT INTO items VALUES (5, 'a', 'keep')")
+    db.close()
+    catalog = open_catalog(path)
+    catalog.apply({"5": {"title": "b", "active": True}}, [{"id": 6, "title": "c"}])
+    assert list(catalog.iter_rows()) == [
+        {"id": 5, "title": "b", "extra": "keep", "active": 1},
+        {"id": 6, "title": "c", "extra": None, "active": None},
+    ]
+
+
+def test_unknown_format(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match=r"unknown catalog format '\.xlsx'"):
+        open_catalog(tmp_path / "p.xlsx")
+    with pytest.raises(CatalogError, match="only for SQLite"):
+        open_catalog(tmp_path / "p.csv", table="x")
