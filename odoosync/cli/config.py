@@ -122,12 +122,20 @@ def _is_terminal() -> bool:
 
 
 def _ask(label: str, given: str | None, key: str, missing: list[str]) -> str:
-    if given:
-        return given
-    if _is_terminal():
-        return str(typer.prompt(label, default=PLACEHOLDERS[key], err=True))
-    missing.append(key)
-    return PLACEHOLDERS[key]
+    """An option's value, else a prompt on a terminal, else the placeholder (noted as missing)."""
+    value = given
+    while not value and _is_terminal():
+        value = str(typer.prompt(label, default=PLACEHOLDERS[key], err=True)).strip()
+        if key == "url":
+            try:
+                value = check_url(value)
+            except ValueError as exc:
+                error_console().print(f"Error: {exc}", markup=False, highlight=False)
+                value = ""
+    if not value or value == PLACEHOLDERS[key]:
+        missing.append(key)
+        return PLACEHOLDERS[key]
+    return value
 
 
 @app.command()

@@ -229,3 +229,44 @@ def test_commands_have_help_with_an_example(capsys: pytest.CaptureFixture[str]) 
         assert run([*argv, "--help"]) == 0
         text = " ".join(capsys.readouterr().out.split())  # help text is wrapped
         assert "Example: odoosync" in text
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_init_on_a_terminal_prompts_then_offers_set_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import typer
+
+    answers = {
+        "Odoo URL": ["acme.odoo.com", "https://acme.odoo.com"],  # the first is refused
+        "Database": ["acme"],
+    }
+    hidden: list[str] = []
+
+    def prompt(text: str, **kwargs: object) -> str:
+        if kwargs.get("hide_input"):
+            assert kwargs.get("confirmation_prompt") is True
+            hidden.append(text)
+            return PASSWORD
+        if text in answers:
+            return answers[text].pop(0)
+        return str(kwargs["default"])  # Username: Enter keeps the placeholder
+
+    monkeypatch.setattr(sys, "stdin", _Terminal(""))
+    monkeypatch.setattr(typer, "prompt", prompt)
+    monkeypatch.setattr(typer, "confirm", lambda *_a, **_k: True)
+    assert run(["init"]) == 0
+    captured = capsys.readouterr()
+    assert "no scheme" in captured.err
+    assert "replace the placeholder username" in captured.out
+    assert PASSWORD not in captured.out + captured.err
+    settings = load_settings(tmp_path / "odoosync.toml", env={})
+    assert (settings.profile.url, settings.profile.database) == ("https://acme.odoo.com", "acme")
+    assert len(hidden) == 1 and (tmp_path / "odoosync.secrets.toml").exists()
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert run(["config", "show", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["password"]["value"] == "***"
