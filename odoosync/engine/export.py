@@ -1,0 +1,436 @@
+"""Export: catalog → Odoo. Stream the catalog in chunks; per chunk, map, look up, plan, apply.
+
+Per chunk of ``batch_size`` products the calls are: one ``search_read`` of external ids
+(products without a link), one of barcodes (products still unmatched), one ``read`` of the
+linked products (existence and current values), then one ``load`` for the creates (with their
+external ids, one transaction), one ``create`` of ir.model.data for products linked by barcode,
+and one ``write`` or ``load`` per group of updates. Chunks run on ``workers`` connections.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from odoosync.catalog import RowFilter, open_catalog, parse_filters
+from odoosync.config import Settings
+from odoosync.engine.apply import apply_plans
+from odoosync.engine.batching import Connections
+from odoosync.engine.context import (
+    PRODUCT_MODEL,
+    ClientFactory,
+    OdooSide,
+    Progress,
+    RunHandle,
+    connect,
+    ensure_categories,
+    options_with_settings,
+    recorded_run,
+    resolve_odoo,
+)
+from odoosync.engine.plan import Matches, ProductPlan, plan_products
+from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
+from odoosync.errors import OdooUnreachable
+from odoosync.history import History, Link, LogEntry
+from odoosync.mapping import MappedProduct, MappingConfig, load_mapping, map_row
+from odoosync.odoo.client import OdooClient
+
+__all__ = ["external_id_name", "run_export"]
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
+
+
+def external_id_name(key: str) -> str:
+    """The ir.model.data ``name`` of a product: ``product_<key>`` (spaces and odd characters
+    become ``_``: external ids cannot contain spaces)."""
+    return "product_" + _UNSAFE.sub("_", key)
+
+
+@dataclass
+class ExportRun:
+    """Everything one export run shares between its chunks."""
+
+    settings: Settings
+    options: RunOptions
+    mapping: MappingConfig
+    side: OdooSide
+    history: History
+    handle: RunHandle
+    module: str
+    barcode_field: str | None
+    category_field: str | None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def xml_id(self, key: str) -> str:
+        return f"{self.module}.{external_id_name(key)}"
+
+    def compare_fields(self) -> list[str]:
+        return [
+            m.odoo_field
+            for m in self.mapping.active()
+            if m.odoo_model == PRODUCT_MODEL and not m.odoo_field.startswith("image_")
+        ]
+
+
+def run_export(
+    settings: Settings,
+    options: RunOptions,
+    *,
+    client_factory: ClientFactory,
+    history: History,
+    progress: Progress | None = None,
+    retry_of: str | None = None,
+) -> RunResult:
+    """Push the catalog's products to Odoo; returns the run's result (never prints).
+
+    Raises ``ConfigError`` (exit 3) before any call, ``OdooRefused`` (exit 4) before any product
+    call, ``LockHeld`` (exit 7), ``Interrupted`` (exit 130). A run stopped by an unreachable Odoo
+    returns a result with ``aborted`` set (exit 5) after recording what it did.
+    """
+    options = options_with_settings(options, settings)
+    mapping = load_mapping(settings.mapping_path)
+    if not options.images:
+        mapping = replace(
+            mapping, fields=tuple(f for f in mapping.fields if f.transform != "image")
+        )
+    catalog = open_catalog(
+        settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
+    )
+    barcode_field = _local_field(mapping, "barcode")
+    row_filter = _row_filter(settings, options, history, barcode_field)
+    with recorded_run(settings, options, history, direction="to_odoo", retry_of=retry_of) as handle:
+        rights: tuple[str, ...] = () if options.dry_run else ("create", "write")
+        client = connect(client_factory, rights=rights)
+        try:
+            side = resolve_odoo(client, mapping, base_dir=catalog.path.parent)
+            run = ExportRun(
+                settings=settings,
+                options=options,
+                mapping=mapping,
+                side=side,
+                history=history,
+                handle=handle,
+                module=settings.sync.external_id_module,
+                barcode_field="barcode" if barcode_field else None,
+                category_field=_local_field(mapping, "categ_id"),
+            )
+            rows = (row for row in catalog.iter_rows() if row_filter.matches(row))
+            _run_chunks(
+                run, Connections(client), _chunks(rows, options.batch_size or 100), progress
+            )
+        finally:
+            client.close()
+    return handle.result
+
+
+def _local_field(mapping: MappingConfig, odoo_field: str) -> str | None:
+    for m in mapping.active():
+        if m.odoo_field == odoo_field and m.odoo_model == PRODUCT_MODEL:
+            return m.local_field
+    return None
+
+
+def _row_filter(
+    settings: Settings, options: RunOptions, history: History, ean_field: str | None
+) -> RowFilter:
+    base = parse_filters(dict(options.filters))
+    since = base.modified_since
+    if options.sync_type == "incremental":
+        last = _last_success(history, settings.profile.name)
+        if last is not None and (since is None or last > since):
+            since = last
+    return replace(
+        base,
+        ids=options.product_ids or base.ids,
+        where=base.where + tuple(options.where),
+        modified_since=since,
+        key_field=settings.catalog.key,
+        modified_field=settings.catalog.modified_field,
+        ean_field=ean_field or base.ean_field,
+    )
+
+
+def _last_success(history: History, profile: str) -> Any:
+    from odoosync.catalog.filters import parse_timestamp
+
+    for run in history.runs(profile=profile, limit=200):
+        if run.direction == "to_odoo" and run.status == "success":
+            return parse_timestamp(run.started_at)
+    return None
+
+
+def _chunks(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# --------------------------------------------------------------------------------------------
+# the chunk loop
+
+
+def _run_chunks(
+    run: ExportRun,
+    connections: Connections,
+    chunks: Iterator[list[dict[str, Any]]],
+    progress: Progress | None,
+) -> None:
+    result = run.handle.result
+    workers = max(1, run.options.workers or 1)
+    done = 0
+    failures_in_a_row = 0
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="odoosync-export")
+    pending: set[Future[ChunkReport]] = set()
+    try:
+        for chunk in chunks:
+            result.products_found += len(chunk)
+            pending.add(pool.submit(_chunk, run, connections, chunk))
+            while len(pending) >= workers * 2:
+                done, failures_in_a_row = _collect(run, pending, done, failures_in_a_row, progress)
+            if failures_in_a_row > workers:
+                break
+        while pending and failures_in_a_row <= workers:
+            done, failures_in_a_row = _collect(run, pending, done, failures_in_a_row, progress)
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    if failures_in_a_row > workers:
+        for future in pending:  # finished after the stop: count what they did
+            if not future.cancelled() and future.done() and future.exception() is None:
+                _merge(run, future.result())
+        result.aborted = (
+            "Odoo stayed unreachable after retries; the run stopped. What it did is recorded: "
+            f"`odoosync retry {run.handle.batch_id}` re-runs the failed products."
+        )
+        result.aborted_exit_code = 5
+    connections.close()
+
+
+@dataclass
+class ChunkReport:
+    outcomes: list[ProductOutcome]
+    unreachable: bool = False
+
+
+def _collect(
+    run: ExportRun,
+    pending: set[Future[ChunkReport]],
+    done: int,
+    failures_in_a_row: int,
+    progress: Progress | None,
+) -> tuple[int, int]:
+    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+    for future in finished:
+        pending.discard(future)
+        report = future.result()
+        _merge(run, report)
+        failures_in_a_row = failures_in_a_row + 1 if report.unreachable else 0
+        done += len(report.outcomes)
+        if progress is not None:
+            progress(done, None)
+    return done, failures_in_a_row
+
+
+def _merge(run: ExportRun, report: ChunkReport) -> None:
+    result = run.handle.result
+    for outcome in report.outcomes:
+        if outcome.action == "unchanged" and not (run.options.details or result.single_product):
+            result.unchanged += 1
+            continue
+        result.add(outcome)
+
+
+def _chunk(run: ExportRun, connections: Connections, rows: list[dict[str, Any]]) -> ChunkReport:
+    """Map, look up, plan and (unless dry run) apply one chunk; record it in the history."""
+    client = connections.get()
+    started = time.monotonic()
+    key_field = run.settings.catalog.key
+    if run.mapping.create_missing_categories and run.category_field and not run.options.dry_run:
+        names = {
+            str(row.get(run.category_field)).strip()
+            for row in rows
+            if row.get(run.category_field) not in (None, "")
+        }
+        with run.lock:
+            ensure_categories(client, run.side, sorted(names))
+    mapped = [map_row(row, run.mapping, run.side.transform, key_field=key_field) for row in rows]
+    try:
+        matches = _lookup(run, client, mapped)
+        plans = plan_products(
+            mapped,
+            matches,
+            force_update=run.options.force_update,
+            barcode_field=run.barcode_field or "barcode",
+            match_on=run.settings.sync.match_on,
+        )
+        if run.options.dry_run:
+            return ChunkReport([_outcome(p, dry_run=True) for p in plans])
+        report = apply_plans(run, client, plans)
+    except OdooUnreachable as exc:
+        plans_failed = [
+            ProductOutcome(
+                m.key,
+                "error",
+                error_message=f"Odoo unreachable: {exc.message}",
+                error_details={
+                    "odoo_error_code": "TRANSPORT_ERROR",
+                    "odoo_message": exc.odoo_message,
+                },
+            )
+            for m in mapped
+        ]
+        if not run.options.dry_run:
+            _record(run, plans_failed, [], started)
+        return ChunkReport(plans_failed, unreachable=True)
+    outcomes, links = report
+    _record(run, outcomes, links, started)
+    return ChunkReport(outcomes)
+
+
+def _outcome(plan: ProductPlan, *, dry_run: bool) -> ProductOutcome:
+    return ProductOutcome(
+        product_id=plan.key,
+        action=plan.action,
+        odoo_product_id=plan.odoo_id,
+        fields_synced=list(plan.fields),
+        changes=dict(plan.changes) if dry_run else None,
+        error_message=plan.error_message,
+        error_details=plan.error_details,
+        note=plan.note,
+    )
+
+
+def _record(
+    run: ExportRun, outcomes: Sequence[ProductOutcome], links: Sequence[Link], started: float
+) -> None:
+    """Commit one chunk's log entries and links (unchanged products get no entry)."""
+    ms = int((time.monotonic() - started) * 1000)
+    per = ms // max(1, len(outcomes))
+    entries = [
+        LogEntry(
+            product_id=o.product_id,
+            odoo_product_id=o.odoo_product_id,
+            sync_direction="to_odoo",
+            sync_type="update"
+            if o.action == "update" or (o.action == "error" and o.odoo_product_id)
+            else "create",
+            sync_status="success" if o.action in ("create", "update") else "error",
+            fields_synced=list(o.fields_synced),
+            duration_ms=o.duration_ms or per,
+            error_message=o.error_message,
+            error_details=o.error_details,
+            user=run.handle.user,
+        )
+        for o in outcomes
+        if o.action in ("create", "update", "error")
+    ]
+    for o in outcomes:
+        o.duration_ms = o.duration_ms or per
+    if links:
+        run.history.save_links(run.handle.profile, list(links))
+    if entries:
+        run.history.record(run.handle.batch_id, entries)
+
+
+# --------------------------------------------------------------------------------------------
+# look-ups: links, external ids, barcodes, current values
+
+
+def _lookup(run: ExportRun, client: OdooClient, mapped: Sequence[MappedProduct]) -> Matches:
+    profile = run.handle.profile
+    keys = [m.key for m in mapped if m.error is None]
+    links = run.history.links(profile, keys) if keys else {}
+    unlinked = [k for k in keys if k not in links]
+    external: dict[str, int] = {}
+    if unlinked and "external_id" in run.settings.sync.match_on:
+        names = {external_id_name(k): k for k in unlinked}
+        for row in client.search_read(
+            "ir.model.data",
+            [
+                ("module", "=", run.module),
+                ("name", "in", list(names)),
+                ("model", "=", PRODUCT_MODEL),
+            ],
+            ["name", "res_id"],
+        ):
+            if row["name"] in names:
+                external[names[row["name"]]] = int(row["res_id"])
+    barcodes: dict[str, int] = {}
+    linked_keys: dict[int, str] = {}
+    if run.barcode_field and "barcode" in run.settings.sync.match_on:
+        wanted = [
+            str(m.values["barcode"])
+            for m in mapped
+            if m.error is None
+            and m.key not in links
+            and m.key not in external
+            and m.values.get("barcode")
+        ]
+        if wanted:
+            for row in client.search_read(
+                PRODUCT_MODEL, [("barcode", "in", wanted)], ["id", "barcode"]
+            ):
+                barcodes.setdefault(str(row["barcode"]), int(row["id"]))
+        if barcodes:
+            linked_keys = _owners(run, client, sorted(set(barcodes.values())))
+    ids = sorted(
+        {link.odoo_id for link in links.values()} | set(external.values()) | set(barcodes.values())
+    )
+    values: dict[int, Mapping[str, Any]] = {}
+    if ids:
+        for record in client.execute(
+            PRODUCT_MODEL,
+            "read",
+            ids,
+            ["id", *run.compare_fields()],
+            context={"active_test": False},
+        ):
+            values[int(record["id"])] = record
+    return Matches(
+        links=links,
+        external_ids=external,
+        barcodes=barcodes,
+        linked_keys=linked_keys,
+        odoo_values=values,
+    )
+
+
+def _owners(run: ExportRun, client: OdooClient, ids: list[int]) -> dict[int, str]:
+    """product.template id -> the local key it is linked to (our external ids, the history)."""
+    owners: dict[int, str] = {}
+    prefix = "product_"
+    for row in client.search_read(
+        "ir.model.data",
+        [("module", "=", run.module), ("model", "=", PRODUCT_MODEL), ("res_id", "in", ids)],
+        ["name", "res_id"],
+    ):
+        name = str(row["name"])
+        if name.startswith(prefix):
+            owners[int(row["res_id"])] = name[len(prefix) :]
+    for odoo_id in ids:
+        link = run.history.link_by_odoo_id(run.handle.profile, odoo_id)
+        if link is not None:
+            owners[odoo_id] = link.key
+    return owners
+
+
+def canonical(values: Mapping[str, Any]) -> str:
+    return json.dumps(values, sort_keys=True, default=str)
+
+
+ApplyResult = tuple[list[ProductOutcome], list[Link]]
+Apply = Callable[[ExportRun, OdooClient, list[ProductPlan]], ApplyResult]
