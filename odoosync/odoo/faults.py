@@ -82,6 +82,11 @@ def classify(
         return classify_fault(exc.faultCode, exc.faultString)
     if isinstance(exc, xmlrpc.client.ProtocolError):
         return _from_http_status(exc.errcode, exc.errmsg, where)
+    if isinstance(exc, ssl.SSLEOFError | ssl.SSLZeroReturnError) and phase == "sent":
+        return TransientError(
+            f"The TLS connection to {where} was closed before Odoo answered: the server or a "
+            "proxy dropped it; retry later."
+        )
     if isinstance(exc, ssl.SSLError | ssl.CertificateError):
         reason = getattr(exc, "verify_message", None) or getattr(exc, "reason", None) or exc
         return TLSError(f"TLS handshake with {where} failed ({reason}).", hint=_TLS_HINT)

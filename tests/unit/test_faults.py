@@ -1122,6 +1122,12 @@ TRANSPORT_CASES: list[tuple[str, BaseException, type[OdooError], str]] = [
     ("socket.timeout", TimeoutError("timed out"), CallTimeout, "timeout"),
     ("cert", ssl.SSLCertVerificationError(1, "certificate verify failed"), TLSError, "ca_bundle"),
     ("ssl", ssl.SSLError(1, "wrong version number"), TLSError, "verify_tls"),
+    (
+        "tls eof",
+        ssl.SSLEOFError(8, "EOF occurred in violation of protocol"),
+        TransientError,
+        "TLS connection",
+    ),
     ("not xml", ExpatError("syntax error"), ProtocolFailure, "not answer like an Odoo"),
     ("bad status", http.client.BadStatusLine("SSH-2.0-OpenSSH"), ProtocolFailure, "url"),
     ("bug", KeyError("x"), OdooError, "KeyError"),
