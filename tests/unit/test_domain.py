@@ -445,7 +445,7 @@ def test_boolean_algebra(a: list[Any], b: list[Any], active_test: bool) -> None:
 
 
 def test_ten_thousand_records_three_leaves_well_under_100ms() -> None:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": i,
             "name": f"Product {i}",
