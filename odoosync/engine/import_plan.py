@@ -44,6 +44,12 @@ class OdooProduct:
     write_date: str | None = None
     barcode: str | None = None
     external_key: str | None = None  # <key> of <module>.product_<key>, when it exists
+    #: the digest the history's link keeps for the Odoo side (defaults to ``digest``)
+    odoo_hash: str | None = None
+
+    @property
+    def link_hash(self) -> str:
+        return self.odoo_hash if self.odoo_hash is not None else self.digest
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,7 @@ class PlannedImport:
     write_date: str | None
     matched_by: str | None = None  # "link" | "external_id" | "barcode" | "key" | None (new)
     reason: str | None = None  # for skip
+    odoo_hash: str | None = None  # OdooProduct.link_hash, for the history's link
 
 
 @dataclass
@@ -124,6 +131,7 @@ def plan_product(
             write_date=product.write_date,
             matched_by=matched_by,
             reason=reason,
+            odoo_hash=product.link_hash,
         )
 
     if key is None:  # matched by barcode to a key another product already claimed
@@ -143,7 +151,7 @@ def plan_product(
     if (
         link is not None
         and link.odoo_id == product.odoo_id
-        and link.odoo_hash == product.digest
+        and link.odoo_hash == product.link_hash
         and product.write_date is not None
         and link.odoo_write_date == product.write_date
     ):

@@ -1,0 +1,508 @@
+"""``odoosync import``: pull products from Odoo into the catalog (SPEC §2, §3).
+
+Odoo is read page by page (keyset paging on id, only the fields the bidirectional mappings need
+plus ``id``, ``write_date`` and ``barcode``), each page is mapped back through the transforms'
+inverses and planned by :mod:`odoosync.engine.import_plan` against a small index of the catalog
+(key → digest, barcode → key). The catalog is then written once, atomically, in its own format
+(``Catalog.apply``), and only then are the log entries, links and the watermark recorded, so a
+crash leaves either the old state or the new one.
+
+The helpers here (reading Odoo's side, the catalog index, hashing) are shared with two-way sync.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from odoosync.catalog.base import Catalog, catalog_key, open_catalog
+from odoosync.config import Settings
+from odoosync.engine.bisync_plan import parse_timestamp
+from odoosync.engine.context import (
+    PRODUCT_MODEL,
+    ClientFactory,
+    OdooSide,
+    Progress,
+    connect,
+    options_with_settings,
+    recorded_run,
+    resolve_odoo,
+)
+from odoosync.engine.import_plan import (
+    CatalogIndex,
+    ImportAction,
+    ImportOptions,
+    ImportState,
+    LinkView,
+    OdooProduct,
+    PlannedImport,
+    changed_fields,
+    parse_domain,
+    plan_page,
+    values_digest,
+)
+from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
+from odoosync.errors import ConfigError
+from odoosync.history import History, Link, LogEntry
+from odoosync.mapping import FieldMapping, MappingConfig, load_mapping, map_row, unmap_record
+from odoosync.mapping import values_digest as odoo_values_digest
+from odoosync.odoo.client import OdooClient
+from odoosync.transforms import TransformContext, TransformError, image_kind, is_empty
+
+WATERMARK = "import"
+IMAGE_FOLDER = "images"
+_EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WebP": "webp"}
+
+
+# --------------------------------------------------------------------------------------------
+# what travels from Odoo
+
+
+@dataclass(frozen=True)
+class Travel:
+    """The mappings that bring Odoo values back to the catalog, and what to read for them."""
+
+    mappings: tuple[FieldMapping, ...]  # bidirectional, product.template, not images
+    image: FieldMapping | None  # the bidirectional image mapping, if any
+    barcode_field: str | None  # the local field mapped to Odoo's barcode
+
+    @classmethod
+    def of(cls, mapping: MappingConfig) -> Travel:
+        bidi = [m for m in mapping.active() if m.is_bidirectional and m.odoo_model == PRODUCT_MODEL]
+        barcode = next((m.local_field for m in mapping.active() if m.odoo_field == "barcode"), None)
+        return cls(
+            mappings=tuple(m for m in bidi if m.transform != "image"),
+            image=next((m for m in bidi if m.transform == "image"), None),
+            barcode_field=barcode,
+        )
+
+    @property
+    def local_fields(self) -> list[str]:
+        return list(dict.fromkeys(m.local_field for m in self.mappings))
+
+    @property
+    def odoo_fields(self) -> list[str]:
+        return list(dict.fromkeys(m.odoo_field for m in self.mappings))
+
+    def read_fields(self, *, images: bool) -> list[str]:
+        extra = ["id", "write_date", "barcode"]
+        if images and self.image is not None:
+            extra.append(self.image.odoo_field)
+        return list(dict.fromkeys([*extra, *self.odoo_fields]))
+
+    def odoo_hash(self, record: Mapping[str, Any]) -> str:
+        """The digest of the travelling fields as Odoo holds them (kept in the link)."""
+        return odoo_values_digest({name: record.get(name) for name in self.odoo_fields})
+
+    def local_digest(self, values: Mapping[str, Any]) -> str:
+        """The comparable digest of the travelling fields in the catalog's form."""
+        return values_digest(values, self.local_fields)
+
+
+def external_keys(client: OdooClient, module: str, ids: Sequence[int]) -> dict[int, str]:
+    """``{template id: key}`` for templates with an external id ``<module>.product_<key>``."""
+    if not ids:
+        return {}
+    rows = client.search_read(
+        "ir.model.data",
+        [("model", "=", PRODUCT_MODEL), ("module", "=", module), ("res_id", "in", list(ids))],
+        ["name", "res_id"],
+    )
+    keys: dict[int, str] = {}
+    for row in sorted(rows, key=lambda r: int(r.get("id", 0))):
+        name = str(row.get("name") or "")
+        if name.startswith("product_") and len(name) > len("product_"):
+            keys.setdefault(int(row["res_id"]), name[len("product_") :])
+    return keys
+
+
+def external_id(module: str, key: str) -> str:
+    from odoosync.engine.export import external_id_name
+
+    return f"{module}.{external_id_name(key)}"
+
+
+def odoo_datetime(value: str) -> str:
+    """An ISO-8601 time (``--since``) as Odoo's UTC ``YYYY-MM-DD HH:MM:SS``; ConfigError if bad."""
+    moment = parse_timestamp(value)
+    if moment is None:
+        raise ConfigError(
+            f"--since {value!r} is not an ISO-8601 date or time; use e.g. 2025-12-16T14:30:00Z."
+        )
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def iso_from_odoo(write_date: Any) -> str | None:
+    """Odoo's ``write_date`` as ISO-8601 UTC with ``Z`` (for the catalog's modified field)."""
+    moment = parse_timestamp(write_date)
+    return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --------------------------------------------------------------------------------------------
+# the catalog side
+
+
+def catalog_exists(catalog: Catalog) -> bool:
+    return catalog.path.exists() and catalog.path.stat().st_size > 0
+
+
+def iter_catalog(catalog: Catalog) -> Iterator[dict[str, Any]]:
+    if catalog_exists(catalog):
+        yield from catalog.iter_rows()
+
+
+def build_index(catalog: Catalog, travel: Travel) -> CatalogIndex:
+    """key → digest of the travelling fields, barcode → key, in one streaming pass."""
+    index = CatalogIndex()
+    for row in iter_catalog(catalog):
+        key = catalog_key(row.get(catalog.key))
+        barcode = row.get(travel.barcode_field) if travel.barcode_field else None
+        index.add(key, travel.local_digest(row), None if is_empty(barcode) else str(barcode))
+    return index
+
+
+def rows_for(catalog: Catalog, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The rows with these keys (one streaming pass; only those are kept)."""
+    wanted = set(keys)
+    found: dict[str, dict[str, Any]] = {}
+    if not wanted:
+        return found
+    for row in iter_catalog(catalog):
+        key = catalog_key(row.get(catalog.key))
+        if key in wanted:
+            found[key] = row
+    return found
+
+
+def local_hashes(
+    catalog: Catalog, keys: Iterable[str], mapping: MappingConfig, ctx: TransformContext
+) -> dict[str, str | None]:
+    """``map_row`` digests (what export compares with) of these rows, as they are now."""
+    hashes: dict[str, str | None] = {}
+    for key, row in rows_for(catalog, keys).items():
+        mapped = map_row(row, mapping, ctx, key_field=catalog.key)
+        hashes[key] = None if mapped.error is not None else mapped.digest
+    return hashes
+
+
+def save_image(base_dir: Path, key: str, value: Any) -> str | None:
+    """Write an Odoo image (base64) as ``images/<key>.<ext>``; the relative path, or None."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        data = base64.b64decode(value, validate=True)
+    except ValueError:
+        return None
+    kind = image_kind(data)
+    if kind is None:
+        return None
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
+    relative = f"{IMAGE_FOLDER}/{safe}.{_EXTENSIONS[kind]}"
+    target = base_dir / relative
+    if not (target.exists() and target.read_bytes() == data):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    return relative
+
+
+# --------------------------------------------------------------------------------------------
+# the import run
+
+
+def unmap(
+    record: Mapping[str, Any], mapping: MappingConfig, ctx: TransformContext, travel: Travel
+) -> dict[str, Any]:
+    """The travelling fields of an Odoo record in the catalog's form (False → None)."""
+    values: dict[str, Any] = dict.fromkeys(travel.local_fields)
+    values.update(unmap_record(record, mapping, ctx))
+    return values
+
+
+def import_domain(options: RunOptions, since: str | None) -> list[Any]:
+    domain: list[Any] = []
+    if options.categ_ids:
+        domain.append(("categ_id", "child_of", list(options.categ_ids)))
+    if options.domain:
+        domain.extend(options.domain)
+    if since:
+        domain.append(("write_date", ">=", since))
+    return domain
+
+
+def watermark_name(options: RunOptions) -> str:
+    """One watermark per profile and per selection (categories, archived, --domain)."""
+    selection = {
+        "categ_ids": sorted(options.categ_ids),
+        "include_archived": options.include_archived,
+        "domain": list(options.domain or ()),
+    }
+    if selection == {"categ_ids": [], "include_archived": False, "domain": []}:
+        return WATERMARK
+    digest = hashlib.sha256(json.dumps(selection, sort_keys=True).encode()).hexdigest()[:12]
+    return f"{WATERMARK}:{digest}"
+
+
+class _ImportRun:
+    """One import: reads pages, plans them, then writes the catalog and the history."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        options: RunOptions,
+        mapping: MappingConfig,
+        catalog: Catalog,
+        client: OdooClient,
+        side: OdooSide,
+        history: History,
+        result: RunResult,
+    ) -> None:
+        self.settings, self.options, self.mapping = settings, options, mapping
+        self.catalog, self.client, self.side, self.history = catalog, client, side, history
+        self.result = result
+        self.travel = Travel.of(mapping)
+        self.images = bool(options.images) and self.travel.image is not None
+        self.links = history.links(settings.profile.name)
+        self.views = {
+            k: LinkView(k, ln.odoo_id, ln.odoo_hash, ln.odoo_write_date)
+            for k, ln in self.links.items()
+        }
+        self.index = build_index(catalog, self.travel)
+        self.state = ImportState.from_links(self.views)
+        self.plan_options = ImportOptions(
+            create_missing=options.create_missing, update_existing=options.update_existing
+        )
+        self.planned: list[PlannedImport] = []
+        self.image_paths: dict[str, str | None] = {}  # key -> relative path written
+        self.max_write_date: str | None = None
+        columns = catalog.columns() if catalog_exists(catalog) else []
+        modified = settings.catalog.modified_field
+        self.modified_field = modified if (modified in columns or not columns) else None
+
+    # -- reading and planning -------------------------------------------------------------
+
+    def read(
+        self, domain: list[Any], context: Mapping[str, Any], progress: Progress | None
+    ) -> None:
+        total = self.client.execute(PRODUCT_MODEL, "search_count", domain, context=context)
+        page_size = min(int(self.options.batch_size or 100), 50 if self.images else 500)
+        done = 0
+        for page in self.client.iter_pages(
+            PRODUCT_MODEL,
+            domain,
+            self.travel.read_fields(images=self.images),
+            page_size=page_size,
+            context=context,
+        ):
+            self.plan(page)
+            done += len(page)
+            self.result.products_found = done
+            if progress is not None:
+                progress(done, int(total) if isinstance(total, int) else None)
+
+    def plan(self, page: list[dict[str, Any]]) -> None:
+        module = self.settings.sync.external_id_module
+        ext = external_keys(self.client, module, [int(r["id"]) for r in page])
+        products: list[OdooProduct] = []
+        images: dict[int, Any] = {}
+        for record in page:
+            odoo_id = int(record["id"])
+            write_date = str(record["write_date"]) if record.get("write_date") else None
+            if write_date and (self.max_write_date is None or write_date > self.max_write_date):
+                self.max_write_date = write_date
+            try:
+                values = unmap(record, self.mapping, self.side.transform, self.travel)
+            except TransformError as exc:
+                self.result.add(
+                    ProductOutcome(
+                        product_id=ext.get(odoo_id) or f"odoo-{odoo_id}",
+                        action="error",
+                        odoo_product_id=odoo_id,
+                        error_message=str(exc),
+                        error_details=exc.details(),
+                    )
+                )
+                continue
+            barcode = record.get("barcode")
+            products.append(
+                OdooProduct(
+                    odoo_id=odoo_id,
+                    values=values,
+                    digest=self.travel.local_digest(values),
+                    write_date=write_date,
+                    barcode=str(barcode) if barcode else None,
+                    external_key=ext.get(odoo_id),
+                    odoo_hash=self.travel.odoo_hash(record),
+                )
+            )
+            if self.images and self.travel.image is not None:
+                images[odoo_id] = record.get(self.travel.image.odoo_field)
+        for planned in plan_page(products, self.index, self.views, self.plan_options, self.state):
+            self.planned.append(planned)
+            writes = planned.action in (ImportAction.CREATE, ImportAction.UPDATE)
+            if writes and planned.key is not None and self.images and not self.options.dry_run:
+                # written now, page by page, so no image is held in memory for the whole run
+                base = self.catalog.path.parent
+                self.image_paths[planned.key] = save_image(
+                    base, planned.key, images.get(planned.odoo_id)
+                )
+
+    # -- the changes ------------------------------------------------------------------------
+
+    def changes(self) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+        """The catalog's updates and inserts, and each product's outcome in the result."""
+        updates: dict[str, dict[str, Any]] = {}
+        inserts: list[dict[str, Any]] = []
+        dry = self.options.dry_run
+        current = (
+            rows_for(self.catalog, [p.key for p in self.planned if p.action is ImportAction.UPDATE
+                                    and p.key])
+            if dry
+            else {}
+        )  # fmt: skip
+        for planned in self.planned:
+            key = planned.key or f"odoo-{planned.odoo_id}"
+            values = dict(planned.values)
+            if self.images and self.travel.image is not None and key in self.image_paths:
+                values[self.travel.image.local_field] = self.image_paths[key]
+            if self.modified_field and planned.write_date:
+                values[self.modified_field] = iso_from_odoo(planned.write_date)
+            note = planned.reason
+            if note is None and planned.matched_by not in (None, "link"):
+                note = f"matched by {planned.matched_by}"
+            outcome = ProductOutcome(
+                product_id=key,
+                action=planned.action.value,
+                odoo_product_id=planned.odoo_id,
+                note=note,
+            )
+            if planned.action is ImportAction.CREATE:
+                outcome.fields_synced = self.travel.odoo_fields
+                inserts.append({self.catalog.key: key, **values})
+                if dry:
+                    outcome.changes = {
+                        k: [None, v] for k, v in planned.values.items() if v is not None
+                    }
+            elif planned.action is ImportAction.UPDATE:
+                outcome.fields_synced = self.travel.odoo_fields
+                updates[key] = values
+                if dry:
+                    changed = changed_fields(current.get(key, {}), planned.values)
+                    outcome.changes = {k: [old, new] for k, (old, new) in changed.items()}
+            self.result.add(outcome)
+        return updates, inserts
+
+    def record(self, batch_id: str) -> None:
+        """Log entries (not for unchanged products), then the links."""
+        module = self.settings.sync.external_id_module
+        touched = [
+            p
+            for p in self.planned
+            if p.key is not None
+            and (
+                p.action in (ImportAction.CREATE, ImportAction.UPDATE)
+                or (p.action is ImportAction.UNCHANGED and _needs_link(p, self.links))
+            )
+        ]
+        keys = [p.key for p in touched if p.key is not None]
+        hashes = local_hashes(self.catalog, keys, self.mapping, self.side.transform)
+        now = self.history.now()
+        new_links: list[Link] = []
+        for p in touched:
+            assert p.key is not None
+            old = self.links.get(p.key)
+            new_links.append(
+                Link(
+                    key=p.key,
+                    odoo_id=p.odoo_id,
+                    external_id=old.external_id if old else external_id(module, p.key),
+                    local_hash=hashes.get(p.key),
+                    odoo_hash=_odoo_hash(p),
+                    field_hashes=dict(old.field_hashes) if old else {},
+                    odoo_write_date=p.write_date,
+                    synced_at=now,
+                )
+            )
+        entries = [_entry(o) for o in self.result.products if o.action != "unchanged"]
+        if entries:
+            self.history.record(batch_id, entries)
+        if new_links:
+            self.history.save_links(self.settings.profile.name, new_links)
+
+
+def run_import(
+    settings: Settings,
+    options: RunOptions,
+    *,
+    client_factory: ClientFactory,
+    history: History,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Pull products from Odoo into the catalog; returns the run's result (SPEC §2.2).
+
+    Raises the typed errors of ``odoosync.errors`` for what stops the whole run (config 3,
+    Odoo refused 4, unreachable 5, lock 7, interrupted 130); product-level failures are in the
+    result (exit 6).
+    """
+    options = options_with_settings(options, settings).but(direction="from_odoo")
+    since = odoo_datetime(options.since) if options.since else None
+    mapping = load_mapping(settings.mapping_path)
+    catalog = open_catalog(
+        settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
+    )
+    profile = settings.profile.name
+    with recorded_run(settings, options, history, direction="from_odoo") as run:
+        client = connect(client_factory, rights=())
+        side = resolve_odoo(client, mapping, base_dir=catalog.path.parent)
+        if options.domain:
+            parse_domain(json.dumps(list(options.domain)), side.fields)
+        name = watermark_name(options)
+        if since is None and not options.full:
+            since = history.watermark(profile, name)
+        context = {"active_test": False} if options.include_archived else {}
+        job = _ImportRun(settings, options, mapping, catalog, client, side, history, run.result)
+        job.read(import_domain(options, since), context, progress)
+        updates, inserts = job.changes()
+        if options.dry_run:
+            return run.result
+        if updates or inserts:
+            catalog.apply(updates, inserts)
+        job.record(run.batch_id)
+        if run.result.failed == 0 and job.max_write_date is not None:
+            history.set_watermark(profile, name, job.max_write_date)
+    return run.result
+
+
+def _odoo_hash(planned: PlannedImport) -> str:
+    return planned.odoo_hash if planned.odoo_hash is not None else planned.digest
+
+
+def _needs_link(planned: PlannedImport, links: Mapping[str, Link]) -> bool:
+    link = links.get(planned.key or "")
+    return (
+        link is None
+        or link.odoo_id != planned.odoo_id
+        or link.odoo_hash != _odoo_hash(planned)
+        or link.odoo_write_date != planned.write_date
+    )
+
+
+def _entry(outcome: ProductOutcome) -> LogEntry:
+    status = {"create": "success", "update": "success", "skip": "skipped", "error": "error"}
+    return LogEntry(
+        product_id=outcome.product_id,
+        sync_direction="from_odoo",
+        sync_type="create" if outcome.action == "create" else "update",
+        sync_status=status.get(outcome.action, "success"),
+        odoo_product_id=outcome.odoo_product_id,
+        fields_synced=list(outcome.fields_synced),
+        duration_ms=outcome.duration_ms,
+        error_message=outcome.error_message or (outcome.note if outcome.action == "skip" else None),
+        error_details=outcome.error_details,
+    )
