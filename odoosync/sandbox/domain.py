@@ -21,21 +21,48 @@ from typing import Any, Protocol
 __all__ = ["DomainError", "DomainSource", "filter_ids"]
 
 NOT, AND, OR = "!", "&", "|"
+LEAF = "leaf"  # head of a leaf node in the tree: ("leaf", operator, left, right)
 DOMAIN_OPERATORS = (NOT, AND, OR)
 TRUE_LEAF = (1, "=", 1)
 FALSE_LEAF = (0, "=", 1)
 TERM_OPERATORS_16 = (
-    "=", "!=", "<=", "<", ">", ">=", "=?", "=like", "=ilike", "like", "not like", "ilike",
-    "not ilike", "in", "not in", "child_of", "parent_of",
-)  # fmt: skip
+    "=",
+    "!=",
+    "<=",
+    "<",
+    ">",
+    ">=",
+    "=?",
+    "=like",
+    "=ilike",
+    "like",
+    "not like",
+    "ilike",
+    "not ilike",
+    "in",
+    "not in",
+    "child_of",
+    "parent_of",
+)
 ANY_OPERATORS = ("any", "not any")
 TERM_OPERATORS = (*TERM_OPERATORS_16, *ANY_OPERATORS)
 NEGATIVE_OPERATORS = ("!=", "not like", "not ilike", "not in")
 NEGATION = {
-    "<": ">=", ">": "<=", "<=": ">", ">=": "<", "=": "!=", "!=": "=", "in": "not in",
-    "not in": "in", "like": "not like", "not like": "like", "ilike": "not ilike",
-    "not ilike": "ilike", "any": "not any", "not any": "any",
-}  # fmt: skip
+    "<": ">=",
+    ">": "<=",
+    "<=": ">",
+    ">=": "<",
+    "=": "!=",
+    "!=": "=",
+    "in": "not in",
+    "not in": "in",
+    "like": "not like",
+    "not like": "like",
+    "ilike": "not ilike",
+    "not ilike": "ilike",
+    "any": "not any",
+    "not any": "any",
+}
 POSITIVE = {"!=": "=", "not like": "like", "not ilike": "ilike", "not in": "in"}
 RELATIONAL = ("many2one", "one2many", "many2many")
 X2MANY = ("one2many", "many2many")
@@ -280,7 +307,7 @@ class _Evaluator:
                 stack.append(("?", False))
             else:
                 left, operator, right = item
-                stack.append((operator, left, right))
+                stack.append((LEAF, operator, left, right))
         return _tree_join(AND, tuple(reversed(stack)))
 
     def check(self, tree: Tree) -> None:
@@ -295,7 +322,7 @@ class _Evaluator:
         if head == NOT:
             self.check(tree[1])
             return
-        operator, left, right = tree
+        _, operator, left, right = tree
         if operator not in TERM_OPERATORS and operator != "<>":
             leaf = (left, operator, right)
             if self.version >= 19:
@@ -321,10 +348,10 @@ class _Evaluator:
 
     def compile_leaf(self, tree: Tree, model: str, active_test: bool) -> Callable[[Record], Maybe]:
         """One leaf of expression.parse(), as a three-valued function of a record."""
-        if tree[0] in (AND, OR, NOT, "?"):  # '!' over a sub-tree Odoo could not push down
+        if tree[0] != LEAF:  # '!' over a sub-tree Odoo could not push down (never happens)
             predicate = self.compile_tree(tree, model, active_test)
             return lambda rec: predicate(rec)
-        operator, left, right = _normalize_leaf(tree[0], tree[1], tree[2])
+        operator, left, right = _normalize_leaf(tree[1], tree[2], tree[3])
         fdef = self.field(model, left.split(".", 1)[0])
         assert fdef is not None  # anyfy checked it
         ftype = fdef.get("type")
@@ -495,8 +522,8 @@ def _tree_not(tree: Tree) -> Tree:
         return (OR, *(_tree_not(child) for child in tree[1:]))
     if head == OR:
         return (AND, *(_tree_not(child) for child in tree[1:]))
-    if head in NEGATION:
-        return (NEGATION[head], tree[1], tree[2])
+    if head == LEAF and tree[1] in NEGATION:
+        return (LEAF, NEGATION[tree[1]], tree[2], tree[3])
     return (NOT, tree)
 
 

@@ -330,6 +330,8 @@ ERRORS: list[tuple[str, Any, str]] = [
     ("unknown operator", [("name", "bogus", 1)], "ValueError: Invalid leaf ('name', 'bogus', 1)"),
     ("upper-case operator", [("name", "ILIKE", "x")],
      "ValueError: Invalid leaf ('name', 'ILIKE', 'x')"),
+    ("! as leaf operator", [("name", "!", 1)], "ValueError: Invalid leaf ('name', '!', 1)"),
+    ("& as leaf operator", [("name", "&", 1)], "ValueError: Invalid leaf ('name', '&', 1)"),
     ("unknown operator under !", ["!", ("name", "==", 1)],
      "ValueError: Invalid leaf ('name', '==', 1)"),
     ("unknown operator after a dot", [("categ_id.name", "~", "x")],
