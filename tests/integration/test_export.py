@@ -1,0 +1,254 @@
+"""Export against the sandbox over a real socket: creates, idempotence, linking, faults."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from export_env import factory, products, settings_for, write_catalog, write_setup
+
+from odoosync.engine.export import run_export
+from odoosync.engine.result import RunOptions, RunResult
+from odoosync.errors import AuthenticationError, Interrupted
+from odoosync.history import History
+from odoosync.sandbox import serve
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Any]:
+    with serve(seed="demo") as handle:
+        yield handle
+
+
+class Setup:
+    def __init__(self, folder: Path, sandbox: Any, rows: list[dict[str, Any]]) -> None:
+        self.folder = folder
+        self.sandbox = sandbox
+        self.rows = rows
+        self.config = write_setup(folder, sandbox.url, sandbox.database, rows)
+        self.settings = settings_for(self.config)
+
+    def export(self, password: str = "admin", **options: Any) -> RunResult:
+        with History(self.settings.history_path) as history:
+            return run_export(
+                self.settings,
+                RunOptions(**options),
+                client_factory=factory(self.settings, password),
+                history=history,
+            )
+
+    def rewrite(self) -> None:
+        write_catalog(self.folder / "products.csv", self.rows)
+
+    def templates(self, domain: list[Any] | None = None) -> list[dict[str, Any]]:
+        return list(
+            self.sandbox.execute(
+                "product.template",
+                "search_read",
+                domain or [("default_code", "=like", "REF-%")],
+                ["id", "name", "barcode", "list_price", "default_code"],
+            )
+        )
+
+    def product_calls(self) -> dict[str, int]:
+        return {
+            name: n
+            for name, n in self.sandbox.calls().items()
+            if name.startswith(("product.template.", "ir.model.data."))
+        }
+
+
+@pytest.fixture
+def setup(tmp_path: Path, sandbox: Any) -> Setup:
+    return Setup(tmp_path, sandbox, products(25))
+
+
+def test_first_export_creates_all_with_external_ids(setup: Setup) -> None:
+    result = setup.export()
+    assert (result.created, result.failed, result.products_found) == (25, 0, 25)
+    assert result.success
+    assert len(setup.templates()) == 25
+    names = setup.sandbox.execute(
+        "ir.model.data",
+        "search_read",
+        [("module", "=", "odoosync"), ("model", "=", "product.template")],
+        ["name"],
+    )
+    assert {row["name"] for row in names} >= {f"product_p-{i}" for i in range(1, 26)}
+    # batched: 25 products in batches of 10 -> 3 load calls, never one per product
+    assert setup.sandbox.calls().get("product.template.load", 0) == 3
+
+
+def test_second_export_sends_nothing_and_makes_a_handful_of_calls(setup: Setup) -> None:
+    setup.export()
+    setup.sandbox.reset_calls()
+    result = setup.export()
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 25)
+    calls = setup.product_calls()
+    assert "product.template.load" not in calls
+    assert "product.template.write" not in calls
+    assert "product.template.create" not in calls
+    assert calls.get("product.template.read") == 3  # one read per chunk of 10
+    per_run = calls.get("product.template.check_access_rights", 0) + calls.get(
+        "product.template.fields_get", 0
+    )
+    assert sum(calls.values()) - per_run == 3  # nothing else per chunk
+    with History(setup.settings.history_path) as history:
+        assert history.logs(batch_id=result.batch_id) == []  # unchanged: no log entries
+
+
+def test_changing_three_products_updates_exactly_those(setup: Setup) -> None:
+    setup.export()
+    setup.rows[0]["price"] = "99.00"
+    setup.rows[1]["price"] = "98.00"
+    setup.rows[2]["title"] = "Renamed"
+    setup.rewrite()
+    result = setup.export(details=True)
+    assert (result.created, result.updated, result.unchanged) == (0, 3, 22)
+    synced = {p.product_id: p.fields_synced for p in result.products if p.action == "update"}
+    assert synced == {"p-1": ["list_price"], "p-2": ["list_price"], "p-3": ["name"]}
+    prices = {t["default_code"]: t["list_price"] for t in setup.templates()}
+    assert prices["REF-1"] == 99.0 and prices["REF-2"] == 98.0
+
+
+def test_duplicate_barcode_fails_one_product_and_the_rest_land(setup: Setup) -> None:
+    setup.rows[5]["ean"] = setup.rows[4]["ean"]
+    setup.rewrite()
+    result = setup.export()
+    assert (result.created, result.failed) == (24, 1)
+    [error] = result.errors()
+    assert error["product_id"] == "p-6"
+    details = error["error_details"]
+    assert details["odoo_error_code"] == "UNIQUE_VIOLATION"
+    assert details["field"] == "barcode"
+    existing = setup.templates([("barcode", "=", setup.rows[4]["ean"])])
+    assert details["existing_product_id"] == existing[0]["id"]
+    assert "Traceback" not in (details.get("odoo_message") or "")
+
+
+def test_product_already_in_odoo_with_the_barcode_is_linked_not_duplicated(
+    setup: Setup,
+) -> None:
+    existing = setup.sandbox.execute(
+        "product.template", "create", [{"name": "Old name", "barcode": setup.rows[0]["ean"]}]
+    )
+    existing_id = existing[0] if isinstance(existing, list) else existing
+    result = setup.export(details=True)
+    assert result.created == 24
+    first = next(p for p in result.products if p.product_id == "p-1")
+    assert (first.action, first.odoo_product_id) == ("update", existing_id)
+    assert len(setup.templates([("barcode", "=", setup.rows[0]["ean"])])) == 1
+    xml = setup.sandbox.execute(
+        "ir.model.data", "search_read", [("name", "=", "product_p-1")], ["res_id"]
+    )
+    assert [row["res_id"] for row in xml] == [existing_id]
+
+
+def test_lost_history_creates_nothing_new_also_without_barcode(setup: Setup) -> None:
+    for row in setup.rows[:5]:
+        row["ean"] = ""
+    setup.rewrite()
+    setup.export()
+    setup.settings.history_path.unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(str(setup.settings.history_path) + suffix).unlink(missing_ok=True)
+    result = setup.export()
+    assert (result.created, result.failed) == (0, 0)
+    assert len(setup.templates()) == 25
+
+
+def test_lost_response_on_a_create_batch_leaves_no_duplicate(setup: Setup) -> None:
+    setup.sandbox.inject("lost_response", model="product.template", method="load")
+    result = setup.export()
+    assert result.failed == 0
+    assert result.created == 25
+    assert len(setup.templates()) == 25
+
+
+def test_http_502_on_a_write_is_retried(setup: Setup) -> None:
+    setup.export()
+    for row in setup.rows[:3]:
+        row["price"] = "77.00"  # the same values: one write
+    setup.rewrite()
+    setup.sandbox.inject("http_502", model="product.template", method="write")
+    setup.sandbox.reset_calls()
+    result = setup.export()
+    assert (result.updated, result.failed) == (3, 0)
+    prices = {t["default_code"]: t["list_price"] for t in setup.templates()}
+    assert [prices["REF-1"], prices["REF-2"], prices["REF-3"]] == [77.0, 77.0, 77.0]
+    assert setup.sandbox.calls().get("product.template.write") == 2  # the 502, then the retry
+
+
+def test_dry_run_changes_nothing(setup: Setup) -> None:
+    before = (setup.folder / "products.csv").read_bytes()
+    result = setup.export(dry_run=True, details=True)
+    assert result.dry_run and result.created == 25
+    assert all(p.changes for p in result.products)
+    assert setup.templates() == []
+    assert (setup.folder / "products.csv").read_bytes() == before
+    with History(setup.settings.history_path) as history:
+        assert history.runs() == []
+        assert history.links("test") == {}
+
+
+def test_auth_failure_before_any_product_call(setup: Setup) -> None:
+    with pytest.raises(AuthenticationError):
+        setup.export(password="wrong")
+    assert setup.product_calls() == {}
+
+
+def test_product_deleted_in_odoo_is_recreated(setup: Setup) -> None:
+    first = setup.export(details=True)
+    gone = next(p.odoo_product_id for p in first.products if p.product_id == "p-1")
+    setup.sandbox.execute("product.template", "unlink", [gone])
+    result = setup.export(details=True)
+    again = next(p for p in result.products if p.product_id == "p-1")
+    assert again.action == "create"
+    assert again.odoo_product_id != gone
+    assert result.created == 1 and result.unchanged == 24
+    assert len(setup.templates()) == 25
+
+
+def test_mapping_error_for_a_bad_ean_and_price(setup: Setup) -> None:
+    setup.rows[0]["ean"] = "4000000000018"[:-1] + "9"  # wrong check digit
+    setup.rows[1]["price"] = "cheap"
+    setup.rewrite()
+    result = setup.export()
+    assert (result.created, result.failed) == (23, 2)
+    codes = {e["product_id"]: e["error_details"]["odoo_error_code"] for e in result.errors()}
+    assert codes == {"p-1": "MAPPING_ERROR", "p-2": "MAPPING_ERROR"}
+
+
+def test_single_product_export_json_shape(setup: Setup) -> None:
+    doc = setup.export(product_ids=("p-3",)).to_json()
+    assert doc["success"] is True
+    assert doc["products_found"] == 1 and doc["created"] == 1
+    assert isinstance(doc["odoo_product_id"], int)
+    assert doc["fields_synced"] == [
+        "name",
+        "barcode",
+        "default_code",
+        "description_sale",
+        "list_price",
+    ]
+    assert doc["products"][0]["product_id"] == "p-3"
+    assert isinstance(doc["duration_ms"], int)
+
+
+def test_interrupted_run_is_recorded_as_interrupted(setup: Setup) -> None:
+    def stop(done: int, total: int | None) -> None:
+        raise KeyboardInterrupt
+
+    with History(setup.settings.history_path) as history:
+        with pytest.raises(Interrupted):
+            run_export(
+                setup.settings,
+                RunOptions(),
+                client_factory=factory(setup.settings),
+                history=history,
+                progress=stop,
+            )
+        [run] = history.runs()
+        assert run.status == "interrupted"
