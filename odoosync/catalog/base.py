@@ -17,7 +17,7 @@ from typing import IO, Any, Protocol, runtime_checkable
 
 from odoosync.errors import CatalogError
 
-__all__ = ["Catalog", "KeyTracker", "atomic_file", "catalog_key", "open_catalog"]
+__all__ = ["Catalog", "KeyTracker", "atomic_file", "catalog_key", "distinct_values", "open_catalog"]
 
 SUFFIXES = {
     ".csv": "csv",
@@ -186,3 +186,17 @@ def open_catalog(path: Path, *, key: str = "id", table: str | None = None) -> Ca
     from odoosync.catalog.sqlite import SqliteCatalog
 
     return SqliteCatalog(path, key=key, table=table)
+
+
+def distinct_values(
+    catalog: Catalog, columns: Sequence[str], *, limit: int = 1000
+) -> dict[str, list[Any]]:
+    """Up to ``limit`` distinct non-empty values per column, in order of first appearance."""
+    found: dict[str, dict[Any, None]] = {name: {} for name in columns}
+    for row in catalog.iter_rows():
+        for name, seen in found.items():
+            value = row.get(name)
+            if value is None or value == "" or len(seen) >= limit:
+                continue
+            seen.setdefault(value if not isinstance(value, list | dict) else str(value), None)
+    return {name: list(seen) for name, seen in found.items()}
