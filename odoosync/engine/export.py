@@ -66,6 +66,8 @@ class ExportRun:
     barcode_field: str | None
     category_field: str | None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: id(outcome) -> (chunk number, position): results are listed in catalog order
+    rank: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def xml_id(self, key: str) -> str:
         return f"{self.module}.{external_id_name(key)}"
@@ -193,9 +195,9 @@ def _run_chunks(
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="odoosync-export")
     pending: set[Future[ChunkReport]] = set()
     try:
-        for chunk in chunks:
+        for seq, chunk in enumerate(chunks):
             result.products_found += len(chunk)
-            pending.add(pool.submit(_chunk, run, connections, chunk))
+            pending.add(pool.submit(_chunk, run, connections, chunk, seq))
             while len(pending) >= workers * 2:
                 done, failures_in_a_row = _collect(run, pending, done, failures_in_a_row, progress)
             if failures_in_a_row > workers:
@@ -218,12 +220,14 @@ def _run_chunks(
         )
         result.aborted_exit_code = 5
     connections.close()
+    result.products.sort(key=lambda p: run.rank.get(id(p), (0, 0)))
 
 
 @dataclass
 class ChunkReport:
     outcomes: list[ProductOutcome]
     unreachable: bool = False
+    seq: int = 0
 
 
 def _collect(
@@ -247,14 +251,17 @@ def _collect(
 
 def _merge(run: ExportRun, report: ChunkReport) -> None:
     result = run.handle.result
-    for outcome in report.outcomes:
+    for position, outcome in enumerate(report.outcomes):
+        run.rank[id(outcome)] = (report.seq, position)
         if outcome.action == "unchanged" and not (run.options.details or result.single_product):
             result.unchanged += 1
             continue
         result.add(outcome)
 
 
-def _chunk(run: ExportRun, connections: Connections, rows: list[dict[str, Any]]) -> ChunkReport:
+def _chunk(
+    run: ExportRun, connections: Connections, rows: list[dict[str, Any]], seq: int
+) -> ChunkReport:
     """Map, look up, plan and (unless dry run) apply one chunk; record it in the history."""
     client = connections.get()
     started = time.monotonic()
@@ -278,7 +285,7 @@ def _chunk(run: ExportRun, connections: Connections, rows: list[dict[str, Any]])
             match_on=run.settings.sync.match_on,
         )
         if run.options.dry_run:
-            return ChunkReport([_outcome(p, dry_run=True) for p in plans])
+            return ChunkReport([_outcome(p, dry_run=True) for p in plans], seq=seq)
         report = apply_plans(run, client, plans)
     except OdooUnreachable as exc:
         plans_failed = [
@@ -295,10 +302,10 @@ def _chunk(run: ExportRun, connections: Connections, rows: list[dict[str, Any]])
         ]
         if not run.options.dry_run:
             _record(run, plans_failed, [], started)
-        return ChunkReport(plans_failed, unreachable=True)
+        return ChunkReport(plans_failed, unreachable=True, seq=seq)
     outcomes, links = report
     _record(run, outcomes, links, started)
-    return ChunkReport(outcomes)
+    return ChunkReport(outcomes, seq=seq)
 
 
 def _outcome(plan: ProductPlan, *, dry_run: bool) -> ProductOutcome:
