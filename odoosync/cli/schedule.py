@@ -51,15 +51,16 @@ def _json_opt(help_text: str = "Print JSON.") -> bool:
 
 
 def _render(schedules: list[Schedule], tz: str | None) -> None:
-    table = Table("id", "name", "cron", "direction", "type", "enabled", "last run", "status",
-                  "next run (UTC)", f"next run ({tz or 'local'})", title="schedules")  # fmt: skip
+    table = Table("id", "name", "cron", "direction", "last run", "next run (UTC)",
+                  f"next run ({tz or 'local'})", title="schedules")  # fmt: skip
     for s in schedules:
         doc = s.to_json(tz)
-        local = doc["next_run_at_local"]
+        nxt, local = doc["next_run_at"], doc["next_run_at_local"]
+        last = f"{s.last_run_at[:16].replace('T', ' ')} {s.last_status}" if s.last_run_at else "-"
         table.add_row(
-            str(s.id), s.name, s.cron_expression, s.sync_direction, s.sync_type,
-            "yes" if s.is_enabled else "no", s.last_run_at or "-", s.last_status or "-",
-            doc["next_run_at"] or "-", local[:16].replace("T", " ") if local else "-",
+            str(s.id), s.name, s.cron_expression, f"{s.sync_direction} ({s.sync_type})", last,
+            nxt[:16].replace("T", " ") if nxt else "disabled",
+            local[:16].replace("T", " ") if local else "-",
         )  # fmt: skip
     console().print(table)
 
@@ -206,7 +207,8 @@ def run(
         outcome = run_now(
             history, schedule_id, runner_factory(history, settings), timezone=settings.timezone
         )
-    raise typer.Exit(_report([outcome], json_))
+    _report([outcome], json_)
+    raise typer.Exit(outcome.exit_code)
 
 
 @schedule_app.command("run-due")
