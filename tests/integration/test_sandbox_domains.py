@@ -86,6 +86,16 @@ ACTIVE_NAMES = ["Desk Lamp", "Paper", "Phone Case", "Phone X", "Television"]  # 
             [("barcode", "in", ["1000000000042"])], [], id="archived barcode not found by default"
         ),
         pytest.param(
+            [("barcode", "in", ["1000000000011", False])],
+            ["Desk Lamp", "Paper", "Phone Case"],
+            id="barcode in, with False",
+        ),
+        pytest.param(
+            ["&", ("barcode", "=", "1000000000028"), ("name", "ilike", "phone")],
+            ["Phone X"],
+            id="barcode and name",
+        ),
+        pytest.param(
             [("default_code", "not ilike", "ph")],
             ["Desk Lamp", "Paper", "Phone Case", "Television"],
             id="not ilike keeps empty",
@@ -281,3 +291,18 @@ def test_malformed_domains_fault_1(cat: Catalog, domain: list[Any], last_line: s
         cat.call("product.template", "search_read", domain, fields=["name"])
     assert info.value.faultCode == 1
     assert info.value.faultString.rstrip("\n").splitlines()[-1] == last_line
+
+
+@pytest.mark.xfail(
+    reason="sandbox: orm.search_ids does list(domain), so a string domain becomes a list of "
+    "characters and faults 'IndexError: string index out of range'",
+    strict=True,
+)
+def test_domain_that_is_not_a_list_fault_1(cat: Catalog) -> None:
+    with pytest.raises(xmlrpc.client.Fault) as info:
+        cat.call("product.template", "search_count", "name")
+    assert info.value.faultCode == 1
+    assert info.value.faultString.rstrip("\n").splitlines()[-1] == (
+        "AssertionError: Domains to normalize must have a 'domain' form: a list or tuple of "
+        "domain components"
+    )
