@@ -1,0 +1,212 @@
+"""An Odoo 17-faithful XML-RPC server for trials, tests and benchmarks (SPEC §5).
+
+``serve()`` starts it in a background thread and yields a :class:`SandboxHandle`::
+
+    with serve(port=0) as odoo:
+        proxy = xmlrpc.client.ServerProxy(f"{odoo.url}/xmlrpc/2/object")
+        odoo.inject("http_503", model="product.template", method="create")
+
+The sandbox shares no code with odoosync's client: it follows ``odoo17-observations.md`` and
+``odoo-facts.md``, not what the client expects.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from odoosync.sandbox.auth import Accounts
+from odoosync.sandbox.control import Control
+from odoosync.sandbox.faults import OdooException
+from odoosync.sandbox.seed import build_store, seed_accounts
+from odoosync.sandbox.server import SandboxApp, SandboxHTTPServer, major_of
+
+__all__ = ["SUPPORTED_VERSIONS", "SandboxError", "SandboxHandle", "build_app", "serve", "start"]
+
+SUPPORTED_VERSIONS = ("16.0", "17.0", "18.0", "19.0")
+
+
+class SandboxError(Exception):
+    """An in-process call (``handle.execute``) that Odoo would answer with a fault."""
+
+    def __init__(self, fault_code: int, message: str) -> None:
+        super().__init__(message)
+        self.fault_code = fault_code
+        self.message = message
+
+
+def build_app(
+    *,
+    database: str = "odoosync",
+    seed: str = "demo",
+    odoo_version: str = "17.0",
+    latency_ms: float = 0,
+    data_path: Path | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> SandboxApp:
+    """The sandbox without HTTP: store (fresh or from ``data_path``), accounts, control."""
+    if seed not in {"demo", "empty"}:
+        raise ValueError(f"unknown seed {seed!r}; expected 'demo' or 'empty'")
+    version = major_of(odoo_version)
+    store = build_store(version, seed)
+    if data_path is not None and data_path.exists():
+        store.restore(json.loads(data_path.read_text(encoding="utf-8")))
+    accounts = Accounts(clock=clock)
+    seed_accounts(accounts)
+    app = SandboxApp(
+        store,
+        accounts,
+        Control(latency_ms),
+        database=database,
+        version=odoo_version,
+        data_path=data_path,
+    )
+    if data_path is not None and not data_path.exists():
+        store.save(data_path)
+    return app
+
+
+class SandboxHandle:
+    """A running sandbox: where it listens, what it served, and levers for tests."""
+
+    def __init__(self, app: SandboxApp, server: SandboxHTTPServer, thread: threading.Thread):
+        self.app = app
+        self._server = server
+        self._thread = thread
+        host, port = server.server_address[:2]
+        self.host = str(host)
+        self.port = int(port)
+        self.url = f"http://{self.host}:{self.port}"
+        self.database = app.database
+        self.version = app.version
+        accounts = app.accounts
+        self.admin_api_key = accounts.new_key(2, "admin")
+        self.viewer_api_key = accounts.new_key(6, "user")
+        self.readonly_api_key = accounts.new_key(2, "readonly")
+        self._stopped = False
+
+    @property
+    def store(self) -> Any:
+        return self.app.store
+
+    def calls(self) -> dict[str, int]:
+        """Calls served, by ``"model.method"`` and ``"common.<method>"``/``"db.<method>"``."""
+        return self.app.control.calls()
+
+    def server_seconds(self) -> dict[str, float]:
+        """Server-side time spent per call key (without injected latency or hangs)."""
+        return self.app.control.server_seconds()
+
+    def reset_calls(self) -> None:
+        self.app.control.reset()
+
+    def set_latency(self, ms: float) -> None:
+        self.app.control.latency_ms = float(ms)
+
+    def inject(
+        self,
+        kind: str,
+        *,
+        model: str | None = None,
+        method: str | None = None,
+        on_call: int = 1,
+        times: int = 1,
+        hang_seconds: float = 5.0,
+    ) -> None:
+        """Make a coming call fail; see :mod:`odoosync.sandbox.control` for the kinds."""
+        self.app.control.inject(
+            kind,
+            model=model,
+            method=method,
+            on_call=on_call,
+            times=times,
+            hang_seconds=hang_seconds,
+        )
+
+    def clear_faults(self) -> None:
+        self.app.control.clear()
+
+    def execute(
+        self, model: str, method: str, *args: Any, login: str = "admin", **kwargs: Any
+    ) -> Any:
+        """Call a model method in-process as ``login``; faults raise :class:`SandboxError`."""
+        uid, role = self.app.accounts.role_of(login)
+        try:
+            return self.app.execute(uid, role, model, method, list(args), kwargs)
+        except OdooException as exc:
+            if hasattr(exc, "traceback"):
+                raise SandboxError(exc.fault_code, exc.traceback()) from exc
+            raise SandboxError(exc.fault_code, str(exc)) from exc
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+@contextmanager
+def serve(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    database: str = "odoosync",
+    seed: str = "demo",
+    odoo_version: str = "17.0",
+    latency_ms: float = 0,
+    data_path: Path | str | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[SandboxHandle]:
+    """Run a sandbox in a background thread for the duration of the ``with`` block."""
+    handle = start(
+        host=host,
+        port=port,
+        database=database,
+        seed=seed,
+        odoo_version=odoo_version,
+        latency_ms=latency_ms,
+        data_path=data_path,
+        clock=clock,
+    )
+    try:
+        yield handle
+    finally:
+        handle.stop()
+
+
+def start(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    database: str = "odoosync",
+    seed: str = "demo",
+    odoo_version: str = "17.0",
+    latency_ms: float = 0,
+    data_path: Path | str | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> SandboxHandle:
+    """Start a sandbox and return its handle; call ``handle.stop()`` when done."""
+    app = build_app(
+        database=database,
+        seed=seed,
+        odoo_version=odoo_version,
+        latency_ms=latency_ms,
+        data_path=Path(data_path) if data_path is not None else None,
+        clock=clock,
+    )
+    server = SandboxHTTPServer((host, port), app)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        daemon=True,
+        name=f"odoosync-sandbox-{server.server_address[1]}",
+    )
+    thread.start()
+    return SandboxHandle(app, server, thread)

@@ -1,0 +1,117 @@
+"""What tests and benchmarks control: call counters, server time, latency, injected faults.
+
+A rule fires on the ``on_call``-th matching call after it was injected, then on the following
+ones until it has fired ``times`` times. Kinds (docs/architecture.md ``SandboxHandle.inject``):
+``fault`` and ``serialization`` (fault 1 before the change), ``lost_response`` (commit, then
+close the connection without an answer), ``http_502``/``http_503``/``http_504``/``http_429``
+(HTTP error, nothing changed) and ``timeout`` (hold the request ``hang_seconds``, then answer).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass
+
+FAULT_KINDS = frozenset(
+    {
+        "fault",
+        "serialization",
+        "lost_response",
+        "http_502",
+        "http_503",
+        "http_504",
+        "http_429",
+        "timeout",
+    }
+)
+HTTP_STATUS = {
+    "http_502": (502, "Bad Gateway"),
+    "http_503": (503, "Service Unavailable"),
+    "http_504": (504, "Gateway Timeout"),
+    "http_429": (429, "Too Many Requests"),
+}
+
+
+@dataclass
+class FaultRule:
+    kind: str
+    model: str | None
+    method: str | None
+    on_call: int
+    times: int
+    hang_seconds: float
+    seen: int = 0
+    fired: int = 0
+
+    def matches(self, model: str, method: str) -> bool:
+        return (self.model is None or self.model == model) and (
+            self.method is None or self.method == method
+        )
+
+
+class Control:
+    """Thread-safe counters, timings, latency and fault rules of one sandbox."""
+
+    def __init__(self, latency_ms: float = 0.0) -> None:
+        self._lock = threading.Lock()
+        self._calls: Counter[str] = Counter()
+        self._seconds: dict[str, float] = {}
+        self._rules: list[FaultRule] = []
+        self.latency_ms = float(latency_ms)
+
+    def count(self, key: str) -> None:
+        with self._lock:
+            self._calls[key] += 1
+
+    def record_time(self, key: str, seconds: float) -> None:
+        with self._lock:
+            self._seconds[key] = self._seconds.get(key, 0.0) + seconds
+
+    def calls(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._calls)
+
+    def server_seconds(self) -> dict[str, float]:
+        with self._lock:
+            return dict(self._seconds)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._calls.clear()
+            self._seconds.clear()
+
+    def inject(
+        self,
+        kind: str,
+        *,
+        model: str | None,
+        method: str | None,
+        on_call: int,
+        times: int,
+        hang_seconds: float,
+    ) -> None:
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; expected one of {sorted(FAULT_KINDS)}")
+        if on_call < 1 or times < 1:
+            raise ValueError("on_call and times must be at least 1")
+        with self._lock:
+            self._rules.append(FaultRule(kind, model, method, on_call, times, hang_seconds))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules.clear()
+
+    def take(self, model: str, method: str) -> FaultRule | None:
+        """The rule that fires for this call, if any (each matching rule counts the call)."""
+        chosen = None
+        with self._lock:
+            for rule in self._rules:
+                if rule.fired >= rule.times or not rule.matches(model, method):
+                    continue
+                rule.seen += 1
+                if chosen is None and rule.seen >= rule.on_call:
+                    rule.fired += 1
+                    chosen = rule
+            self._rules = [r for r in self._rules if r.fired < r.times]
+        return chosen

@@ -1,0 +1,299 @@
+"""The environment of a call, access rights, and the read side of the ORM.
+
+``Env`` is Odoo's ``api.Environment`` in miniature: the store, the user, the context. Reading
+follows odoo-facts §4: many2one as ``[id, display_name]``, empty values as ``False``, missing ids
+dropped by ``read``; searching goes through ``sandbox/domain.py`` with implicit active filtering
+(odoo-facts §5), then the model's ``_order``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from odoosync.sandbox import domain as domain_mod
+from odoosync.sandbox.faults import AccessError, ServerError, method_frames
+from odoosync.sandbox.models import FieldDef
+from odoosync.sandbox.store import RecordView, Store
+
+READ_FIELD_ATTRS = ("type", "string", "required", "readonly", "relation", "selection")
+
+
+@dataclass
+class Env:
+    """One call's environment: the store, who calls, and the context."""
+
+    store: Store
+    uid: int
+    context: dict[str, Any] = field(default_factory=dict)
+    #: "admin" (every right), "user" (base.group_user ACLs) or "readonly" (an rpc-read API key)
+    role: str = "admin"
+
+    @property
+    def version(self) -> int:
+        return self.store.version
+
+    def with_context(self, **extra: Any) -> Env:
+        return Env(self.store, self.uid, {**self.context, **extra}, self.role)
+
+
+OPERATION_WORDS = {"read": "access", "write": "modify", "create": "create", "unlink": "delete"}
+
+
+def check_access(env: Env, model: str, operation: str, *, raise_exception: bool = True) -> bool:
+    """``ir.model.access`` for the sandbox's users (observation #36 for the message)."""
+    spec = env.store.specs[model]
+    if env.role == "admin":
+        allowed = True
+    elif env.role == "readonly":
+        allowed = operation == "read"
+    else:
+        allowed = operation in spec.user_rights
+    if allowed:
+        return True
+    if not raise_exception:
+        return False
+    groups = "".join(f"\n\t- {g}" for g in spec.manager_groups)
+    raise AccessError(
+        f"You are not allowed to {OPERATION_WORDS[operation]} '{spec.description}' ({model}) "
+        f"records.\n\nThis operation is allowed for the following groups:{groups}\n\n"
+        "Contact your administrator to request access if necessary."
+    )
+
+
+def invalid_field(env: Env, model: str, name: str, where: str) -> ServerError:
+    """Observation #17/#18 (17) and odoo19-observations (19: "in" for writes, "on" for reads)."""
+    if env.version >= 19:
+        text = (
+            f"Invalid field {name!r} in {model!r}"
+            if where != "read"
+            else (f"Invalid field {name!r} on {model!r}")
+        )
+    else:
+        text = f"Invalid field {name!r} on model {model!r}"
+    kind = {"create": "create", "read": "multi"}.get(where, "multi")
+    return ServerError(f"ValueError: {text}", method_frames(kind, where))
+
+
+# -- ordering --------------------------------------------------------------------------------
+
+
+def parse_order(env: Env, model: str, order: str | None) -> list[tuple[str, bool]]:
+    """``"name, write_date desc"`` → ``[("name", False), ("write_date", True)]``."""
+    spec = env.store.specs[model]
+    text = order or spec.order
+    out: list[tuple[str, bool]] = []
+    for part in text.split(","):
+        words = part.strip().split()
+        if not words:
+            continue
+        if len(words) > 3 or (len(words) >= 2 and words[1].lower() not in {"asc", "desc"}):
+            raise ServerError(
+                f'ValueError: Invalid "order" specified ({text}). A valid "order" specification '
+                "is a comma-separated list of valid field names (optionally followed by asc/desc "
+                "for the direction)",
+                method_frames("model", "search"),
+            )
+        name = words[0]
+        if env.store.field_def(model, name) is None:
+            raise ServerError(
+                f"ValueError: Invalid field {name!r} on model {model!r}",
+                method_frames("model", "search"),
+            )
+        out.append((name, len(words) >= 2 and words[1].lower() == "desc"))
+    return out
+
+
+def _sort_value(env: Env, model: str, view: RecordView, name: str) -> Any:
+    value = view[name]
+    fdef = env.store.field_def(model, name) or {}
+    if (value is False and fdef.get("type") != "boolean") or value is None:
+        return None
+    if fdef.get("type") == "many2one":
+        comodel = fdef.get("relation", "")
+        rec = env.store.get(comodel, value) if comodel in env.store.tables else None
+        if rec is None:
+            return None
+        return _text_key(env.store.display_name(comodel, env.store.view(comodel, rec)))
+    if isinstance(value, str):
+        return _text_key(value)
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def _text_key(value: str) -> tuple[str, str]:
+    return (value.casefold(), value)
+
+
+def sort_ids(env: Env, model: str, ids: list[int], order: str | None) -> list[int]:
+    """Sort like PostgreSQL: NULLs last ascending, first descending; ties by id."""
+    keys = parse_order(env, model, order)
+    store = env.store
+    table = store.tables[model]
+    result = sorted(ids)
+    for name, desc in reversed(keys):
+        if name == "id":
+            result.sort(reverse=desc)
+            continue
+        values = {i: _sort_value(env, model, store.view(model, table[i]), name) for i in result}
+        present = [i for i in result if values[i] is not None]
+        missing = [i for i in result if values[i] is None]
+        present.sort(key=lambda i: values[i], reverse=desc)
+        result = missing + present if desc else present + missing
+    return result
+
+
+# -- searching -------------------------------------------------------------------------------
+
+
+def _prefilter(env: Env, model: str, domain: Sequence[Any]) -> list[int] | None:
+    """Candidate ids from an index for a pure conjunction on barcode/xml id (O(1) lookups)."""
+    if not isinstance(domain, list | tuple) or any(
+        isinstance(t, str) and t in {"|", "!"} for t in domain
+    ):
+        return None
+    store = env.store
+    for term in domain:
+        if not isinstance(term, list | tuple) or len(term) != 3:
+            continue
+        left, op, right = term
+        values = [right] if op == "=" else right if op == "in" and isinstance(right, list) else None
+        if not values or not all(isinstance(v, str) and v for v in values):
+            continue
+        if left == "barcode" and model in {"product.product", "product.template"}:
+            var_ids = {v for b in values if isinstance(b, str) for v in store.barcodes.get(b, ())}
+            if model == "product.product":
+                return sorted(var_ids)
+            variants = store.tables["product.product"]
+            return sorted({variants[v]["product_tmpl_id"] for v in var_ids if v in variants})
+        if left == "name" and model == "ir.model.data":
+            wanted = {v for v in values if isinstance(v, str)}
+            return sorted(i for (_m, n), i in store.xmlids.items() if n in wanted)
+    return None
+
+
+def search_ids(
+    env: Env,
+    model: str,
+    domain: Sequence[Any] | None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+    order: str | None = None,
+    method: str = "search",
+) -> list[int]:
+    """Filter with ``domain.filter_ids``, sort by ``order`` (default ``_order``), slice."""
+    check_access(env, model, "read")
+    dom = list(domain or [])
+    active_test = bool(env.context.get("active_test", True))
+    try:
+        ids = domain_mod.filter_ids(
+            env.store,
+            model,
+            dom,
+            _prefilter(env, model, dom),
+            active_test=active_test,
+            version=env.version,
+        )
+    except domain_mod.DomainError as exc:
+        raise ServerError(exc.odoo_message, method_frames("model", method)) from exc
+    ids = sort_ids(env, model, ids, order)
+    start = int(offset or 0)
+    if limit:
+        return ids[start : start + int(limit)]
+    return ids[start:]
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def as_ids(value: Any) -> list[int]:
+    """``browse(ids)``: an int or a list of ints."""
+    if isinstance(value, bool):
+        return [] if value is False else [1]
+    if isinstance(value, int):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [int(v) for v in value]
+    raise ServerError(
+        f"TypeError: unhashable type: {type(value).__name__!r}", method_frames("multi", "browse")
+    )
+
+
+def read_value(env: Env, model: str, fdef: FieldDef, value: Any, load: str | None) -> Any:
+    ftype = fdef["type"]
+    if ftype == "many2one":
+        if not value:
+            return False
+        if load != "_classic_read":
+            return value
+        comodel = fdef.get("relation", "")
+        rec = env.store.get(comodel, value) if comodel in env.store.tables else None
+        name = env.store.display_name(comodel, env.store.view(comodel, rec)) if rec else ""
+        return [value, name]
+    if ftype in {"one2many", "many2many"}:
+        return list(value or [])
+    if value is None:
+        return False
+    return value
+
+
+def read_records(
+    env: Env, model: str, ids: Iterable[int], fields: Sequence[str] | None, load: str | None
+) -> list[dict[str, Any]]:
+    """``read``: values per odoo-facts §4, missing ids silently dropped (observation #26)."""
+    check_access(env, model, "read")
+    store = env.store
+    all_fields = store.fields(model)
+    names = list(fields) if fields else [n for n in all_fields if n != "id"]
+    for name in names:
+        if name not in all_fields:
+            raise invalid_field(env, model, name, "read")
+    table = store.tables[model]
+    out = []
+    for rec_id in ids:
+        rec = table.get(rec_id)
+        if rec is None:
+            continue
+        view = store.view(model, rec)
+        row: dict[str, Any] = {"id": rec_id}
+        for name in names:
+            if name != "id":
+                row[name] = read_value(env, model, all_fields[name], view[name], load)
+        out.append(row)
+    return out
+
+
+def fields_get(
+    env: Env, model: str, allfields: Sequence[str] | None, attributes: Sequence[str] | None
+) -> dict[str, dict[str, Any]]:
+    """``fields_get`` (odoo-facts §4): the field definitions, restricted to ``attributes``."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, fdef in env.store.fields(model).items():
+        if allfields and name not in allfields:
+            continue
+        desc: dict[str, Any] = {
+            "name": name,
+            "type": fdef["type"],
+            "string": fdef.get("string", name),
+            "required": bool(fdef.get("required")),
+            "readonly": bool(fdef.get("readonly")),
+            "store": bool(fdef.get("store", True)),
+            "searchable": True,
+            "sortable": bool(fdef.get("store", True)),
+            "manual": bool(fdef.get("manual")),
+            "company_dependent": name == "standard_price",
+            "help": fdef.get("help", False) or False,
+        }
+        if desc["help"] is False:
+            del desc["help"]
+        if "relation" in fdef:
+            desc["relation"] = fdef["relation"]
+        if fdef["type"] == "selection":
+            desc["selection"] = [list(p) for p in fdef.get("selection", [])]
+        if attributes:
+            desc = {k: v for k, v in desc.items() if k in attributes}
+        out[name] = desc
+    return out

@@ -1,0 +1,550 @@
+"""The write side of the ORM: value conversion, create, write, unlink, constraints.
+
+Conversions follow Odoo 17's ``convert_to_cache`` (observations #19-#21, #24: ``float(value or
+0.0)``); unknown fields fail as in #17/#18; a many2one to a missing record as #22; a missing
+required value as #23; writing or unlinking a missing id as #27/#39; duplicate barcodes as #15
+and odoo-facts §3.3 (the whole call fails, archived products are ignored).
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import xmlrpc.client
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from odoosync.sandbox.faults import (
+    MissingError,
+    ServerError,
+    UserError,
+    ValidationError,
+    method_frames,
+    python_error,
+)
+from odoosync.sandbox.models import X2MANY, FieldDef
+from odoosync.sandbox.orm import Env, check_access, invalid_field, sort_ids
+
+#: types a NOT NULL check never fires on (numbers default to 0; x2many live in other tables)
+NOT_NULL_EXEMPT = frozenset({"boolean", "integer", "float", "monetary", "one2many", "many2many"})
+PRODUCT_MODELS = frozenset({"product.template", "product.product"})
+DETAILED_TYPE_TO_TYPE = {"consu": "consu", "service": "service", "product": "product"}
+#: fields that ``copy`` does not carry (``copy=False`` in Odoo)
+NO_COPY = frozenset(
+    {"id", "barcode", "create_date", "write_date", "create_uid", "write_uid", "product_variant_ids"}
+)
+
+
+def missing(model: str, ids: list[int], uid: int) -> MissingError:
+    """``Record does not exist or has been deleted.`` + the recordset repr (observation #27)."""
+    inner = f"{ids[0]}," if len(ids) == 1 else ", ".join(str(i) for i in ids)
+    return MissingError(
+        f"Record does not exist or has been deleted.\n(Record: {model}({inner}), User: {uid})"
+    )
+
+
+def required_missing(env: Env, model: str, name: str) -> UserError:
+    """Observation #23 (16/17/18) and odoo19-observations (19)."""
+    spec = env.store.specs[model]
+    label = env.store.fields(model)[name].get("string", name)
+    if env.version >= 19:
+        return UserError(
+            f"The operation cannot be completed: Missing required value for the field "
+            f"'{label}' ({name}).\nModel: '{spec.description}' ({model})\n"
+            "- create/update: a mandatory field is not set\n"
+            "- delete: another model requires the record being deleted, you can archive it "
+            "instead"
+        )
+    return UserError(
+        "The operation cannot be completed:\n"
+        "- Create/update: a mandatory field is not set.\n"
+        "- Delete: another model requires the record being deleted. If possible, archive it "
+        f"instead.\n\nModel: {spec.description} ({model})\nField: {label} ({name})\n"
+    )
+
+
+def _to_text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return value.decode()
+    if isinstance(value, xmlrpc.client.Binary):
+        return base64.b64encode(value.data).decode()
+    return str(value)
+
+
+def convert(env: Env, model: str, name: str, fdef: FieldDef, value: Any, method: str) -> Any:
+    """One value as Odoo 17 stores it; errors as the observed faults."""
+    ftype = fdef["type"]
+    kind = "create" if method == "create" else "multi"
+    try:
+        if ftype in {"float", "monetary"}:
+            return float(value or 0.0)
+        if ftype == "integer" or ftype == "many2one_reference":
+            return int(value or 0)
+        if ftype == "boolean":
+            return bool(value)
+        if value is None or value is False:
+            return [] if ftype in X2MANY else False
+        if ftype in {"char", "text", "html"}:
+            return _to_text(value)
+        if ftype == "binary":
+            return _to_text(value)
+        if ftype == "date":
+            if isinstance(value, datetime | date):
+                return value.strftime("%Y-%m-%d")
+            return datetime.strptime(str(value)[:10], "%Y-%m-%d").strftime("%Y-%m-%d")
+        if ftype == "datetime":
+            if isinstance(value, datetime):
+                return value.strftime("%Y-%m-%d %H:%M:%S")
+            if isinstance(value, xmlrpc.client.DateTime):
+                return datetime.strptime(value.value, "%Y%m%dT%H:%M:%S").strftime(
+                    "%Y-%m-%d %H:%M:%S"
+                )
+            text = str(value)
+            fmt = "%Y-%m-%d" if len(text) == 10 else "%Y-%m-%d %H:%M:%S"
+            return datetime.strptime(text[:19], fmt).strftime("%Y-%m-%d %H:%M:%S")
+    except (TypeError, ValueError) as exc:
+        raise python_error(exc, kind, method) from exc
+    if ftype == "selection":
+        keys = [k for k, _ in fdef.get("selection", [])]
+        if keys and value not in keys:
+            raise ServerError(
+                f"ValueError: Wrong value for {model}.{name}: {value!r}",
+                method_frames(kind, method),
+            )
+        return value
+    if ftype == "many2one":
+        if isinstance(value, list | tuple) and value:
+            value = value[0]
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ServerError(
+                f"ValueError: Wrong value for {model}.{name}: {value!r}",
+                method_frames(kind, method),
+            )
+        comodel = fdef.get("relation", "")
+        if comodel in env.store.tables and env.store.get(comodel, value) is None:
+            raise missing(comodel, [value], env.uid)
+        return value
+    if ftype in X2MANY:
+        return value  # commands are applied by apply_x2many
+    return value
+
+
+def apply_x2many(
+    env: Env, fdef: FieldDef, current: list[int], commands: Any, method: str
+) -> list[int]:
+    """x2many commands (odoo-facts §3.4): ``(0,0,vals)`` … ``(6,0,ids)``; plain id lists too."""
+    comodel = fdef.get("relation", "")
+    known = comodel in env.store.tables
+    ids = list(current)
+    if not isinstance(commands, list | tuple):
+        raise python_error(
+            TypeError(f"'{type(commands).__name__}' object is not iterable"), "multi", method
+        )
+    if commands and all(isinstance(c, int) and not isinstance(c, bool) for c in commands):
+        commands = [[6, 0, list(commands)]]
+
+    def check(rec_id: int) -> int:
+        if known and env.store.get(comodel, rec_id) is None:
+            raise missing(comodel, [rec_id], env.uid)
+        return rec_id
+
+    for cmd in commands:
+        if not isinstance(cmd, list | tuple) or not cmd:
+            raise python_error(ValueError(f"Invalid command {cmd!r}"), "multi", method)
+        code = cmd[0]
+        arg = cmd[1] if len(cmd) > 1 else 0
+        if code == 0 and known:
+            ids.append(create_records(env, comodel, [dict(cmd[2])], "create")[0])
+        elif code == 1 and known:
+            write_records(env, comodel, [check(int(arg))], dict(cmd[2]))
+        elif code == 2:
+            if known and env.store.get(comodel, int(arg)) is not None:
+                unlink_records(env, comodel, [int(arg)])
+            ids = [i for i in ids if i != arg]
+        elif code == 3:
+            ids = [i for i in ids if i != arg]
+        elif code == 4:
+            if check(int(arg)) not in ids:
+                ids.append(int(arg))
+        elif code == 5:
+            ids = []
+        elif code == 6:
+            ids = [check(int(i)) for i in (cmd[2] if len(cmd) > 2 else [])]
+        else:
+            raise python_error(ValueError(f"Invalid command {cmd!r}"), "multi", method)
+    return list(dict.fromkeys(ids))
+
+
+def prepare_values(
+    env: Env, model: str, vals: Mapping[str, Any], method: str, current: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Check and convert ``vals``; computed fields without inverse are silently ignored."""
+    if not isinstance(vals, Mapping):
+        raise python_error(
+            AttributeError(f"'{type(vals).__name__}' object has no attribute 'items'"),
+            "create" if method == "create" else "multi",
+            method,
+        )
+    fields = env.store.fields(model)
+    out: dict[str, Any] = {}
+    for name, value in vals.items():
+        fdef = fields.get(name)
+        if fdef is None:
+            raise invalid_field(env, model, name, method)
+        if fdef.get("readonly") and name not in {"active"}:
+            continue
+        if fdef["type"] in X2MANY:
+            out[name] = apply_x2many(env, fdef, list(current.get(name) or []), value, method)
+        else:
+            out[name] = convert(env, model, name, fdef, value, method)
+    if model == "product.template" and env.version <= 17:
+        # _sanitize_vals (odoo-facts §3.2): type and detailed_type kept in step
+        if "detailed_type" in out and "type" not in vals:
+            out["type"] = DETAILED_TYPE_TO_TYPE.get(out["detailed_type"], "consu")
+        elif "type" in out and "detailed_type" not in vals:
+            out["detailed_type"] = out["type"]
+    return out
+
+
+# -- create ----------------------------------------------------------------------------------
+
+
+def defaults(env: Env, model: str) -> dict[str, Any]:
+    """Odoo's defaults for ``model`` plus ``default_<field>`` context keys (odoo-facts §5)."""
+    store = env.store
+    out: dict[str, Any] = dict(store.specs[model].defaults)
+    if model == "product.template":
+        company = store.get("res.company", 1) or {}
+        sale = company.get("account_sale_tax_id")
+        purchase = company.get("account_purchase_tax_id")
+        out["taxes_id"] = [sale] if sale else []
+        out["supplier_taxes_id"] = [purchase] if purchase else []
+        out["responsible_id"] = env.uid
+    for key, value in env.context.items():
+        if key.startswith("default_") and key[8:] in store.fields(model):
+            out[key[8:]] = value
+    return out
+
+
+def create_records(
+    env: Env, model: str, vals_list: list[dict[str, Any]], method: str = "create"
+) -> list[int]:
+    """``create`` for any model; products get a variant, default taxes and barcode checks."""
+    check_access(env, model, "create")
+    if model == "product.product":
+        return _create_variants(env, vals_list)
+    store = env.store
+    fields = store.fields(model)
+    ids: list[int] = []
+    base = defaults(env, model)
+    for vals in vals_list:
+        raw = {**_base_for(env, model, base, vals), **vals} if isinstance(vals, Mapping) else vals
+        tmpl_vals = dict(raw)
+        variant_vals: dict[str, Any] = {}
+        if model == "product.template":
+            for key in ("barcode", "default_code"):
+                if key in tmpl_vals:
+                    variant_vals[key] = tmpl_vals.pop(key)
+        values = prepare_values(env, model, tmpl_vals, method, {})
+        if model == "ir.model.fields":
+            values = _custom_field(env, values)
+        for name, fdef in fields.items():
+            if fdef.get("required") and name not in values and name in base:
+                values[name] = base[name]
+        for name, fdef in fields.items():
+            if (
+                fdef.get("required")
+                and not fdef.get("readonly")
+                and values.get(name)
+                in (
+                    None,
+                    False,
+                )
+            ):
+                if fdef["type"] in NOT_NULL_EXEMPT:
+                    continue
+                raise required_missing(env, model, name)
+        if model == "ir.model.data":
+            _check_xmlid(env, values)
+        rec_id = store.next_id(model)
+        rec = {"id": rec_id, **values}
+        rec.update(
+            create_date=store.now, write_date=store.now, create_uid=env.uid, write_uid=env.uid
+        )
+        store.insert(model, rec)
+        if model == "product.template":
+            var_vals = prepare_values(env, "product.product", variant_vals, method, {})
+            var_id = _insert_variant(env, rec_id, var_vals, bool(values.get("active", True)))
+            store.update(model, rec_id, {"product_variant_ids": [var_id]})
+        ids.append(rec_id)
+    if model == "product.template":
+        variants = [v for i in ids for v in store.tables[model][i]["product_variant_ids"]]
+        check_barcodes(env, variants)
+    return ids
+
+
+def _base_for(
+    env: Env, model: str, base: dict[str, Any], vals: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Defaults minus the type field the caller's other type field decides (``_sanitize_vals``)."""
+    if model != "product.template" or env.version > 17:
+        return base
+    if "detailed_type" in vals and "type" not in vals:
+        return {k: v for k, v in base.items() if k != "type"}
+    if "type" in vals and "detailed_type" not in vals:
+        return {k: v for k, v in base.items() if k != "detailed_type"}
+    return base
+
+
+def _insert_variant(env: Env, tmpl_id: int, values: dict[str, Any], active: bool) -> int:
+    store = env.store
+    var_id = store.next_id("product.product")
+    rec = {
+        "id": var_id,
+        "product_tmpl_id": tmpl_id,
+        "active": active,
+        "barcode": False,
+        "default_code": False,
+        **values,
+        "create_date": store.now,
+        "write_date": store.now,
+        "create_uid": env.uid,
+        "write_uid": env.uid,
+    }
+    store.insert("product.product", rec)
+    return var_id
+
+
+def _create_variants(env: Env, vals_list: list[dict[str, Any]]) -> list[int]:
+    store = env.store
+    own = store.specs["product.product"].fields
+    ids = []
+    for vals in vals_list:
+        var_part = {k: v for k, v in vals.items() if k in own and k != "id"}
+        tmpl_part = {k: v for k, v in vals.items() if k not in own}
+        tmpl_id = var_part.pop("product_tmpl_id", None)
+        if tmpl_id:
+            values = prepare_values(env, "product.product", var_part, "create", {})
+            if store.get("product.template", int(tmpl_id)) is None:
+                raise missing("product.template", [int(tmpl_id)], env.uid)
+            var_id = _insert_variant(env, int(tmpl_id), values, True)
+            tmpl = store.tables["product.template"][int(tmpl_id)]
+            store.update(
+                "product.template",
+                int(tmpl_id),
+                {"product_variant_ids": [*tmpl.get("product_variant_ids", []), var_id]},
+            )
+        else:
+            for key in ("barcode", "default_code"):
+                if key in var_part:
+                    tmpl_part[key] = var_part.pop(key)
+            if "lst_price" in var_part:
+                tmpl_part.setdefault("list_price", var_part.pop("lst_price"))
+            tmpl_id = create_records(env, "product.template", [tmpl_part])[0]
+            var_id = store.tables["product.template"][tmpl_id]["product_variant_ids"][0]
+            values = prepare_values(env, "product.product", var_part, "create", {})
+            if values:
+                store.update("product.product", var_id, values)
+        ids.append(var_id)
+    check_barcodes(env, ids)
+    return ids
+
+
+def check_barcodes(env: Env, variant_ids: list[int]) -> None:
+    """``_check_barcode_uniqueness`` (odoo-facts §3.3, observation #15)."""
+    store = env.store
+    variants = store.tables["product.product"]
+    barcodes = sorted({b for v in variant_ids if (b := variants.get(v, {}).get("barcode"))})
+    lines = []
+    for barcode in barcodes:
+        ids = [i for i in store.barcodes.get(barcode, ()) if variants[i].get("active", True)]
+        if len(ids) < 2:
+            continue
+        ordered = sort_ids(env, "product.product", ids, None)
+        names = [
+            store.display_name("product.product", store.view("product.product", variants[i]))
+            for i in ordered
+        ]
+        if env.version >= 18 and len(names) > 1:
+            joined = (
+                f"{names[0]} and {names[1]}"
+                if len(names) == 2
+                else ", ".join(names[:-1]) + f", and {names[-1]}"
+            )
+        else:
+            joined = ", ".join(names)
+        lines.append(f'- Barcode "{barcode}" already assigned to product(s): {joined}')
+    if lines:
+        raise ValidationError(
+            "Barcode(s) already assigned:\n\n"
+            + "\n".join(lines)
+            + "\n\nNote: products that you don't have access to will not be shown above."
+        )
+
+
+def _check_xmlid(env: Env, values: Mapping[str, Any], rec_id: int | None = None) -> None:
+    key = (values.get("module"), values.get("name"))
+    if " " in str(values.get("name") or ""):
+        raise UserError("The operation cannot be completed: External IDs cannot contain spaces")
+    other = env.store.xmlids.get((str(key[0]), str(key[1])))
+    if other is not None and other != rec_id:
+        raise UserError(
+            "The operation cannot be completed: The module and name of an external identifier "
+            "must be unique!"
+        )
+
+
+def _custom_field(env: Env, values: dict[str, Any]) -> dict[str, Any]:
+    """``ir.model.fields`` create over RPC (odoo-facts §6)."""
+    store = env.store
+    model_rec = store.get("ir.model", values.get("model_id") or 0)
+    if model_rec is not None:
+        values["model"] = model_rec["model"]
+    values.setdefault("state", "manual")
+    name = str(values.get("name") or "")
+    if values["state"] == "manual" and not name.startswith("x_"):
+        raise UserError(
+            "The operation cannot be completed: Custom fields must have a name that starts "
+            "with 'x_'!"
+        )
+    if not name.replace("_", "a").isalnum() or len(name) > 63:
+        raise UserError(
+            "Field names can only contain characters, digits and underscores (up to 63)."
+        )
+    if values.get("model") in store.specs and name in store.fields(str(values["model"])):
+        raise UserError(f"Field names must be unique per model.\nField: {name}")
+    if values.get("ttype") == "selection" and values.get("selection"):
+        try:
+            values["_selection"] = [list(p) for p in ast.literal_eval(str(values["selection"]))]
+        except (ValueError, SyntaxError) as exc:
+            raise UserError("The Selection Options expression is not a valid list") from exc
+    return values
+
+
+# -- write / unlink --------------------------------------------------------------------------
+
+
+def _existing(env: Env, model: str, ids: list[int]) -> None:
+    table = env.store.tables[model]
+    gone = [i for i in ids if i not in table]
+    if gone:
+        raise missing(model, gone, env.uid)
+
+
+def write_records(env: Env, model: str, ids: list[int], vals: Mapping[str, Any]) -> bool:
+    """``write``: the same values on every id (odoo-facts §4); missing ids fault (#27)."""
+    check_access(env, model, "write")
+    _existing(env, model, ids)
+    store = env.store
+    table = store.tables[model]
+    stamp = {"write_date": store.now, "write_uid": env.uid}
+    touched_variants: list[int] = []
+    for rec_id in ids:
+        view = store.view(model, table[rec_id])
+        values = prepare_values(env, model, vals, "write", view)
+        if model == "ir.model.data":
+            _check_xmlid(env, {**table[rec_id], **values}, rec_id)
+        fields = store.fields(model)
+        for name, value in values.items():
+            if (
+                fields[name].get("required")
+                and value in (None, False)
+                and (fields[name]["type"] not in {"boolean", "integer", "float", "monetary"})
+            ):
+                raise required_missing(env, model, name)
+        if model == "product.template":
+            var_part: dict[str, Any] = {
+                k: values.pop(k) for k in ("barcode", "default_code") if k in values
+            }
+            variants = list(table[rec_id].get("product_variant_ids") or [])
+            if "active" in values:
+                var_part["active"] = values["active"]
+            for var_id in variants:
+                store.update("product.product", var_id, {**var_part, **stamp})
+            touched_variants += variants
+        elif model == "product.product":
+            own = store.specs[model].fields
+            tmpl_part = {k: values.pop(k) for k in list(values) if k not in own}
+            if "lst_price" in values:
+                tmpl_part["list_price"] = values.pop("lst_price")
+            tmpl_id = table[rec_id]["product_tmpl_id"]
+            store.update("product.template", tmpl_id, {**tmpl_part, **stamp})
+            touched_variants.append(rec_id)
+        store.update(model, rec_id, {**values, **stamp})
+    if touched_variants and ("barcode" in vals or "active" in vals):
+        check_barcodes(env, touched_variants)
+    return True
+
+
+def unlink_records(env: Env, model: str, ids: list[int]) -> bool:
+    """``unlink``; missing ids fault (#39); external ids of the records go with them."""
+    check_access(env, model, "unlink")
+    _existing(env, model, ids)
+    store = env.store
+    if model == "product.category":
+        _check_category_unlink(env, ids)
+    for rec_id in ids:
+        rec = store.tables[model].get(rec_id)
+        if rec is None:
+            continue
+        if model == "product.template":
+            for var_id in rec.get("product_variant_ids") or []:
+                if var_id in store.tables["product.product"]:
+                    store.delete("product.product", var_id)
+        elif model == "product.product":
+            tmpl = store.tables["product.template"].get(rec["product_tmpl_id"])
+            if tmpl is not None:
+                rest = [v for v in tmpl.get("product_variant_ids") or [] if v != rec_id]
+                store.update("product.template", tmpl["id"], {"product_variant_ids": rest})
+                if not rest:
+                    store.delete("product.template", tmpl["id"])
+        store.delete(model, rec_id)
+    gone = set(ids)
+    data = store.tables["ir.model.data"]
+    for xid in [i for i, r in data.items() if r["model"] == model and r.get("res_id") in gone]:
+        store.delete("ir.model.data", xid)
+    return True
+
+
+def _check_category_unlink(env: Env, ids: list[int]) -> None:
+    store = env.store
+    if 1 in ids and store.version < 19:
+        raise UserError(
+            "You cannot delete this product category, it is the default generic category."
+        )
+    used = {r.get("categ_id") for r in store.tables["product.template"].values()}
+    if used & set(ids):
+        raise UserError(
+            "The operation cannot be completed: another model requires the record being "
+            "deleted. If possible, archive it instead.\n\nModel: Product (product.template)\n"
+            "Constraint: product_template_categ_id_fkey\n"
+        )
+
+
+def copy_record(env: Env, model: str, rec_id: int, default: Mapping[str, Any] | None) -> int:
+    """``copy``: stored values minus ``copy=False`` ones; products get " (copy)"."""
+    store = env.store
+    rec = store.tables[model][rec_id]
+    fields = store.fields(model)
+    vals = {
+        k: v
+        for k, v in rec.items()
+        if k not in NO_COPY and k in fields and not fields[k].get("readonly")
+    }
+    if model == "product.product":
+        tmpl = store.tables["product.template"][rec["product_tmpl_id"]]
+        vals = {
+            k: v
+            for k, v in tmpl.items()
+            if k not in NO_COPY and k in fields and not fields[k].get("readonly")
+        } | {"default_code": rec.get("default_code")}
+        vals.pop("product_tmpl_id", None)
+    if model in PRODUCT_MODELS:
+        name = vals.get("name") or ""
+        vals["name"] = f"{name} (copy)"
+    for key, value in vals.items():
+        if fields[key]["type"] in X2MANY:
+            vals[key] = [[6, 0, list(value)]]
+    vals.update(default or {})
+    return create_records(env, model, [vals], "copy")[0]
