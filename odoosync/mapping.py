@@ -163,6 +163,7 @@ local_field = "price"
 odoo_field = "list_price"
 mapping_type = "transform"
 transform = "decimal"
+priority = 80
 
 [[fields]]
 local_field = "weight"
@@ -414,7 +415,11 @@ def mapping_to_toml(cfg: MappingConfig) -> dict[str, Any]:
 
 _SAVED_HEADER = (
     "# odoosync field mappings (SPEC §1.3); rewritten by `odoosync mappings add/remove`.\n"
-    "# `odoosync mappings list` shows them; `odoosync mappings validate` checks them.\n\n"
+    "# `odoosync mappings list` shows them; `odoosync mappings validate` checks them.\n"
+    "# mapping_type: direct | transform | custom (x_ fields); transforms: "
+    + " ".join(REGISTRY)
+    + "\n# defaults: odoo_model = product.template, mapping_type = direct, is_required = false,\n"
+    "# is_bidirectional = true, is_active = true, priority = 0 (higher first)\n\n"
 )
 
 

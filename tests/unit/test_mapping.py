@@ -40,8 +40,8 @@ def test_defaults_load() -> None:
     assert [(m.local_field, m.odoo_field) for m in active] == [
         ("title", "name"),
         ("ean", "barcode"),
-        ("description", "description_sale"),
         ("price", "list_price"),
+        ("description", "description_sale"),
         ("weight", "weight"),
         ("brand_name", "x_brand"),
         ("category", "categ_id"),

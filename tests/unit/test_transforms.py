@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from odoosync.transforms import (
     REGISTRY,
@@ -331,3 +333,25 @@ def test_registry_has_every_spec_transform() -> None:
     }  # fmt: skip
     for name, transform in REGISTRY.items():
         assert transform.name == name
+
+
+# properties ---------------------------------------------------------------------------------------
+
+
+@given(
+    st.sampled_from([7, 11, 12, 13]).flatmap(
+        lambda n: st.text("0123456789", min_size=n, max_size=n)
+    )
+)
+def test_any_body_with_its_check_digit_is_a_valid_barcode(body: str) -> None:
+    code = body + str(gs1_check_digit(body))
+    assert REGISTRY["barcode"].to_odoo(code, CTX) == code
+    wrong = body + str((gs1_check_digit(body) + 1) % 10)
+    with pytest.raises(TransformError):
+        REGISTRY["barcode"].to_odoo(wrong, CTX)
+
+
+@given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False))
+def test_decimal_round_trips_through_odoo(value: Any) -> None:
+    odoo = REGISTRY["decimal"].to_odoo(str(value), CTX)
+    assert REGISTRY["decimal"].from_odoo(odoo, CTX) == float(value)
