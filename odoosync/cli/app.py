@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,26 @@ def globals_() -> GlobalOptions:
     return _state
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]  # stdlib generic
+    """Writes to whatever ``sys.stderr`` is now (tests swap it between runs)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.setStream(sys.stderr)
+        super().emit(record)
+
+
+_handler = _StderrHandler()
+_handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+
+
+def _configure_logging(*, verbose: bool, quiet: bool) -> None:
+    """-v: debug (RPC traces, passwords masked); default: warnings; -q: errors only."""
+    root = logging.getLogger("odoosync")
+    if _handler not in root.handlers:
+        root.addHandler(_handler)
+    root.setLevel(logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"odoosync {__version__}")
@@ -68,11 +89,6 @@ def _main(
     _state.profile = profile
     _state.verbose = verbose
     _state.quiet = quiet
-    if verbose:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-        root = logging.getLogger("odoosync")
-        root.addHandler(handler)
-        root.setLevel(logging.DEBUG)
+    _configure_logging(verbose=verbose, quiet=quiet)
     if os.environ.get("NO_COLOR"):
         os.environ.setdefault("TERM", "dumb")
