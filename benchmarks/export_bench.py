@@ -38,64 +38,68 @@ def _calls(handle: Any) -> int:
 
 def baseline(rows: list[dict[str, Any]], latency_ms: float) -> tuple[float, int]:
     """Per product: search by barcode, then create. Returns (seconds, calls)."""
-    with serve(seed="demo", latency_ms=latency_ms) as handle:
-        with tempfile.TemporaryDirectory() as folder:
-            settings = settings_for(write_setup(Path(folder), handle.url, handle.database, []))
-            client = factory(settings)()
-            client.authenticate()
-            handle.reset_calls()
-            start = time.perf_counter()
-            for row in rows:
-                found = client.execute(
-                    "product.template", "search", [("barcode", "=", row["ean"])], limit=1
-                )
-                if found:
-                    continue
-                client.create(
-                    "product.template",
-                    [
-                        {
-                            "name": row["title"],
-                            "barcode": row["ean"],
-                            "default_code": row["supplier_reference"],
-                            "description_sale": row["description"],
-                            "list_price": float(row["price"]),
-                        }
-                    ],
-                )
-            return time.perf_counter() - start, _calls(handle)
+    with (
+        serve(seed="demo", latency_ms=latency_ms) as handle,
+        tempfile.TemporaryDirectory() as folder,
+    ):
+        settings = settings_for(write_setup(Path(folder), handle.url, handle.database, []))
+        client = factory(settings)()
+        client.authenticate()
+        handle.reset_calls()
+        start = time.perf_counter()
+        for row in rows:
+            found = client.execute(
+                "product.template", "search", [("barcode", "=", row["ean"])], limit=1
+            )
+            if found:
+                continue
+            client.create(
+                "product.template",
+                [
+                    {
+                        "name": row["title"],
+                        "barcode": row["ean"],
+                        "default_code": row["supplier_reference"],
+                        "description_sale": row["description"],
+                        "list_price": float(row["price"]),
+                    }
+                ],
+            )
+        return time.perf_counter() - start, _calls(handle)
 
 
 def ours(
     rows: list[dict[str, Any]], latency_ms: float, batch_size: int, workers: int
 ) -> tuple[tuple[float, int, int], tuple[float, int, int]]:
     """The export, then a second export of the unchanged catalog: (seconds, calls, created)."""
-    with serve(seed="demo", latency_ms=latency_ms) as handle:
-        with tempfile.TemporaryDirectory() as folder:
-            config = write_setup(
-                Path(folder),
-                handle.url,
-                handle.database,
-                rows,
-                batch_size=batch_size,
-                workers=workers,
-            )
-            settings = settings_for(config)
-            runs = []
-            for _ in range(2):
-                handle.reset_calls()
-                start = time.perf_counter()
-                with History(settings.history_path) as history:
-                    result = run_export(
-                        settings, RunOptions(), client_factory=factory(settings), history=history
-                    )
-                seconds = time.perf_counter() - start
-                if result.failed:
-                    raise SystemExit(
-                        f"export failed for {result.failed} products: {result.errors()[:3]}"
-                    )
-                runs.append((seconds, _calls(handle), result.created))
-            return runs[0], runs[1]
+    with (
+        serve(seed="demo", latency_ms=latency_ms) as handle,
+        tempfile.TemporaryDirectory() as folder,
+    ):
+        config = write_setup(
+            Path(folder),
+            handle.url,
+            handle.database,
+            rows,
+            batch_size=batch_size,
+            workers=workers,
+        )
+        settings = settings_for(config)
+        runs = []
+        for _ in range(2):
+            handle.reset_calls()
+            start = time.perf_counter()
+            with History(settings.history_path) as history:
+                result = run_export(
+                    settings, RunOptions(), client_factory=factory(settings), history=history
+                )
+            seconds = time.perf_counter() - start
+            if result.failed:
+                raise SystemExit(
+                    f"export failed for {result.failed} products: {result.errors()[:3]}"
+                )
+            runs.append((seconds, _calls(handle), result.created))
+        return runs[0], runs[1]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,17 +115,14 @@ def main(argv: list[str] | None = None) -> int:
         f"batch {args.batch_size}, {args.workers} workers"
     )
     (t1, c1, created), (t2, c2, _) = ours(rows, args.latency_ms, args.batch_size, args.workers)
-    print(
-        f"odoosync export      : {t1:7.2f} s  {args.products / t1:8.1f} products/s  {c1:5d} calls  ({created} created)"
-    )
-    chunks = -(-args.products // args.batch_size)
-    print(
-        f"second export (same) : {t2:7.2f} s  {args.products / t2:8.1f} products/s  {c2:5d} calls  ({c2 / chunks:.1f} per chunk, incl. per-run setup)"
-    )
+    n = args.products
+    chunks = -(-n // args.batch_size)
+    line = "{:<21}: {:7.2f} s  {:8.1f} products/s  {:5d} calls  {}"
+    print(line.format("odoosync export", t1, n / t1, c1, f"({created} created)"))
+    note = f"({c2 / chunks:.1f} per chunk of {args.batch_size}, incl. per-run setup)"
+    print(line.format("second export (same)", t2, n / t2, c2, note))
     tb, cb = baseline(rows, args.latency_ms)
-    print(
-        f"per-product loop     : {tb:7.2f} s  {args.products / tb:8.1f} products/s  {cb:5d} calls"
-    )
+    print(line.format("per-product loop", tb, n / tb, cb, "(search by barcode + create)"))
     print(f"speed-up: {tb / t1:.1f}x faster, {cb / max(1, c1):.1f}x fewer calls")
     return 0
 
