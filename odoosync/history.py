@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -289,6 +289,36 @@ def _v2(db: Database) -> None:
     db.table("sync_log").create_index(
         ["started_at", "id", "sync_direction", "sync_status", "error_code", "duration_ms"],
         index_name="ix_log_started",
+    )
+    # stats: a per-day rollup kept by triggers, so stats never scan a million entries
+    db.execute(
+        "create table log_rollup (day text not null, profile text not null default '',"
+        " sync_direction text not null, sync_status text not null,"
+        " error_code text not null default '', entries integer not null,"
+        " duration_ms integer not null, last_started text,"
+        " primary key (day, profile, sync_direction, sync_status, error_code))"
+    )
+    db.execute(
+        "insert into log_rollup select substr(started_at, 1, 10), coalesce(profile, ''),"
+        " sync_direction, sync_status, coalesce(error_code, ''), count(*),"
+        " coalesce(sum(duration_ms), 0), max(started_at) from sync_log group by 1, 2, 3, 4, 5"
+    )
+    db.execute(
+        "create trigger log_rollup_insert after insert on sync_log begin"
+        " insert into log_rollup values (substr(new.started_at, 1, 10), coalesce(new.profile, ''),"
+        " new.sync_direction, new.sync_status, coalesce(new.error_code, ''), 1,"
+        " coalesce(new.duration_ms, 0), new.started_at)"
+        " on conflict do update set entries = entries + 1,"
+        " duration_ms = duration_ms + excluded.duration_ms,"
+        " last_started = max(last_started, excluded.last_started); end"
+    )
+    db.execute(
+        "create trigger log_rollup_delete after delete on sync_log begin"
+        " update log_rollup set entries = entries - 1,"
+        " duration_ms = duration_ms - coalesce(old.duration_ms, 0)"
+        " where day = substr(old.started_at, 1, 10) and profile = coalesce(old.profile, '')"
+        " and sync_direction = old.sync_direction and sync_status = old.sync_status"
+        " and error_code = coalesce(old.error_code, ''); end"
     )
     db.table("runs").create_index(["status", "host"], index_name="ix_runs_status")
     db.table("runs").create_index(["started_at"], index_name="ix_runs_started")
@@ -605,21 +635,8 @@ class History:
 
     def stats(self, since: str | None = None, *, profile: str | None = None) -> Stats:
         """Counts over log entries (one per product outcome), optionally since a time."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if since is not None:
-            clauses.append("started_at >= ?")
-            params.append(parse_since(since))
-        if profile is not None:
-            clauses.append("profile = ?")
-            params.append(profile)
-        where = f"where {' and '.join(clauses)}" if clauses else ""
-        with self._lock:
-            rows = self.db.conn.execute(
-                "select sync_direction, sync_status, error_code, count(*), sum(duration_ms),"
-                f" max(started_at) from sync_log {where} group by 1, 2, 3",
-                params,
-            ).fetchall()
+        params: list[Any] = [] if since is None else [parse_since(since)]
+        rows = self._stat_rows(params[0] if params else None, profile)
         by_status: dict[str, int] = {}
         by_direction: dict[str, dict[str, int]] = {}
         errors: dict[str, int] = {}
@@ -661,6 +678,52 @@ class History:
             by_direction=by_direction,
             top_errors=sorted(errors.items(), key=lambda kv: (-kv[1], kv[0]))[:10],
         )
+
+    def _stat_rows(self, since: str | None, profile: str | None) -> list[tuple[Any, ...]]:
+        """(direction, status, error code, count, duration sum, latest start) groups, from the
+        per-day rollup for whole days and from the log itself for the day ``since`` falls in."""
+        clauses, params = ["1 = 1"], []
+        if profile is not None:
+            clauses.append("profile = ?")
+            params.append(profile)
+        partial: list[tuple[Any, ...]] = []
+        if since is not None:
+            day = since[:10]
+            clauses.append("day > ?")
+            params.append(day)
+            next_day = iso(parse_iso(day) + timedelta(days=1))
+            partial = self._stat_rows_scan(since, profile, until=next_day)
+        with self._lock:
+            rolled = self.db.conn.execute(
+                "select sync_direction, sync_status, nullif(error_code, ''), sum(entries),"
+                " sum(duration_ms), max(last_started) from log_rollup"
+                f" where {' and '.join(clauses)} group by 1, 2, 3",
+                params,
+            ).fetchall()
+        return [tuple(row) for row in rolled] + partial
+
+    def _stat_rows_scan(
+        self, since: str | None, profile: str | None, *, until: str | None = None
+    ) -> list[tuple[Any, ...]]:
+        """The same groups, straight from the log (the rollup's reference)."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        for clause, value in (
+            ("started_at >= ?", since), ("started_at < ?", until), ("profile = ?", profile)
+        ):  # fmt: skip
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        where = f"where {' and '.join(clauses)}" if clauses else ""
+        with self._lock:
+            return [
+                tuple(row)
+                for row in self.db.conn.execute(
+                    "select sync_direction, sync_status, error_code, count(*), sum(duration_ms),"
+                    f" max(started_at) from sync_log {where} group by 1, 2, 3",
+                    params,
+                ).fetchall()
+            ]
 
     # ----------------------------------------------------------------------- links, watermarks
 

@@ -262,6 +262,37 @@ def test_stats_count_log_entries(history: History, clock: Clock) -> None:
     assert history.stats().success_rate == 57.14  # 4 / 7, two decimals
 
 
+def test_the_daily_rollup_matches_a_scan_of_the_log(tmp_path: Path) -> None:
+    moments = iter(T0 + timedelta(hours=7 * i) for i in range(1000))
+    history = History(tmp_path / "odoosync.db", now=lambda: next(moments))
+    for i in range(12):
+        batch = begin(history, ("to_odoo", "from_odoo")[i % 2], profile=("a", "b")[i % 3 == 0])
+        history.record(
+            batch,
+            [
+                entry(f"p{j}", ("success", "error", "skipped", "conflict")[(i + j) % 4],
+                      sync_direction=("to_odoo", "from_odoo")[i % 2], duration_ms=i * 10 + j,
+                      error_details={"odoo_error_code": f"E{j % 3}"})
+                for j in range(5)
+            ],
+        )  # fmt: skip
+
+    def grouped(rows: list[tuple[object, ...]]) -> dict[tuple[object, ...], list[object]]:
+        out: dict[tuple[object, ...], list[object]] = {}
+        for direction, status, code, count, dur, latest in rows:
+            acc = out.setdefault((direction, status, code), [0, 0, ""])
+            acc[0] = int(acc[0]) + int(count)  # type: ignore[call-overload]
+            acc[1] = int(acc[1]) + int(dur)  # type: ignore[call-overload]
+            acc[2] = max(str(acc[2]), str(latest))
+        return out
+
+    for since in (None, "2025-12-16T00:00:00Z", "2025-12-17T09:30:22Z", "2025-12-18T23:59:59Z"):
+        for profile in (None, "a", "b"):
+            assert grouped(history._stat_rows(since, profile)) == grouped(
+                history._stat_rows_scan(since, profile)
+            ), (since, profile)
+
+
 def test_stats_of_an_empty_history(history: History) -> None:
     doc = history.stats().to_json()
     assert doc["total_syncs"] == 0
