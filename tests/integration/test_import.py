@@ -54,6 +54,12 @@ transform = "category"
 local_field = "supplier_reference"
 odoo_field = "default_code"
 is_bidirectional = false
+
+[categories]
+"Electronics" = "All / Saleable / Electronics"
+"Clothing" = "All / Saleable / Clothing"
+"Accessories" = "All / Saleable / Accessories"
+"Saleable" = "All / Saleable"
 """
 
 
@@ -255,8 +261,12 @@ def test_a_domain_naming_an_unknown_field_is_a_config_error(tmp_path: Path, sand
 def test_images_are_saved_beside_the_catalog(tmp_path: Path, sandbox: Any) -> None:
     setup = PullSetup(tmp_path, sandbox)
     (tmp_path / "mapping.toml").write_text(
-        MAPPING + '\n[[fields]]\nlocal_field = "image_url"\nodoo_field = "image_1920"\n'
-        'mapping_type = "transform"\ntransform = "image"\n',
+        MAPPING.replace(
+            "[categories]",
+            '[[fields]]\nlocal_field = "image_url"\n'
+            'odoo_field = "image_1920"\nmapping_type = "transform"\n'
+            'transform = "image"\n\n[categories]',
+        ),
         encoding="utf-8",
     )
     png = (
