@@ -186,14 +186,14 @@ def search_ids(
 ) -> list[int]:
     """Filter with ``domain.filter_ids``, sort by ``order`` (default ``_order``), slice."""
     check_access(env, model, "read")
-    dom = list(domain or [])
+    dom: Any = domain or []  # not a list: domain.py answers what Odoo answers
     active_test = bool(env.context.get("active_test", True))
     try:
         ids = domain_mod.filter_ids(
             env.store,
             model,
             dom,
-            _prefilter(env, model, dom),
+            _prefilter(env, model, dom) if isinstance(dom, list | tuple) else None,
             active_test=active_test,
             version=env.version,
         )

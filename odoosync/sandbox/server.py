@@ -301,6 +301,7 @@ class Handler(BaseHTTPRequestHandler):
     """HTTP/1.1 keep-alive handler; one thread per connection (ThreadingHTTPServer)."""
 
     protocol_version = "HTTP/1.1"
+    wbufsize = 256 * 1024  # handle_one_request flushes after each answer
     server_version = "Werkzeug/3.0.1"
     sys_version = "Python/3.11"
     server: SandboxHTTPServer
@@ -308,12 +309,17 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         return
 
+    def setup(self) -> None:
+        super().setup()
+        # one segment per answer, sent at once: no Nagle/delayed-ACK stall on keep-alive
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def _send(self, status: int, reason: str, body: bytes, ctype: str) -> None:
         self.send_response(status, reason)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        self.wfile.write(body)  # buffered (wbufsize): one send with the headers at flush
 
     def _not_found(self) -> None:
         body = (
@@ -377,3 +383,7 @@ class SandboxHTTPServer(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], app: SandboxApp) -> None:
         self.app = app
         super().__init__(address, Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-answer (timeouts, lost responses) is not an error."""
+        return
