@@ -228,3 +228,38 @@ def test_scheduler_stops_cleanly_on_sigterm(config: Path) -> None:
     assert proc.returncode == 0, err
     assert "Scheduler stopped." in err
     assert "Traceback" not in err
+
+
+def test_run_due_exports_through_the_engine_against_the_sandbox(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from odoosync.sandbox import serve
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "integration"))
+    from export_env import products, write_setup
+
+    for name in ("ODOOSYNC_CONFIG", "ODOOSYNC_PROFILE", "ODOOSYNC_URL", "ODOOSYNC_USERNAME"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ODOOSYNC_PASSWORD", "admin")
+    monkeypatch.setenv("ODOOSYNC_SECRET_KEY", "test-secret-key")
+    monkeypatch.setenv("ODOOSYNC_KEY_FILE", str(tmp_path / "secret.key"))
+    with serve(seed="demo") as sandbox:
+        config = write_setup(tmp_path, sandbox.url, sandbox.database, products(5))
+        add(config, capsys, "--name", "export", "--cron", "*/5 * * * *", "--type", "full")
+        history = History(config.parent / "odoosync.db")
+        (schedule,) = history.schedules()
+        schedule.created_at = "2000-01-01T00:00:00Z"
+        history.update_schedule(schedule)
+        outcomes = out_json(capsys, ["-c", str(config), "schedule", "run-due", "--json"])
+    assert isinstance(outcomes, list)
+    (outcome,) = outcomes
+    assert (outcome["status"], outcome["exit_code"]) == ("success", 0), outcome
+    batch = outcome["batch_id"]
+    run_ = history.run(batch)
+    assert run_ is not None
+    assert (run_.triggered_by, run_.schedule_id, run_.counts["created"]) == ("schedule", 1, 5)
+    entries = history.logs(batch_id=batch)
+    assert len(entries) == 5
+    assert {(e.triggered_by, e.schedule_id) for e in entries} == {("schedule", 1)}
+    (after,) = history.schedules()
+    assert (after.last_status, after.last_batch_id) == ("success", batch)
