@@ -26,6 +26,8 @@ Record = dict[str, Any]
 
 #: fields a product.product keeps itself; everything else is read from its template
 VARIANT_STORED = frozenset({"barcode", "default_code", "active"})
+#: variant fields that read the template's value (one variant per template)
+DELEGATED = frozenset({"lst_price", "standard_price", "weight", "volume"})
 
 FORMAT_VERSION = 1
 
@@ -281,12 +283,12 @@ class Store:
         if key == "display_name":
             return self.display_name(model, self.view(model, rec))
         if model == "product.product":
-            if key in VARIANT_STORED or key in self.specs[model].fields:
+            if key in VARIANT_STORED or (key in self.specs[model].fields and key not in DELEGATED):
                 return _MISSING
             tmpl = self.tables["product.template"].get(rec.get("product_tmpl_id") or 0)
             if tmpl is None:
                 return _MISSING
-            if key == "lst_price":
+            if key == "lst_price":  # list_price + price_extra (no attributes: no extra)
                 return tmpl.get("list_price", 1.0)
             return self.view("product.template", tmpl)[key]
         if model == "product.template":

@@ -25,6 +25,7 @@ from odoosync.sandbox.faults import (
 )
 from odoosync.sandbox.models import X2MANY, FieldDef
 from odoosync.sandbox.orm import Env, check_access, invalid_field, sort_ids
+from odoosync.sandbox.store import DELEGATED
 
 #: types a NOT NULL check never fires on (numbers default to 0; x2many live in other tables)
 NOT_NULL_EXEMPT = frozenset({"boolean", "integer", "float", "monetary", "one2many", "many2many"})
@@ -321,8 +322,9 @@ def _create_variants(env: Env, vals_list: list[dict[str, Any]]) -> list[int]:
     own = store.specs["product.product"].fields
     ids = []
     for vals in vals_list:
-        var_part = {k: v for k, v in vals.items() if k in own and k != "id"}
-        tmpl_part = {k: v for k, v in vals.items() if k not in own}
+        var_part = {k: v for k, v in vals.items() if k in own and k not in DELEGATED}
+        tmpl_part = {k: v for k, v in vals.items() if k not in own or k in DELEGATED}
+        var_part.pop("id", None)
         tmpl_id = var_part.pop("product_tmpl_id", None)
         if tmpl_id:
             values = prepare_values(env, "product.product", var_part, "create", {})
@@ -465,7 +467,7 @@ def write_records(env: Env, model: str, ids: list[int], vals: Mapping[str, Any])
             touched_variants += variants
         elif model == "product.product":
             own = store.specs[model].fields
-            tmpl_part = {k: values.pop(k) for k in list(values) if k not in own}
+            tmpl_part = {k: values.pop(k) for k in list(values) if k not in own or k in DELEGATED}
             if "lst_price" in values:
                 tmpl_part["list_price"] = values.pop("lst_price")
             tmpl_id = table[rec_id]["product_tmpl_id"]
