@@ -22,7 +22,7 @@ RETRIABLE: tuple[type[OdooError], ...] = (TransientError, NetworkError, CallTime
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How hard to retry: at most ``max_retries`` retries, sleeping ``max_retry_wait`` s in all."""
+    """How hard to retry: at most ``max_retries`` retries, waiting ``max_retry_wait`` s in all."""
 
     max_retries: int = 5
     max_retry_wait: float = 30.0
@@ -60,9 +60,11 @@ def retry_call(
     """Run ``attempt`` until it succeeds, retrying what may be retried.
 
     ``attempt`` raises :class:`AttemptFailed`; the typed error inside is what finally propagates
-    (chained to the attempt's own cause). ``on_retry(n, delay, error)`` is told of each retry.
+    (chained to the attempt's own cause). The time spent waiting between attempts (measured on
+    ``clock``) stays within ``policy.max_retry_wait``; the attempts themselves are bounded by
+    the call timeout. ``on_retry(n, delay, error)`` is told of each retry.
     """
-    start = clock()
+    waited = 0.0
     retries = 0
     while True:
         try:
@@ -76,15 +78,16 @@ def retry_call(
                 raise maybe_committed(error) from cause
             if retries >= policy.max_retries:
                 raise error from cause
-            delay = policy.delay(retries, rng)
-            remaining = policy.max_retry_wait - (clock() - start)
+            remaining = policy.max_retry_wait - waited
             if remaining <= 0:
                 raise error from cause
-            delay = min(delay, remaining)
+            delay = min(policy.delay(retries, rng), remaining)
             retries += 1
             if on_retry is not None:
                 on_retry(retries, delay, error)
+            before = clock()
             sleep(delay)
+            waited += max(clock() - before, delay)
 
 
 def maybe_committed(error: OdooError) -> TransientError:

@@ -147,19 +147,40 @@ def test_total_wait_is_capped_by_max_retry_wait() -> None:
     assert calls[0] == 4
 
 
-def test_time_spent_in_attempts_counts_toward_the_cap() -> None:
+def test_time_spent_in_attempts_does_not_count_toward_the_cap() -> None:
     t = FakeTime()
     calls = [0]
 
     def slow_attempt() -> Any:
         calls[0] += 1
-        t.now += 4.0  # a call that times out after 4 s
-        raise AttemptFailed(CallTimeout("slow"), maybe_committed=False)
+        t.now += 60.0  # a call that times out after the profile's 60 s
+        if calls[0] < 3:
+            raise AttemptFailed(CallTimeout("slow"), maybe_committed=False)
+        return "ok"
 
-    with pytest.raises(CallTimeout):
-        run(slow_attempt, t, policy=RetryPolicy(max_retries=10, max_retry_wait=10.0))
-    assert calls[0] == 3  # 4 s, wait 0.5, 4 s, wait 1.0, 4 s: 13.5 s > 10 s, stop
+    assert run(slow_attempt, t, policy=RetryPolicy(max_retries=5, max_retry_wait=30.0)) == "ok"
+    assert calls[0] == 3
     assert t.sleeps == [0.5, 1.0]
+
+
+def test_a_sleep_that_overruns_counts_as_what_it_took() -> None:
+    t = FakeTime()
+
+    def oversleep(seconds: float) -> None:
+        t.sleeps.append(seconds)
+        t.now += 10.0
+
+    attempt, calls = failing([TransientError("x")] * 5)
+    with pytest.raises(TransientError):
+        retry_call(
+            attempt,
+            idempotent=True,
+            policy=RetryPolicy(max_retries=5, max_retry_wait=15.0),
+            sleep=oversleep,
+            clock=t.clock,
+            rng=lambda: 1.0,
+        )
+    assert calls[0] == 3  # 10 s, then 10 s more: 20 s > 15 s, stop
 
 
 def test_create_sent_is_not_retried_and_may_have_committed() -> None:
