@@ -41,6 +41,16 @@ def sandbox(sandbox_server: Any) -> Iterator[Any]:
     sandbox_server.clear_faults()
 
 
+@pytest.fixture(autouse=True)
+def quiet_cli_handlers() -> Iterator[None]:
+    """Records go to caplog only: not to a handler an earlier CLI test left on "odoosync"."""
+    logger = logging.getLogger("odoosync")
+    handlers = list(logger.handlers)
+    logger.handlers.clear()
+    yield
+    logger.handlers[:] = handlers
+
+
 class Sleeps:
     """The injected sleep: records waits and returns at once."""
 
