@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,12 +23,29 @@ from odoosync.cli.app import globals_
 
 
 def console() -> Console:
-    """stdout, created per call so tests capturing sys.stdout see the output."""
-    return Console(file=sys.stdout, highlight=False, soft_wrap=True)
+    """stdout, created per call so tests capturing sys.stdout see the output.
+
+    Markup is off: product names, paths and Odoo's messages contain brackets
+    (``[categories]``) that rich would otherwise eat. Pass ``markup=True`` to style a line.
+    Off a terminal the width is ``$COLUMNS`` or 120, so tables in logs and pipes stay readable.
+    """
+    return Console(
+        file=sys.stdout, highlight=False, soft_wrap=True, markup=False, width=_width(sys.stdout)
+    )
 
 
 def error_console() -> Console:
-    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+    return Console(
+        file=sys.stderr, highlight=False, soft_wrap=True, markup=False, width=_width(sys.stderr)
+    )
+
+
+def _width(stream: object) -> int | None:
+    isatty = getattr(stream, "isatty", None)
+    if callable(isatty) and isatty():
+        return None  # rich measures the terminal
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() else 120
 
 
 def emit_json(document: Any) -> None:
