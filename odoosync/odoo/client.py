@@ -66,6 +66,8 @@ class ConnectionParams:
     context: Mapping[str, Any] = field(default_factory=dict)
     max_retries: int = 5
     max_retry_wait: float = 30.0
+    #: False: a call that timed out is not tried again (test-connection, status)
+    retry_timeouts: bool = True
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,9 @@ class OdooClient:
         self.params = params
         self._sleep, self._clock, self._rng = sleep, clock, rng
         self._policy = RetryPolicy(
-            max_retries=params.max_retries, max_retry_wait=params.max_retry_wait
+            max_retries=params.max_retries,
+            max_retry_wait=params.max_retry_wait,
+            retry_timeouts=params.retry_timeouts,
         )
         self.url = params.url.rstrip("/")
         self._transport = make_transport(

@@ -68,11 +68,13 @@ def params_from_settings(
 def quick(
     params: ConnectionParams, *, max_retries: int = 1, max_wait: float = 3.0
 ) -> ConnectionParams:
-    """``params`` with at most ``max_retries`` retries within ``max_wait`` s, for a diagnosis."""
+    """``params`` for a diagnosis: at most ``max_retries`` retries within ``max_wait`` s, and
+    a call that timed out is final (the answer comes within the profile's timeout)."""
     return replace(
         params,
         max_retries=min(params.max_retries, max_retries),
         max_retry_wait=min(params.max_retry_wait, max_wait),
+        retry_timeouts=False,
     )
 
 

@@ -28,6 +28,7 @@ class RetryPolicy:
     max_retry_wait: float = 30.0
     base_delay: float = 0.5  # the first retry waits up to this long
     max_delay: float = 10.0  # no single wait is longer
+    retry_timeouts: bool = True  # False: a CallTimeout is final (a quick diagnosis)
 
     def delay(self, retry: int, rng: Callable[[], float]) -> float:
         """Full jitter: uniform in [0, min(max_delay, base_delay * 2**retry))."""
@@ -72,7 +73,9 @@ def retry_call(
         except AttemptFailed as failure:
             error = failure.error
             cause = failure.__cause__
-            if not is_retriable(error):
+            if not is_retriable(error) or (
+                isinstance(error, CallTimeout) and not policy.retry_timeouts
+            ):
                 raise error from cause
             if failure.maybe_committed and not idempotent:
                 raise maybe_committed(error) from cause

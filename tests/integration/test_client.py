@@ -373,3 +373,16 @@ def test_plain_http_to_a_remote_host_warns_on_the_client(caplog: pytest.LogCaptu
     client = OdooClient(params)
     assert client.insecure_warning is not None
     assert "plain http" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("odoo_version", "expected"), [("saas~17.4+e", (17, 4)), ("19.0", (19, 0))]
+)
+def test_other_server_versions(odoo_version: str, expected: tuple[int, int]) -> None:
+    with serve(seed="empty", odoo_version=odoo_version) as other, make_client(other) as client:
+        version = client.version()
+        assert (version.major, version.minor) == expected
+        assert version.raw == odoo_version
+        report = check_connection(client)
+    assert report.success, report.message
+    assert report.odoo_version == odoo_version

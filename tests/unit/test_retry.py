@@ -255,3 +255,14 @@ def test_maybe_committed_keeps_a_transient_error_and_marks_it() -> None:
     assert marked is error
     assert getattr(marked, "maybe_committed", False) is True
     assert maybe_committed(marked).message.count("may have been committed") == 1
+
+
+def test_timeouts_can_be_final() -> None:
+    t = FakeTime()
+    attempt, calls = failing([CallTimeout("slow"), CallTimeout("slow")])
+    with pytest.raises(CallTimeout):
+        run(attempt, t, policy=RetryPolicy(retry_timeouts=False))
+    assert calls[0] == 1
+    attempt, calls = failing([NetworkError("refused")])
+    assert run(attempt, t, policy=RetryPolicy(retry_timeouts=False)) == "ok"
+    assert calls[0] == 2
