@@ -17,7 +17,16 @@ from typing import IO, Any, Protocol, runtime_checkable
 
 from odoosync.errors import CatalogError
 
-__all__ = ["Catalog", "KeyTracker", "atomic_file", "catalog_key", "distinct_values", "open_catalog"]
+__all__ = [
+    "Catalog",
+    "KeyTracker",
+    "atomic_file",
+    "catalog_exists",
+    "catalog_key",
+    "distinct_values",
+    "open_catalog",
+    "require_folder",
+]
 
 SUFFIXES = {
     ".csv": "csv",
@@ -125,6 +134,7 @@ def atomic_file(path: Path, *, newline: str | None = None) -> Iterator[IO[str]]:
     A failure (or a crash) before the rename leaves the original file untouched.
     """
     folder = path.parent
+    require_folder(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
@@ -147,6 +157,28 @@ def atomic_file(path: Path, *, newline: str | None = None) -> Iterator[IO[str]]:
         pass
     finally:
         os.close(dir_fd)
+
+
+def require_folder(path: Path) -> None:
+    """The folder a catalog is written in must exist (a write never creates folders)."""
+    if not path.parent.is_dir():
+        raise CatalogError(
+            f"{path}: the folder {str(path.parent)!r} does not exist; create it or fix "
+            "[catalog] path in the config"
+        )
+
+
+def catalog_exists(catalog: Catalog) -> bool:
+    """Whether the catalog holds anything to read (a new catalog is created by ``apply``).
+
+    A missing or empty file does not exist; for SQLite, neither does a database without the
+    catalog's table. A file that exists but cannot be read counts as existing, so that reading
+    it reports the problem.
+    """
+    exists = getattr(catalog, "exists", None)
+    if callable(exists):
+        return bool(exists())
+    return catalog.path.is_file() and catalog.path.stat().st_size > 0
 
 
 def require_file(path: Path) -> None:

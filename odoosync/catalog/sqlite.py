@@ -2,20 +2,38 @@
 
 Writes run in one transaction: new columns are added with ``ALTER TABLE``, rows are updated by
 key and inserted; columns and rows a write does not manage are untouched.
+
+A write creates a missing catalog (imports start new catalogs): a missing database file is built
+in a temporary file beside it and renamed into place; a missing table is created in the write's
+transaction. The new table has the key column as ``TEXT PRIMARY KEY`` and the inserted rows'
+other columns without a declared type (SQLite then keeps each value's own type). Its name is
+``[catalog] table``, or ``products`` when none is set.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from odoosync.catalog.base import KeyTracker, catalog_key, check_apply, require_file
+from odoosync.catalog.base import (
+    KeyTracker,
+    catalog_key,
+    check_apply,
+    new_columns,
+    require_file,
+    require_folder,
+)
 from odoosync.errors import CatalogError
 
-__all__ = ["SqliteCatalog"]
+__all__ = ["DEFAULT_TABLE", "SqliteCatalog"]
+
+#: the table a new catalog gets when ``[catalog] table`` is not set
+DEFAULT_TABLE = "products"
 
 
 def _quote(name: str) -> str:
@@ -106,51 +124,123 @@ class SqliteCatalog:
         finally:
             connection.close()
 
+    def exists(self) -> bool:
+        """Whether the file holds the catalog's table (``apply`` creates a missing one).
+
+        A file that is not a database, or holds several tables and no ``table`` setting, counts
+        as existing, so that reading it reports the problem.
+        """
+        if not self.path.is_file() or self.path.stat().st_size == 0:
+            return False
+        try:
+            connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+        except sqlite3.Error:
+            return True
+        try:
+            tables = self._tables(connection)
+        except sqlite3.DatabaseError:
+            return True
+        finally:
+            connection.close()
+        if self._table is None:
+            return bool(tables)
+        return self._table in tables
+
+    def _create_table(
+        self, connection: sqlite3.Connection, table: str, inserts: Sequence[Mapping[str, Any]]
+    ) -> None:
+        others = [name for name in new_columns([self.key], {}, inserts) if name != self.key]
+        columns = [f"{_quote(self.key)} TEXT PRIMARY KEY", *(_quote(name) for name in others)]
+        connection.execute(f"CREATE TABLE {_quote(table)} ({', '.join(columns)})")
+
+    def _write(
+        self,
+        connection: sqlite3.Connection,
+        updates: Mapping[str, Mapping[str, Any]],
+        inserts: Sequence[Mapping[str, Any]],
+    ) -> None:
+        """The changes, in one transaction on ``connection``; creates the table if missing."""
+        with connection:  # one transaction: commit, or roll back on any error
+            connection.execute("BEGIN IMMEDIATE")
+            tables = self._tables(connection)
+            if self._table is not None and self._table not in tables:
+                self._create_table(connection, self._table, inserts)
+            elif self._table is None and not tables:
+                self._create_table(connection, DEFAULT_TABLE, inserts)
+            table = self.table(connection)
+            columns = self._columns(connection, table)
+            known = set(columns)
+            for row in [*updates.values(), *inserts]:
+                for name in row:
+                    if name not in known:
+                        known.add(name)
+                        connection.execute(f"ALTER TABLE {_quote(table)} ADD COLUMN {_quote(name)}")
+            key_rows = connection.execute(
+                f"SELECT rowid, {_quote(self.key)} FROM {_quote(table)}"
+            ).fetchall()
+            rowids = {catalog_key(row[1]): int(row[0]) for row in key_rows}
+            for update_key, change in updates.items():
+                if not change:
+                    continue
+                sets = ", ".join(f"{_quote(name)} = ?" for name in change)
+                connection.execute(
+                    f"UPDATE {_quote(table)} SET {sets} WHERE rowid = ?",
+                    [*(_sql_value(v) for v in change.values()), rowids[catalog_key(update_key)]],
+                )
+            for row in inserts:
+                names = ", ".join(_quote(name) for name in row)
+                marks = ", ".join("?" for _ in row)
+                connection.execute(
+                    f"INSERT INTO {_quote(table)} ({names}) VALUES ({marks})",
+                    [_sql_value(v) for v in row.values()],
+                )
+
     def apply(
         self, updates: Mapping[str, Mapping[str, Any]], inserts: Sequence[Mapping[str, Any]]
     ) -> None:
-        """Update rows by key and insert ``inserts`` in one transaction."""
+        """Update rows by key and insert ``inserts`` in one transaction.
+
+        A missing file or table is created (see the module docstring); a missing folder is a
+        ``CatalogError``.
+        """
         if not updates and not inserts:
             return
-        existing = {catalog_key(row[self.key]) for row in self.iter_rows()}
+        require_folder(self.path)
+        existing = (
+            {catalog_key(row[self.key]) for row in self.iter_rows()} if self.exists() else set()
+        )
         check_apply(self.path, self.key, existing, updates, inserts)
+        if not self.path.is_file() or self.path.stat().st_size == 0:
+            self._create_file(updates, inserts)
+            return
         connection = self._connect()
         try:
-            table = self.table(connection)
-            columns = self._columns(connection, table)
-            with connection:  # one transaction: commit, or roll back on any error
-                connection.execute("BEGIN IMMEDIATE")
-                known = set(columns)
-                for row in [*updates.values(), *inserts]:
-                    for name in row:
-                        if name not in known:
-                            known.add(name)
-                            connection.execute(
-                                f"ALTER TABLE {_quote(table)} ADD COLUMN {_quote(name)}"
-                            )
-                key_rows = connection.execute(
-                    f"SELECT rowid, {_quote(self.key)} FROM {_quote(table)}"
-                ).fetchall()
-                rowids = {catalog_key(row[1]): int(row[0]) for row in key_rows}
-                for update_key, change in updates.items():
-                    if not change:
-                        continue
-                    sets = ", ".join(f"{_quote(name)} = ?" for name in change)
-                    connection.execute(
-                        f"UPDATE {_quote(table)} SET {sets} WHERE rowid = ?",
-                        [
-                            *(_sql_value(v) for v in change.values()),
-                            rowids[catalog_key(update_key)],
-                        ],
-                    )
-                for row in inserts:
-                    names = ", ".join(_quote(name) for name in row)
-                    marks = ", ".join("?" for _ in row)
-                    connection.execute(
-                        f"INSERT INTO {_quote(table)} ({names}) VALUES ({marks})",
-                        [_sql_value(v) for v in row.values()],
-                    )
+            self._write(connection, updates, inserts)
         except sqlite3.Error as exc:
             raise CatalogError(f"{self.path}: cannot write table: {exc}") from None
         finally:
             connection.close()
+
+    def _create_file(
+        self, updates: Mapping[str, Mapping[str, Any]], inserts: Sequence[Mapping[str, Any]]
+    ) -> None:
+        """A new database built in a temporary file beside ``path``, then renamed into place."""
+        if self.path.is_dir():
+            raise CatalogError(f"{self.path}: is a folder, not a catalog file")
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
+        )
+        os.close(fd)
+        try:
+            connection = sqlite3.connect(tmp)
+            try:
+                self._write(connection, updates, inserts)
+            finally:
+                connection.close()
+            with open(tmp, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except sqlite3.Error as exc:
+            raise CatalogError(f"{self.path}: cannot create the catalog: {exc}") from None
+        finally:
+            Path(tmp).unlink(missing_ok=True)

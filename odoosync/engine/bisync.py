@@ -45,7 +45,14 @@ from odoosync.engine.context import (
 )
 from odoosync.engine.export import external_id_name, run_export
 from odoosync.engine.import_plan import ImportAction, PlannedImport
-from odoosync.engine.importer import Travel, _ImportRun, iso_from_odoo, iter_catalog, unmap
+from odoosync.engine.importer import (
+    Travel,
+    _ImportRun,
+    catalog_exists,
+    iso_from_odoo,
+    iter_catalog,
+    unmap,
+)
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
 from odoosync.errors import ConfigError, OdooFault
 from odoosync.history import History, Link, LogEntry
@@ -142,7 +149,7 @@ class _SyncRun:
         self.new_links: list[Link] = []
         self.new_rows: list[tuple[PlannedImport, dict[str, Any]]] = []
         modified = settings.catalog.modified_field
-        columns = catalog.columns() if catalog.path.exists() else []
+        columns = catalog.columns() if catalog_exists(catalog) else []
         self.modified_field = modified if modified in columns else None
 
     # -- the run ------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from odoosync.catalog.base import Catalog, catalog_key, open_catalog
+from odoosync.catalog.base import catalog_exists as _catalog_exists
 from odoosync.config import Settings
 from odoosync.engine.bisync_plan import parse_timestamp
 from odoosync.engine.context import (
@@ -148,7 +149,8 @@ def iso_from_odoo(write_date: Any) -> str | None:
 
 
 def catalog_exists(catalog: Catalog) -> bool:
-    return catalog.path.exists() and catalog.path.stat().st_size > 0
+    """False for a catalog that ``apply`` will create (no file, an empty one, no SQLite table)."""
+    return _catalog_exists(catalog)
 
 
 def iter_catalog(catalog: Catalog) -> Iterator[dict[str, Any]]:

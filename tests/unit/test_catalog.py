@@ -296,3 +296,160 @@ def test_unknown_format(tmp_path: Path) -> None:
         open_catalog(tmp_path / "p.xlsx")
     with pytest.raises(CatalogError, match="only for SQLite"):
         open_catalog(tmp_path / "p.csv", table="x")
+
+
+# apply creates a missing catalog (imports start new catalogs) ---------------------------------
+
+NEW_ROWS: list[dict[str, Any]] = [
+    {"id": "odoo-7", "title": "From Odoo", "price": 24.9, "ean": "4006381333931"},
+    {"id": "odoo-8", "title": "Second", "category": "Electronics"},
+]
+
+
+@pytest.mark.parametrize("kind", sorted(FORMATS))
+def test_apply_creates_a_missing_catalog_in_every_format(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / FORMATS[kind][0]
+    catalog = open_catalog(path)
+    with pytest.raises(CatalogError, match="catalog not found"):
+        list(catalog.iter_rows())
+    catalog.apply({}, NEW_ROWS)
+    rows = {r["id"]: r for r in catalog.iter_rows()}
+    assert list(rows) == ["odoo-7", "odoo-8"]
+    assert rows["odoo-7"]["title"] == "From Odoo" and rows["odoo-8"]["category"] == "Electronics"
+    assert rows["odoo-7"]["ean"] == "4006381333931"  # text stays text (leading digits kept)
+    if kind == "csv":
+        assert rows["odoo-7"]["price"] == "24.9" and rows["odoo-8"]["price"] == ""
+    else:
+        assert rows["odoo-7"]["price"] == 24.9  # types kept
+        assert rows["odoo-8"].get("price") is None
+    assert catalog.columns()[0] == "id"
+    assert set(catalog.columns()) == {"id", "title", "price", "ean", "category"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]  # no temp file left
+    # a second write goes through the normal path
+    catalog.apply({"odoo-7": {"title": "Renamed"}}, [{"id": "odoo-9", "title": "Third"}])
+    rows = {r["id"]: r for r in open_catalog(path).iter_rows()}
+    assert rows["odoo-7"]["title"] == "Renamed" and rows["odoo-9"]["title"] == "Third"
+
+
+@pytest.mark.parametrize("kind", sorted(FORMATS))
+def test_apply_into_a_missing_folder_is_a_catalog_error(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "nowhere" / FORMATS[kind][0]
+    with pytest.raises(CatalogError, match=r"the folder .*nowhere.* does not exist") as info:
+        open_catalog(path).apply({}, NEW_ROWS)
+    assert info.value.exit_code == ExitCode.CONFIG
+    assert not path.parent.exists()
+
+
+@pytest.mark.parametrize("kind", sorted(FORMATS))
+def test_apply_without_changes_creates_nothing(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / FORMATS[kind][0]
+    open_catalog(path).apply({}, [])
+    assert not path.exists()
+
+
+@pytest.mark.parametrize("kind", sorted(FORMATS))
+def test_updates_on_a_missing_catalog_are_refused(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / FORMATS[kind][0]
+    with pytest.raises(CatalogError, match="no row has that key"):
+        open_catalog(path).apply({"1": {"title": "x"}}, [{"id": "2"}])
+    assert not path.exists()
+
+
+def _sqlite_schema(path: Path) -> dict[str, str]:
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall()
+    db.close()
+    return {str(name): str(sql) for name, sql in rows}
+
+
+def test_sqlite_new_file_gets_a_products_table_with_a_text_primary_key(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    catalog = open_catalog(path)  # no [catalog] table: the new table is "products"
+    catalog.apply({}, [{"id": 12, "title": "Lamp", "active": True}])
+    schema = _sqlite_schema(path)
+    assert list(schema) == ["products"]
+    assert '"id" TEXT PRIMARY KEY' in schema["products"]
+    with sqlite3.connect(path) as db:
+        info = {row[1]: (row[2], row[5]) for row in db.execute("PRAGMA table_info(products)")}
+    db.close()
+    assert info == {"id": ("TEXT", 1), "title": ("", 0), "active": ("", 0)}
+    assert list(catalog.iter_rows()) == [{"id": "12", "title": "Lamp", "active": 1}]
+    assert next(open_catalog(path, table="products").iter_rows())["id"] == "12"
+    with pytest.raises(CatalogError, match="already exists"):
+        catalog.apply({}, [{"id": "12"}])
+
+
+def test_sqlite_missing_table_is_created_beside_the_others(tmp_path: Path) -> None:
+    path = tmp_path / "shop.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE orders (n INTEGER)")
+        db.execute("INSERT INTO orders VALUES (1)")
+    db.close()
+    catalog = open_catalog(path, key="sku", table="catalog")
+    with pytest.raises(CatalogError, match="no table 'catalog'; tables present: orders"):
+        list(catalog.iter_rows())
+    catalog.apply({}, [{"sku": "A-1", "title": "Lamp"}])
+    schema = _sqlite_schema(path)
+    assert set(schema) == {"orders", "catalog"}
+    assert '"sku" TEXT PRIMARY KEY' in schema["catalog"]
+    assert list(catalog.iter_rows()) == [{"sku": "A-1", "title": "Lamp"}]
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT n FROM orders").fetchall() == [(1,)]
+    db.close()
+
+
+def test_sqlite_without_table_setting_and_several_tables_still_asks(tmp_path: Path) -> None:
+    path = tmp_path / "shop.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE a (id TEXT)")
+        db.execute("CREATE TABLE b (id TEXT)")
+    db.close()
+    with pytest.raises(CatalogError, match=r"set \[catalog\] table"):
+        open_catalog(path).apply({}, [{"id": "1"}])
+
+
+def test_sqlite_failed_creation_leaves_no_file_and_no_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_connect = sqlite3.connect
+
+    class Failing(sqlite3.Connection):
+        def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+            if sql.startswith("INSERT"):
+                raise sqlite3.OperationalError("disk on fire")
+            return super().execute(sql, *args)
+
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: real_connect(*a, factory=Failing, **k))
+    path = tmp_path / "new.db"
+    with pytest.raises(CatalogError, match="disk on fire"):
+        open_catalog(path).apply({}, NEW_ROWS)
+    assert list(tmp_path.iterdir()) == []  # neither the catalog nor a temp file
+
+    existing = tmp_path / "shop.db"
+    with real_connect(existing) as db:
+        db.execute("CREATE TABLE orders (n INTEGER)")
+    db.close()
+    with pytest.raises(CatalogError, match="disk on fire"):
+        open_catalog(existing, table="products").apply({}, NEW_ROWS)
+    assert list(_sqlite_schema(existing)) == ["orders"]  # the CREATE TABLE was rolled back
+
+
+def test_catalog_exists(tmp_path: Path) -> None:
+    from odoosync.catalog.base import catalog_exists
+
+    csv_path = tmp_path / "p.csv"
+    assert not catalog_exists(open_catalog(csv_path))
+    csv_path.write_text("", encoding="utf-8")
+    assert not catalog_exists(open_catalog(csv_path))
+    write_csv(csv_path, ROWS)
+    assert catalog_exists(open_catalog(csv_path))
+    db = tmp_path / "p.db"
+    assert not catalog_exists(open_catalog(db))
+    with sqlite3.connect(db) as connection:
+        connection.execute("CREATE TABLE orders (n INTEGER)")
+    connection.close()
+    assert not catalog_exists(open_catalog(db, table="products"))
+    assert catalog_exists(open_catalog(db, table="orders"))
+    assert catalog_exists(open_catalog(db))  # reading reports the missing key column
+    (tmp_path / "junk.db").write_text("not a database", encoding="utf-8")
+    assert catalog_exists(open_catalog(tmp_path / "junk.db"))
