@@ -45,7 +45,7 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]  # stdlib
     """Writes to whatever ``sys.stderr`` is now (tests swap it between runs)."""
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.setStream(sys.stderr)
+        self.stream = sys.stderr  # not setStream: it flushes the old, maybe closed, stream
         super().emit(record)
 
 

@@ -293,11 +293,6 @@ def test_malformed_domains_fault_1(cat: Catalog, domain: list[Any], last_line: s
     assert info.value.faultString.rstrip("\n").splitlines()[-1] == last_line
 
 
-@pytest.mark.xfail(
-    reason="sandbox: orm.search_ids does list(domain), so a string domain becomes a list of "
-    "characters and faults 'IndexError: string index out of range'",
-    strict=True,
-)
 def test_domain_that_is_not_a_list_fault_1(cat: Catalog) -> None:
     with pytest.raises(xmlrpc.client.Fault) as info:
         cat.call("product.template", "search_count", "name")
