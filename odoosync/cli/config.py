@@ -38,7 +38,10 @@ from odoosync.secrets import (
 )
 
 config_app = typer.Typer(
-    help="Show, check and secure the configuration (odoosync.toml, odoosync.secrets.toml).",
+    help=(
+        "Show, check and secure the configuration (odoosync.toml, odoosync.secrets.toml)."
+        "\n\nExample: odoosync config check --json"
+    ),
     no_args_is_help=True,
 )
 app.add_typer(config_app, name="config")

@@ -14,7 +14,10 @@ from odoosync.errors import ConfigError
 from odoosync.history import History, LogEntry, parse_since
 
 logs_app = typer.Typer(
-    help="Sync history, newest first; `logs show ID` for one entry.",
+    help=(
+        "Sync history, newest first; `logs show ID` for one entry."
+        "\n\nExample: odoosync logs --status error --limit 20"
+    ),
     invoke_without_command=True,
 )
 app.add_typer(logs_app, name="logs")

@@ -26,7 +26,10 @@ from odoosync.odoo.client import OdooClient
 from odoosync.odoo.connect import params_from_settings
 
 mappings_app = typer.Typer(
-    help="Field mappings between catalog columns and Odoo fields (mapping.toml).",
+    help=(
+        "Field mappings between catalog columns and Odoo fields (mapping.toml)."
+        "\n\nExample: odoosync mappings list --json"
+    ),
     no_args_is_help=True,
 )
 app.add_typer(mappings_app, name="mappings")

@@ -31,7 +31,10 @@ from odoosync.schedule import (
 from odoosync.schedule_runner import Runner, ScheduleOutcome, engine_runner, run_due, run_now
 
 schedule_app = typer.Typer(
-    help="Scheduled syncs (cron expressions), run by `schedule run-due` from crontab.",
+    help=(
+        "Scheduled syncs (cron expressions), run by `schedule run-due` from crontab."
+        "\n\nExample: odoosync schedule add --name nightly --cron '0 2 * * *'"
+    ),
     no_args_is_help=True,
 )
 app.add_typer(schedule_app, name="schedule")
