@@ -28,12 +28,14 @@ from odoosync.errors import MappingConfigError
 from odoosync.transforms import (
     REGISTRY,
     REQUIRED_FIELD_MISSING,
+    AmbiguousCategory,
     TransformContext,
     TransformError,
     coerce_direct,
     image_digest_bytes,
     is_empty,
     normalise_rate,
+    resolve_category,
     tax_ids,
     uncoerce_direct,
 )
@@ -882,23 +884,31 @@ def _check_categories(
                 check.warn(message + "; it will be created on export")
             else:
                 check.error(message + " (complete_name such as 'All / Saleable')")
-    mapped = {name.casefold() for name in cfg.categories}
-    unmapped = sorted(
-        {
-            str(value).strip()
-            for value in used
-            if not is_empty(value)
-            and str(value).strip().casefold() not in mapped
-            and str(value).strip() not in by_path
-        }
+    ctx = TransformContext(
+        categories={local: cid for local, cid in check.categories.items() if cid is not None},
+        category_paths={int(row["id"]): str(row.get("complete_name") or "") for row in rows},
     )
+    unmapped: set[str] = set()
+    ambiguous: dict[str, str] = {}
+    for value in used:
+        if is_empty(value):
+            continue
+        name = str(value).strip()
+        try:
+            resolve_category(name, ctx)
+        except AmbiguousCategory as exc:
+            ambiguous[name] = exc.message
+        except TransformError:
+            unmapped.add(name)
+    for name in sorted(ambiguous):
+        check.warn(f"catalog {ambiguous[name]}")
     if unmapped:
         tail = (
             "they will be created"
             if cfg.create_missing_categories
             else "those products will fail; add them under [categories]"
         )
-        check.warn(f"catalog categories without a mapping: {', '.join(unmapped)}; {tail}")
+        check.warn(f"catalog categories without a mapping: {', '.join(sorted(unmapped))}; {tail}")
 
 
 def _check_taxes(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import difflib
 import re
 import urllib.error
 import urllib.request
@@ -28,13 +29,18 @@ from typing import Any
 
 __all__ = [
     "REGISTRY",
+    "AmbiguousCategory",
+    "CategoryIndex",
     "Transform",
     "TransformContext",
     "TransformError",
+    "category_index",
     "coerce_direct",
     "default_fetch",
     "is_empty",
+    "leaf_name",
     "normalise_rate",
+    "resolve_category",
     "uncoerce_direct",
 ]
 
@@ -82,6 +88,10 @@ class TransformError(Exception):
         self.field = field
         self.local_field = local_field
         return self
+
+
+class AmbiguousCategory(TransformError):
+    """A local category that is the last segment of several Odoo categories' complete paths."""
 
 
 def default_fetch(url: str) -> bytes:
@@ -395,27 +405,121 @@ def _barcode_from(value: Any, ctx: TransformContext) -> Any:
 # category
 
 
+@dataclass(frozen=True)
+class CategoryIndex:
+    """Lookup tables over a context's categories, built once per context (see ``category_index``).
+
+    ``by_leaf`` maps the last segment of each complete path ("Electronics" for "All / Saleable /
+    Electronics") to every category id ending with it; ``by_leaf_folded`` the same, case-folded.
+    """
+
+    local_folded: Mapping[str, int]
+    by_path: Mapping[str, int]
+    by_leaf: Mapping[str, tuple[int, ...]]
+    by_leaf_folded: Mapping[str, tuple[int, ...]]
+    sizes: tuple[int, int]
+
+
+def leaf_name(path: str) -> str:
+    """The last segment of a complete path: "All / Saleable / Electronics" → "Electronics"."""
+    return path.split(" / ")[-1].strip()
+
+
+_INDEX_ATTRIBUTE = "_category_index"
+
+
+def category_index(ctx: TransformContext) -> CategoryIndex:
+    """The context's :class:`CategoryIndex`, memoised on the context object.
+
+    The engine may add categories to the context's tables while a run goes on
+    (``create_missing_categories``); the tables only grow, so the index is rebuilt when their
+    sizes change.
+    """
+    sizes = (len(ctx.categories), len(ctx.category_paths))
+    cached = ctx.__dict__.get(_INDEX_ATTRIBUTE)
+    if isinstance(cached, CategoryIndex) and cached.sizes == sizes:
+        return cached
+    local_folded: dict[str, int] = {}
+    for local, categ_id in list(ctx.categories.items()):
+        local_folded.setdefault(local.casefold(), int(categ_id))
+    by_path: dict[str, int] = {}
+    by_leaf: dict[str, list[int]] = {}
+    by_leaf_folded: dict[str, list[int]] = {}
+    for categ_id, path in sorted(list(ctx.category_paths.items())):
+        by_path.setdefault(path, int(categ_id))
+        leaf = leaf_name(path)
+        by_leaf.setdefault(leaf, []).append(int(categ_id))
+        by_leaf_folded.setdefault(leaf.casefold(), []).append(int(categ_id))
+    index = CategoryIndex(
+        local_folded=local_folded,
+        by_path=by_path,
+        by_leaf={k: tuple(v) for k, v in by_leaf.items()},
+        by_leaf_folded={k: tuple(v) for k, v in by_leaf_folded.items()},
+        sizes=sizes,
+    )
+    object.__setattr__(ctx, _INDEX_ATTRIBUTE, index)  # a cache, not state: the context is frozen
+    return index
+
+
+def resolve_category(name: str, ctx: TransformContext) -> int:
+    """The Odoo category id a local category names; TransformError (MAPPING_ERROR) if none.
+
+    In order: a ``[categories]`` name (exact, then any case), a complete path ("All / Saleable /
+    Electronics"), then the last segment of exactly one complete path (exact, then any case), so
+    that what an import wrote ("Electronics") exports back to the same category.
+    """
+    if name in ctx.categories:
+        return int(ctx.categories[name])
+    index = category_index(ctx)
+    folded = name.casefold()
+    if folded in index.local_folded:
+        return index.local_folded[folded]
+    if name in index.by_path:
+        return index.by_path[name]
+    for candidates in (index.by_leaf.get(name), index.by_leaf_folded.get(folded)):
+        if not candidates:
+            continue
+        if len(candidates) == 1:
+            return candidates[0]
+        paths = ", ".join(repr(ctx.category_paths[c]) for c in candidates)
+        raise AmbiguousCategory(
+            f"category {name!r} is ambiguous: it names the Odoo categories {paths}; use the "
+            "complete path in the catalog, or map it under [categories] in mapping.toml",
+            value=name,
+        )
+    hint = ""
+    close = difflib.get_close_matches(name, [*ctx.categories, *index.by_leaf], n=1, cutoff=0.8)
+    if close:
+        hint = f" (did you mean {close[0]!r}?)"
+    raise _fail(
+        f"category {name!r} has no Odoo category{hint}: add it under [categories] in "
+        "mapping.toml, or set create_missing_categories = true under [options] to create it",
+        name,
+    )
+
+
 def _category_to(value: Any, ctx: TransformContext) -> Any:
     if is_empty(value):
         return None  # leave Odoo's default category
     name = _text(value).strip()
-    if name in ctx.categories:
-        return int(ctx.categories[name])
-    folded = name.casefold()
-    for local, categ_id in ctx.categories.items():
-        if local.casefold() == folded:
-            return int(categ_id)
-    for categ_id, path in ctx.category_paths.items():
-        if path == name:
-            return int(categ_id)
-    raise _fail(
-        f"category {name!r} has no Odoo category: add it under [categories] in mapping.toml "
-        "(or set create_missing_categories = true under [options])",
-        value,
-    )
+    try:
+        return resolve_category(name, ctx)
+    except TransformError as exc:
+        exc.value = value
+        raise
+
+
+def _resolves_to(name: str, categ_id: int, ctx: TransformContext) -> bool:
+    try:
+        return resolve_category(name, ctx) == categ_id
+    except TransformError:
+        return False
 
 
 def _category_from(value: Any, ctx: TransformContext) -> Any:
+    """The local name of an Odoo category: its ``[categories]`` name, else the last segment of
+    its complete path, else (when that names another category or several) the complete path —
+    always a name that ``to_odoo`` maps back to the same id."""
     if _odoo_empty(value):
         return None
     label: str | None = None
@@ -429,10 +533,11 @@ def _category_from(value: Any, ctx: TransformContext) -> Any:
     for local, mapped in ctx.categories.items():
         if int(mapped) == categ_id:
             return local
-    path = ctx.category_paths.get(categ_id) or label
-    if path is None:
-        return str(categ_id)
-    return path.split(" / ")[-1].strip()
+    path = ctx.category_paths.get(categ_id)
+    if path is None:  # not in the run's tables: the best we can do is the record's label
+        return str(categ_id) if label is None else leaf_name(label)
+    leaf = leaf_name(path)
+    return leaf if _resolves_to(leaf, categ_id, ctx) else path
 
 
 # --------------------------------------------------------------------------------------------

@@ -340,3 +340,41 @@ def test_images_hash_by_content() -> None:
     assert encoded != wrapped
     assert values_digest({"image_1920": encoded}) == values_digest({"image_1920": wrapped})
     assert values_digest({"image_1920": encoded}) != values_digest({"image_1920": False})
+
+
+class _Categories:
+    """The one call ``_check_categories`` makes: product.category search_read."""
+
+    def __init__(self, paths: dict[int, str]) -> None:
+        self.paths = paths
+
+    def search_read(self, model: str, domain: Any, fields: Any) -> list[dict[str, Any]]:
+        assert model == "product.category"
+        return [{"id": cid, "complete_name": path} for cid, path in self.paths.items()]
+
+
+def test_validate_accepts_last_segments_and_warns_about_ambiguous_ones() -> None:
+    from odoosync.mapping import MappingCheck, MappingConfig, _check_categories
+
+    odoo = _Categories(
+        {
+            1: "All",
+            2: "All / Saleable",
+            4: "All / Saleable / Electronics",
+            7: "All / Saleable / Phones",
+            8: "All / Used / Phones",
+        }
+    )
+    check = MappingCheck()
+    cfg = MappingConfig(path=None, fields=(), categories={"Gadgets": 4}, taxes={})
+    used = ["Electronics", "electronics", "Gadgets", "All / Saleable", "Phones", "Toys", ""]
+    _check_categories(check, cfg, odoo, used)  # type: ignore[arg-type]
+    assert check.ok and check.categories == {"Gadgets": 4}
+    messages = [issue.message for issue in check.issues]
+    assert messages == [
+        "catalog category 'Phones' is ambiguous: it names the Odoo categories "
+        "'All / Saleable / Phones', 'All / Used / Phones'; use the complete path in the catalog, "
+        "or map it under [categories] in mapping.toml",
+        "catalog categories without a mapping: Toys; those products will fail; add them under "
+        "[categories]",
+    ]

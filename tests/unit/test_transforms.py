@@ -355,3 +355,126 @@ def test_any_body_with_its_check_digit_is_a_valid_barcode(body: str) -> None:
 def test_decimal_round_trips_through_odoo(value: Any) -> None:
     odoo = REGISTRY["decimal"].to_odoo(str(value), CTX)
     assert REGISTRY["decimal"].from_odoo(odoo, CTX) == float(value)
+
+
+# category: [categories] names, complete paths and last segments, both ways ---------------------
+
+#: the sandbox demo seed's tree (Odoo 17), plus the cases that make a last segment ambiguous
+TREE: dict[int, str] = {
+    1: "All",
+    2: "All / Saleable",
+    3: "All / Expenses",
+    4: "All / Saleable / Electronics",
+    5: "All / Saleable / Clothing",
+    6: "All / Saleable / Accessories",
+    7: "All / Saleable / Phones",
+    8: "All / Used / Phones",
+    9: "All / Used",
+    10: "All / Saleable / Audio",
+    11: "All / Used / audio",
+}
+
+
+def tree_ctx(categories: dict[str, int] | None = None) -> TransformContext:
+    return TransformContext(categories=categories or {}, category_paths=dict(TREE))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Electronics", 4),  # the last segment of exactly one complete path
+        ("  Electronics ", 4),
+        ("electronics", 4),  # then any case
+        ("All / Saleable / Clothing", 5),
+        ("All", 1),  # a root: its complete path
+        ("Saleable", 2),
+        ("Audio", 10),  # exact case wins over the case-insensitive pair
+        ("audio", 11),
+    ],
+)
+def test_category_to_odoo_accepts_a_unique_last_segment(value: str, expected: int) -> None:
+    assert REGISTRY["category"].to_odoo(value, tree_ctx()) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "Phones",
+            "category 'Phones' is ambiguous: it names the Odoo categories "
+            "'All / Saleable / Phones', 'All / Used / Phones'; use the complete path",
+        ),
+        ("phones", "'All / Saleable / Phones', 'All / Used / Phones'"),
+        ("AUDIO", "'All / Saleable / Audio', 'All / Used / audio'"),
+        ("Toys", "add it under [categories] in mapping.toml, or set create_missing_categories"),
+        ("Phone", "category 'Phone' has no Odoo category (did you mean 'Phones'?)"),
+    ],
+)
+def test_category_ambiguous_or_unknown_is_a_mapping_error(value: str, message: str) -> None:
+    with pytest.raises(TransformError) as info:
+        REGISTRY["category"].to_odoo(value, tree_ctx())
+    assert info.value.code == "MAPPING_ERROR"
+    assert message in info.value.message
+    assert info.value.value == value
+
+
+def test_a_categories_entry_wins_over_a_last_segment() -> None:
+    ctx = tree_ctx({"Electronics": 6, "phones": 8})
+    assert REGISTRY["category"].to_odoo("Electronics", ctx) == 6
+    assert REGISTRY["category"].to_odoo("Phones", ctx) == 8  # [categories], any case
+    assert REGISTRY["category"].to_odoo("All / Saleable / Electronics", ctx) == 4
+
+
+@pytest.mark.parametrize(
+    ("categ", "expected"),
+    [
+        ([4, "All / Saleable / Electronics"], "Electronics"),
+        (2, "Saleable"),
+        (1, "All"),
+        (7, "All / Saleable / Phones"),  # the last segment is ambiguous: the complete path
+        (10, "Audio"),
+        (11, "audio"),
+    ],
+)
+def test_category_from_odoo_gives_a_name_that_maps_back(categ: Any, expected: str) -> None:
+    assert REGISTRY["category"].from_odoo(categ, tree_ctx()) == expected
+
+
+@pytest.mark.parametrize(
+    "categories",
+    [{}, {"Electronics": 6}, {"Gadgets": 4, "Phones": 8}, {"Saleable": 1, "Clothing": 5}],
+    ids=["unmapped", "leaf-shadowed", "mapped", "root-shadowed"],
+)
+def test_every_category_round_trips(categories: dict[str, int]) -> None:
+    ctx = tree_ctx(categories)
+    category = REGISTRY["category"]
+    for categ_id, path in TREE.items():
+        local = category.from_odoo([categ_id, path], ctx)
+        assert category.to_odoo(local, ctx) == categ_id, (categ_id, local)
+    if "Electronics" in categories:  # its leaf names category 6 now: 4 comes back as its path
+        assert category.from_odoo(4, ctx) == "All / Saleable / Electronics"
+
+
+def test_category_outside_the_runs_tables_falls_back_to_the_label() -> None:
+    category = REGISTRY["category"]
+    assert category.from_odoo([44, "All / Saleable / Toys"], tree_ctx()) == "Toys"
+    assert category.from_odoo(44, tree_ctx()) == "44"
+
+
+def test_category_index_is_built_once_per_context_and_follows_new_categories() -> None:
+    from odoosync.transforms import category_index
+
+    paths = dict(TREE)
+    categories: dict[str, int] = {}
+    ctx = TransformContext(categories=categories, category_paths=paths)
+    first = category_index(ctx)
+    assert category_index(ctx) is first
+    assert category_index(tree_ctx()) is not first  # per context, not global
+    with pytest.raises(TransformError, match="has no Odoo category"):
+        REGISTRY["category"].to_odoo("Toys", ctx)
+    paths[12] = "All / Saleable / Toys"  # what create_missing_categories does mid-run
+    assert REGISTRY["category"].to_odoo("Toys", ctx) == 12
+    assert category_index(ctx) is not first
+    categories["Games"] = 12
+    assert REGISTRY["category"].to_odoo("games", ctx) == 12
+    assert ctx == TransformContext(categories=categories, category_paths=paths)  # cache unseen
