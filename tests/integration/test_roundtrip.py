@@ -1,0 +1,171 @@
+"""Import → export round trip against the sandbox: what an import writes exports back, linked.
+
+The mapping has no ``[categories]`` section: the import writes each category's last segment
+("Electronics"), and the export must map it back to the same Odoo category (not fail with
+MAPPING_ERROR, not create anything).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from export_env import factory, settings_for
+
+from odoosync.catalog.base import open_catalog
+from odoosync.engine.export import run_export
+from odoosync.engine.importer import run_import
+from odoosync.engine.result import RunOptions, RunResult
+from odoosync.history import History
+from odoosync.sandbox import serve
+from odoosync.transforms import REGISTRY, TransformContext
+
+MAPPING = """\
+[[fields]]
+local_field = "title"
+odoo_field = "name"
+is_required = true
+priority = 100
+
+[[fields]]
+local_field = "ean"
+odoo_field = "barcode"
+mapping_type = "transform"
+transform = "barcode"
+priority = 90
+
+[[fields]]
+local_field = "price"
+odoo_field = "list_price"
+mapping_type = "transform"
+transform = "decimal"
+
+[[fields]]
+local_field = "weight"
+odoo_field = "weight"
+mapping_type = "transform"
+transform = "float"
+
+[[fields]]
+local_field = "category"
+odoo_field = "categ_id"
+mapping_type = "transform"
+transform = "category"
+"""
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Any]:
+    with serve(seed="demo") as handle:
+        yield handle
+
+
+def write_config(folder: Path, sandbox: Any, catalog: str) -> Path:
+    config = folder / "odoosync.toml"
+    table = 'table = "products"\n' if catalog.endswith(".db") else ""
+    config.write_text(
+        f"""default_profile = "test"
+
+[profiles.test]
+name = "Test"
+url = "{sandbox.url}"
+database = "{sandbox.database}"
+username = "admin"
+
+[catalog]
+path = "{catalog}"
+{table}
+[mapping]
+path = "mapping.toml"
+
+[history]
+path = "odoosync.db"
+
+[sync]
+batch_size = 2
+max_retries = 2
+max_retry_wait = 1
+""",
+        encoding="utf-8",
+    )
+    (folder / "mapping.toml").write_text(MAPPING, encoding="utf-8")
+    return config
+
+
+def categories_of_templates(sandbox: Any) -> dict[int, int]:
+    rows = sandbox.execute("product.template", "search_read", [], ["id", "categ_id"])
+    return {int(r["id"]): int(r["categ_id"][0]) for r in rows}
+
+
+@pytest.mark.parametrize("catalog", ["products.csv", "products.json", "products.jsonl",
+                                     "products.db"])  # fmt: skip
+def test_import_then_export_links_everything_without_categories_section(
+    tmp_path: Path, sandbox: Any, catalog: str
+) -> None:
+    settings = settings_for(write_config(tmp_path, sandbox, catalog))
+    assert not settings.catalog.path.exists()  # an empty catalog: the import creates it
+    before = categories_of_templates(sandbox)
+
+    def run(runner: Any) -> RunResult:
+        with History(settings.history_path) as history:
+            result: RunResult = runner(
+                settings, RunOptions(), client_factory=factory(settings), history=history
+            )
+        return result
+
+    imported = run(run_import)
+    assert imported.success, [p.error_message for p in imported.products]
+    assert imported.created == imported.products_found == len(before) == 5
+    rows = list(open_catalog(settings.catalog.path, table=settings.catalog.table).iter_rows())
+    assert {r["category"] for r in rows} == {"Electronics", "Clothing", "Accessories", "Saleable"}
+
+    sandbox.reset_calls()
+    exported = run(run_export)
+    failures = [(p.product_id, p.error_message) for p in exported.products if p.action == "error"]
+    assert failures == [] and exported.failed == 0
+    assert exported.created == 0  # everything was linked by the import
+    assert exported.created + exported.updated + exported.unchanged == 5
+    calls = sandbox.calls()
+    assert calls.get("product.template.create", 0) == calls.get("product.template.load", 0) == 0
+    assert calls.get("product.category.create", 0) == 0
+    assert categories_of_templates(sandbox) == before  # every product kept its category
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine/context.py ensure_categories (not owned here) creates a root category for a "
+    "name the category transform resolves by last segment; fix: skip names that "
+    "odoosync.transforms.resolve_category resolves",
+)
+def test_create_missing_categories_does_not_duplicate_imported_categories(
+    tmp_path: Path, sandbox: Any
+) -> None:
+    settings = settings_for(write_config(tmp_path, sandbox, "products.csv"))
+    (tmp_path / "mapping.toml").write_text(
+        MAPPING + "\n[options]\ncreate_missing_categories = true\n", encoding="utf-8"
+    )
+    before = categories_of_templates(sandbox)
+    for runner in (run_import, run_export):
+        with History(settings.history_path) as history:
+            result = runner(
+                settings, RunOptions(), client_factory=factory(settings), history=history
+            )
+        assert result.failed == 0 and result.created == 0
+    assert sandbox.calls().get("product.category.create", 0) == 0
+    assert categories_of_templates(sandbox) == before
+
+
+@pytest.mark.parametrize("version", ["17.0", "19.0"])
+def test_every_demo_category_round_trips(version: str) -> None:
+    with serve(seed="demo", odoo_version=version) as sandbox:
+        rows = sandbox.execute("product.category", "search_read", [], ["id", "complete_name"])
+    paths = {int(r["id"]): str(r["complete_name"]) for r in rows}
+    assert len(paths) >= 6
+    category = REGISTRY["category"]
+    for categories in ({}, {"Electronics": min(paths)}):
+        ctx = TransformContext(categories=categories, category_paths=paths)
+        for categ_id, path in paths.items():
+            local = category.from_odoo([categ_id, path], ctx)
+            assert category.to_odoo(local, ctx) == categ_id, (version, categ_id, local)
