@@ -16,3 +16,17 @@ def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
     err = capsys.readouterr().err
     assert "No such option" in err
     assert "Traceback" not in err
+
+
+def test_quiet_and_verbose_are_accepted_after_the_command() -> None:
+    from odoosync.cli import hoist_flags
+
+    assert hoist_flags(["schedule", "run-due", "--quiet"]) == ["--quiet", "schedule", "run-due"]
+    assert hoist_flags(["-c", "x.toml", "export", "-v", "P1"]) == [
+        "-v",
+        "-c",
+        "x.toml",
+        "export",
+        "P1",
+    ]
+    assert hoist_flags(["export", "--", "-q"]) == ["export", "--", "-q"]
