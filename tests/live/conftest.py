@@ -1,0 +1,113 @@
+"""The live suite: odoosync against a real Odoo, configured purely through environment variables.
+
+    ODOOSYNC_LIVE_URL, ODOOSYNC_LIVE_DB, ODOOSYNC_LIVE_USER, ODOOSYNC_LIVE_PASSWORD
+        a real Odoo 17/19 (see docs/live-testing.md); every test here runs against it.
+    ODOOSYNC_LIVE_SANDBOX=1
+        start ``odoosync.sandbox.serve(seed="empty")`` and run the same tests against it
+        (this wins over the four variables above, so it never touches a real database).
+
+Without either, every test in this folder is skipped with the reason stated. Each test works
+under its own prefix (names, barcodes in the in-store "2" range, its own ``external_id_module``)
+and a finalizer unlinks everything carrying it: products, their external ids (ir.model.data) and
+categories. At the end of the session a sweep checks that nothing with the run's prefix is left.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from live_env import (
+    HERE,
+    MODULE_PREFIX,
+    NAME_PREFIX,
+    RUN_TAG,
+    LiveOdoo,
+    LiveScope,
+    Rpc,
+    cleanup,
+    leftovers,
+    live_mode,
+    next_scope,
+    skip_reason,
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test in this folder ``live``; skip them all unless a target is configured."""
+    mode = live_mode()
+    for item in items:
+        if not item.path.is_relative_to(HERE):
+            continue
+        item.add_marker(pytest.mark.live)
+        if mode is None:
+            item.add_marker(pytest.mark.skip(reason=skip_reason()))
+
+
+@pytest.fixture(scope="session")
+def odoo() -> Iterator[LiveOdoo]:
+    mode = live_mode()
+    if mode is None:  # only reached when the marker was bypassed (-p no:skipping...)
+        pytest.skip(skip_reason())
+    if mode == "sandbox":
+        from odoosync.sandbox import serve
+
+        with serve(seed="empty") as handle:
+            yield LiveOdoo(handle.url, handle.database, "admin", "admin", sandbox=True)
+        return
+    yield LiveOdoo(
+        url=os.environ["ODOOSYNC_LIVE_URL"].rstrip("/"),
+        database=os.environ["ODOOSYNC_LIVE_DB"],
+        username=os.environ["ODOOSYNC_LIVE_USER"],
+        password=os.environ["ODOOSYNC_LIVE_PASSWORD"],
+        sandbox=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def rpc(odoo: LiveOdoo) -> Iterator[Rpc]:
+    client = Rpc(odoo)
+    yield client
+    left = leftovers(client, NAME_PREFIX, MODULE_PREFIX)
+    if left:
+        cleanup(client, NAME_PREFIX, MODULE_PREFIX)
+        left = leftovers(client, NAME_PREFIX, MODULE_PREFIX)
+        assert not left, f"the live tests left records behind in Odoo: {left}"
+
+
+@pytest.fixture
+def live(
+    odoo: LiveOdoo,
+    rpc: Rpc,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[LiveScope]:
+    """A fresh prefix and odoosync folder; everything with the prefix is unlinked afterwards."""
+    for name in (
+        "ODOOSYNC_CONFIG",
+        "ODOOSYNC_PROFILE",
+        "ODOOSYNC_URL",
+        "ODOOSYNC_DATABASE",
+        "ODOOSYNC_USERNAME",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ODOOSYNC_PASSWORD", odoo.password)
+    # never create a key file in the user's real config folder
+    monkeypatch.setenv("ODOOSYNC_SECRET_KEY", f"live-{RUN_TAG}")
+    monkeypatch.setenv("ODOOSYNC_KEY_FILE", str(tmp_path / "secret.key"))
+    scope = LiveScope(odoo, rpc, tmp_path, next_scope(), capsys)
+    assert scope.number < 100, "barcodes and modules have room for 99 tests a session"
+    scope.write([])
+    try:
+        yield scope
+    finally:
+        cleanup(rpc, scope.prefix, scope.module)
+        left = leftovers(rpc, scope.prefix, scope.module)
+        assert not left, f"cleanup left records behind in Odoo: {left}"
