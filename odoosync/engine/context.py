@@ -26,7 +26,14 @@ from odoosync.history import History
 from odoosync.lock import ProfileLock
 from odoosync.mapping import MappingConfig
 from odoosync.odoo.client import OdooClient
-from odoosync.transforms import TransformContext, TransformError, default_fetch, normalise_rate
+from odoosync.transforms import (
+    AmbiguousCategory,
+    TransformContext,
+    TransformError,
+    default_fetch,
+    normalise_rate,
+    resolve_category,
+)
 
 ClientFactory = Callable[[], OdooClient]
 Progress = Callable[[int, int | None], None]
@@ -223,15 +230,19 @@ def _map_taxes(
 def ensure_categories(client: OdooClient, side: OdooSide, names: Iterable[str]) -> list[str]:
     """Create the categories ``names`` (complete paths, " / " separated) that Odoo lacks.
 
-    Used when ``create_missing_categories`` is on; returns the paths created. The transform
-    context's category tables are updated in place (they are the run's own dicts).
+    Used when ``create_missing_categories`` is on; returns the paths created. A name the
+    category transform already resolves (a ``[categories]`` entry, a complete path, the last
+    segment of exactly one path: what an import writes) is left alone, and so is an ambiguous
+    one (a new top-level category would only add to the ambiguity: the mapping error says
+    what to do). The transform context's category tables are updated in place (they are the
+    run's own dicts).
     """
     categories = side.transform.categories
     paths = side.transform.category_paths
     assert isinstance(categories, dict) and isinstance(paths, dict)
     created: list[str] = []
     for name in names:
-        if name in categories or name in side.category_by_path:
+        if name in categories or name in side.category_by_path or _resolves(name, side):
             continue
         parts = [p.strip() for p in name.split("/") if p.strip()]
         parent: int | None = None
@@ -251,6 +262,17 @@ def ensure_categories(client: OdooClient, side: OdooSide, names: Iterable[str]) 
         if parent is not None:
             categories[name] = parent
     return created
+
+
+def _resolves(name: str, side: OdooSide) -> bool:
+    """The category transform finds ``name`` (or finds it ambiguous): nothing to create."""
+    try:
+        resolve_category(name, side.transform)
+    except AmbiguousCategory:
+        return True
+    except TransformError:
+        return False
+    return True
 
 
 # --------------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -106,11 +105,6 @@ max_retry_wait = 1
         (folder / "mapping.toml").write_text(MAPPING, encoding="utf-8")
         self.settings = settings_for(config)
         self.config = config
-        if catalog.endswith(".db"):
-            # an empty SQLite catalog: the table, with only its key column
-            # (the SQLite catalog does not create a missing file; see the report)
-            with sqlite3.connect(self.catalog_path) as db:
-                db.execute("create table products (id text primary key)")
 
     def run(self, runner: Any = run_import, **options: Any) -> RunResult:
         with History(self.settings.history_path) as history:
