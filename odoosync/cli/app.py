@@ -21,6 +21,8 @@ class GlobalOptions:
     profile: str | None = None
     verbose: bool = False
     quiet: bool = False
+    #: set by ``output.emit_json``: the command already wrote its one JSON document
+    json_emitted: bool = False
 
 
 app = typer.Typer(

@@ -243,9 +243,22 @@ class Check:
 def run_checks(settings: Settings) -> list[Check]:
     """The secrets, password, mapping, catalog and history checks (no Odoo contacted)."""
     checks: list[Check] = []
-    checks.append(_check_secrets(settings))
-    source = password_source(settings, env=os.environ)
-    if source:
+    secrets = _check_secrets(settings)
+    checks.append(secrets)
+    try:
+        source = password_source(settings, env=os.environ)
+    except OdoosyncError:  # an unreadable secrets file: already the secrets check's error
+        source = "secrets file"
+    if source and source.startswith("secrets file") and secrets.status == "error":
+        checks.append(
+            Check(
+                "password",
+                "error",
+                f"the password stored for profile '{settings.profile.name}' cannot be used "
+                "(see the secrets check).",
+            )
+        )
+    elif source:
         checks.append(Check("password", "ok", f"from {source}"))
     else:
         env_note = settings.profile.password_env or "ODOOSYNC_PASSWORD"

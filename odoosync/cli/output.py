@@ -50,6 +50,7 @@ def _width(stream: object) -> int | None:
 
 def emit_json(document: Any) -> None:
     """Write exactly one JSON document to stdout."""
+    globals_().json_emitted = True
     sys.stdout.write(json.dumps(document, indent=2, default=str, ensure_ascii=False) + "\n")
     sys.stdout.flush()
 

@@ -17,7 +17,7 @@ from odoosync.engine.bisync_plan import POLICIES
 from odoosync.engine.import_plan import parse_domain
 from odoosync.engine.importer import odoo_datetime, run_import
 from odoosync.engine.result import RunOptions, RunResult
-from odoosync.errors import UsageError
+from odoosync.errors import ConfigError, UsageError
 from odoosync.history import History
 
 
@@ -57,7 +57,10 @@ def import_(
         raise UsageError("--since and --full cannot be used together: choose one.")
     parsed = parse_domain(domain) if domain is not None else None
     if since is not None:
-        odoo_datetime(since)  # exit 3 now, naming the option, before any connection
+        try:  # a bad option value: exit 2 now, as export --modified-since and logs --since
+            odoo_datetime(since)
+        except ConfigError as exc:
+            raise UsageError(exc.message, hint=exc.hint) from None
     options = RunOptions(
         direction="from_odoo",
         categ_ids=tuple(categ_id or ()),
