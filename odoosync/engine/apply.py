@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from odoosync.engine.batching import BatchOutcome, RowFailure, load_isolating, write_isolating
 from odoosync.engine.plan import ProductPlan
 from odoosync.engine.result import ProductOutcome
-from odoosync.errors import OdooFault, TransientError
+from odoosync.errors import OdooError, OdooFault, TransientError
 from odoosync.history import Link
 from odoosync.mapping import values_digest
 from odoosync.odoo.client import OdooClient
@@ -100,7 +100,35 @@ def apply_plans(
         if outcome.action in ("create", "update"):
             plan.odoo_id = outcome.odoo_product_id
             links.append(_link(run, plan))
+    stamp_links(client, run.odoo_fields, links)
     return [outcomes[i] for i in range(len(plans))], links
+
+
+def stamp_links(client: OdooClient, odoo_fields: Sequence[str], links: Sequence[Link]) -> None:
+    """Give each link the Odoo side as it is after the writes: the digest of the bidirectional
+    fields (``values_digest``, as import and two-way sync compute it from a read) and
+    ``write_date``. One ``read`` for all the links; an error leaves them without (two-way sync
+    then re-links by comparing values)."""
+    ids = sorted({link.odoo_id for link in links})
+    if not ids:
+        return
+    try:
+        records = client.execute(
+            PRODUCT_MODEL,
+            "read",
+            ids,
+            ["write_date", *odoo_fields],
+            context={"active_test": False},
+        )
+    except OdooError:
+        return
+    by_id = {int(r["id"]): r for r in records}
+    for link in links:
+        record = by_id.get(link.odoo_id)
+        if record is None:
+            continue
+        link.odoo_hash = values_digest({name: record.get(name) for name in odoo_fields})
+        link.odoo_write_date = str(record["write_date"]) if record.get("write_date") else None
 
 
 def _outcome(plan: ProductPlan, action: str) -> ProductOutcome:
@@ -331,4 +359,4 @@ def _resolve_existing(client: OdooClient, outcomes: Any) -> None:
         o.error_details["existing_product_id"] = found.get(str(o.error_details["value"]))
 
 
-__all__ = ["apply_plans", "import_cell", "import_column", "values_digest"]
+__all__ = ["apply_plans", "import_cell", "import_column", "stamp_links", "values_digest"]

@@ -31,7 +31,6 @@ from odoosync.engine.bisync_plan import (
     SyncInput,
     SyncStep,
     decide,
-    parse_timestamp,
 )
 from odoosync.engine.context import (
     PRODUCT_MODEL,
@@ -267,7 +266,9 @@ class _SyncRun:
             local_digest=local.mapped.digest if local is not None else None,
             odoo_digest=self.travel.odoo_hash(record) if record is not None and alive else None,
             base_local=link.local_hash,
-            base_odoo=_base_odoo(link, record, self.travel),
+            # by hash, never by clock: a link without an Odoo hash (an older export's) counts
+            # Odoo as changed, and the values decide (equal: re-linked; else pulled or a conflict)
+            base_odoo=link.odoo_hash,
             equal=equal,
             local_modified=_text(local.row.get(self.settings.catalog.modified_field))
             if local is not None
@@ -474,18 +475,6 @@ class _SyncRun:
                 self.new_rows.append((planned, by_key[planned.key]))
         self.result.products_found += len(by_key)
         return inserts
-
-
-def _base_odoo(link: Link, record: Mapping[str, Any] | None, travel: Travel) -> str | None:
-    """The Odoo digest at the last sync. A link saved by export has none: then Odoo counts as
-    unchanged when its ``write_date`` is not after the link was saved."""
-    if link.odoo_hash is not None or record is None:
-        return link.odoo_hash
-    written = parse_timestamp(record.get("write_date"))
-    linked = parse_timestamp(link.synced_at)
-    if written is not None and linked is not None and written <= linked:
-        return travel.odoo_hash(record)
-    return None
 
 
 def _text(value: Any) -> str | None:

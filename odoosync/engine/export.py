@@ -34,6 +34,7 @@ from odoosync.engine.context import (
     recorded_run,
     resolve_odoo,
 )
+from odoosync.engine.importer import Travel
 from odoosync.engine.plan import Matches, ProductPlan, plan_products
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
 from odoosync.errors import OdooUnreachable
@@ -71,6 +72,12 @@ class ExportRun:
 
     def xml_id(self, key: str) -> str:
         return f"{self.module}.{external_id_name(key)}"
+
+    @property
+    def odoo_fields(self) -> list[str]:
+        """The fields whose Odoo values two-way sync and import compare (the link's Odoo hash):
+        bidirectional product.template mappings, images excepted."""
+        return Travel.of(self.mapping).odoo_fields
 
     def compare_fields(self) -> list[str]:
         return [

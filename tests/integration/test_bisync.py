@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from export_env import factory, products, settings_for, write_setup
 from test_import import PullSetup
 
 from odoosync.catalog.base import open_catalog
 from odoosync.engine.bisync import run_sync
+from odoosync.engine.export import run_export
+from odoosync.engine.result import RunOptions, RunResult
 from odoosync.errors import ExitCode, OdooError
-from odoosync.history import History
+from odoosync.history import History, Link
 from odoosync.sandbox import serve
 
 FUTURE = "2999-01-01T00:00:00Z"
@@ -184,3 +188,61 @@ def test_dry_run_changes_nothing(setup: SyncSetup) -> None:
     assert setup.local(setup.charger)["title"] == "USB-C Charger 65W"
     with History(setup.settings.history_path) as history:
         assert len(history.runs()) == before
+
+
+# --------------------------------------------------------------------------------------------
+# after an export: the links export writes
+
+
+class ExportedSetup:
+    """A CSV catalog exported to the sandbox (export's links), then synced."""
+
+    def __init__(self, folder: Path, sandbox: Any, count: int = 5) -> None:
+        self.folder, self.sandbox = folder, sandbox
+        self.settings = settings_for(
+            write_setup(folder, sandbox.url, sandbox.database, products(count), batch_size=2)
+        )
+
+    def run(self, runner: Any, *, clock: Any = None, **options: Any) -> RunResult:
+        kwargs = {"now": clock} if clock is not None else {}
+        with History(self.settings.history_path, **kwargs) as history:
+            result: RunResult = runner(
+                self.settings,
+                RunOptions(**options),
+                client_factory=factory(self.settings),
+                history=history,
+            )
+        return result
+
+    def links(self) -> dict[str, Link]:
+        with History(self.settings.history_path) as history:
+            return history.links(self.settings.profile.name)
+
+    def rows(self) -> dict[str, dict[str, Any]]:
+        catalog = open_catalog(self.folder / "products.csv", key="id")
+        return {str(row["id"]): row for row in catalog.iter_rows()}
+
+    def sync_run(self, **options: Any) -> RunResult:
+        return self.run(run_sync, **options)
+
+
+def _late_clock() -> datetime:
+    """The history's clock far ahead of Odoo's: any Odoo write looks older than the link."""
+    return datetime(2999, 1, 1, tzinfo=UTC)
+
+
+def test_an_odoo_edit_right_after_an_export_is_pulled(tmp_path: Path, sandbox: Any) -> None:
+    setup = ExportedSetup(tmp_path, sandbox)
+    sandbox.reset_calls()
+    exported = setup.run(run_export, clock=_late_clock)
+    assert exported.created == 5
+    assert sandbox.calls().get("product.template.read", 0) == 3  # one per batch of 2
+    links = setup.links()
+    assert all(ln.odoo_hash and ln.odoo_write_date for ln in links.values())
+    sandbox.execute("product.template", "write", [links["p-2"].odoo_id], {"list_price": 99.0})
+    result = setup.sync_run()
+    assert result.success and result.updated == 1 and result.unchanged == 4
+    [pulled] = [p for p in result.products if p.action == "update"]
+    assert (pulled.product_id, pulled.note) == ("p-2", "pulled from Odoo")
+    assert float(setup.rows()["p-2"]["price"]) == 99.0
+    assert setup.sync_run().updated == 0
