@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 import tomllib
@@ -12,6 +11,7 @@ from typing import Any
 
 import typer
 
+from odoosync.catalog import open_catalog
 from odoosync.cli.app import app, globals_
 from odoosync.cli.common import settings_from_globals, warn_secrets_permissions
 from odoosync.cli.output import console, emit_json, error_console, info
@@ -26,6 +26,7 @@ from odoosync.config import (
     write_init_files,
 )
 from odoosync.errors import ConfigError, OdoosyncError, UsageError
+from odoosync.mapping import DEFAULT_MAPPING_TOML, load_mapping
 from odoosync.secrets import (
     SECRET_KEY_ENV,
     Secret,
@@ -45,76 +46,6 @@ config_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(config_app, name="config")
-
-#: SPEC §1.3's defaults, used only while odoosync.mapping (which owns the real text) is absent
-_FALLBACK_MAPPING_TOML = """\
-# odoosync field mappings (SPEC §1.3). `odoosync mappings list` shows them.
-
-[[fields]]
-local_field = "title"
-odoo_field = "name"
-is_required = true
-priority = 100
-
-[[fields]]
-local_field = "ean"
-odoo_field = "barcode"
-mapping_type = "transform"
-transform = "barcode"
-is_required = true
-priority = 90
-
-[[fields]]
-local_field = "description"
-odoo_field = "description_sale"
-
-[[fields]]
-local_field = "price"
-odoo_field = "list_price"
-mapping_type = "transform"
-transform = "decimal"
-
-[[fields]]
-local_field = "weight"
-odoo_field = "weight"
-mapping_type = "transform"
-transform = "float"
-
-[[fields]]
-local_field = "brand_name"
-odoo_field = "x_brand"
-mapping_type = "custom"
-
-[[fields]]
-local_field = "category"
-odoo_field = "categ_id"
-mapping_type = "transform"
-transform = "category"
-
-[[fields]]
-local_field = "image_url"
-odoo_field = "image_1920"
-mapping_type = "transform"
-transform = "image"
-
-# [[fields]]
-# local_field = "supplier_reference"
-# odoo_field = "default_code"
-
-# [[fields]]
-# local_field = "tax_rate"
-# odoo_field = "taxes_id"
-# mapping_type = "transform"
-# transform = "taxes"
-"""
-
-
-def _optional(module: str, name: str) -> Any:
-    """``module.name`` when another part of odoosync provides it, else None."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
 
 
 def _is_terminal() -> bool:
@@ -167,8 +98,7 @@ def init(
     text = render_config(
         url=url, database=database, username=username, profile=profile_name, catalog=catalog
     )
-    mapping_text = _optional("odoosync.mapping", "DEFAULT_MAPPING_TOML") or _FALLBACK_MAPPING_TOML
-    written, mapping_path = write_init_files(config_path, text, str(mapping_text), force=force)
+    written, mapping_path = write_init_files(config_path, text, DEFAULT_MAPPING_TOML, force=force)
     load_settings(written, profile=profile_name, env={})  # what init writes must load
     info(f"Wrote {written} and {mapping_path}.")
     if missing:
@@ -183,7 +113,8 @@ def init(
     else:
         info(
             "Next: `odoosync config set-password` (or set password_env), "
-            "then `odoosync test-connection`."
+            "`odoosync test-connection`, then `odoosync mappings validate --create-custom-fields` "
+            "(the default mapping sends brand_name to the custom field x_brand)."
         )
 
 
@@ -298,13 +229,9 @@ def _check_secrets(settings: Settings) -> Check:
 
 
 def _check_mapping(path: Path) -> Check:
-    load_mapping = _optional("odoosync.mapping", "load_mapping")
     try:
-        if load_mapping is not None:
-            cfg = load_mapping(path)
-            return Check("mapping", "ok", f"{path}: {len(cfg.fields)} mapping(s)")
-        tomllib.loads(path.read_text(encoding="utf-8"))
-        return Check("mapping", "ok", f"{path} parses")
+        cfg = load_mapping(path)
+        return Check("mapping", "ok", f"{path}: {len(cfg.fields)} mapping(s)")
     except OdoosyncError as exc:
         return Check("mapping", "error", str(exc))
     except FileNotFoundError:
@@ -323,9 +250,6 @@ def _check_catalog(settings: Settings) -> Check:
             "error",
             f"catalog.path: {cat.path} does not exist; create it or fix the path.",
         )
-    open_catalog = _optional("odoosync.catalog", "open_catalog")
-    if open_catalog is None:
-        return Check("catalog", "ok", f"{cat.path} exists")
     try:
         columns = list(open_catalog(cat.path, key=cat.key, table=cat.table).columns())
     except OdoosyncError as exc:
