@@ -60,6 +60,8 @@ from odoosync.odoo.client import OdooClient
 from odoosync.transforms import TransformError
 
 READ_CHUNK = 200
+#: the local digest of a row that does not map but equals Odoo: "unchanged" to the plan
+_UNMAPPABLE = "unmappable, as in Odoo"
 
 
 @dataclass
@@ -68,6 +70,9 @@ class _Local:
 
     row: dict[str, Any]
     mapped: MappedProduct
+    #: the row does not map to Odoo values (a value Odoo accepts and a transform refuses, such
+    #: as a barcode with a wrong check digit) but holds what Odoo holds: only pulls apply to it
+    unmappable: bool = False
 
 
 def run_sync(
@@ -164,11 +169,19 @@ class _SyncRun:
                 unlinked.append(key)
                 continue
             mapped = map_row(row, self.mapping, self.side.transform, key_field=self.catalog.key)
-            if mapped.error is not None:
-                self._error(key, links[key].odoo_id, mapped.error)
-                continue
             locals_[key] = _Local(row, mapped)
         records = self._read_linked([links[k].odoo_id for k in links])
+        for key, local in list(locals_.items()):
+            if local.mapped.error is None:
+                continue
+            link = links[key]
+            if link.local_hash == self._row_digest(local.row) or self._as_in_odoo(
+                local.row, records.get(link.odoo_id)
+            ):
+                local.unmappable = True  # pulled as Odoo holds it, not edited since: not pushed
+                continue
+            del locals_[key]
+            self._error(key, links[key].odoo_id, local.mapped.error)
         steps: list[tuple[SyncStep, Link]] = []
         total = len(links)
         failed = {o.product_id for o in self.result.products}
@@ -197,9 +210,11 @@ class _SyncRun:
                 if step.decision is Decision.PUSH and link.odoo_id not in after:
                     continue  # the write failed: the link keeps its old hashes
                 linked = local.mapped if local is not None else None
-                if step.decision is Decision.PULL:
+                row = local.row if local is not None else None
+                if step.decision is Decision.PULL and local is not None:
+                    row = {**local.row, **updates.get(step.key, {})}
                     linked = self._remapped(step.key, local, updates.get(step.key, {}))
-                self.new_links.append(self._link(link, linked, record))
+                self.new_links.append(self._link(link, linked, record, row))
         for planned, row in self.new_rows:
             new = map_row(row, self.mapping, self.side.transform, key_field=self.catalog.key)
             assert planned.key is not None
@@ -208,7 +223,7 @@ class _SyncRun:
                     key=planned.key,
                     odoo_id=planned.odoo_id,
                     external_id=f"{self.module}.{external_id_name(planned.key)}",
-                    local_hash=None if new.error is not None else new.digest,
+                    local_hash=self._row_digest(row) if new.error is not None else new.digest,
                     odoo_hash=planned.odoo_hash,
                     field_hashes=dict(new.hashes),
                     odoo_write_date=planned.write_date,
@@ -263,9 +278,11 @@ class _SyncRun:
         item = SyncInput(
             key=key,
             odoo_id=link.odoo_id,
-            local_digest=local.mapped.digest if local is not None else None,
+            local_digest=_UNMAPPABLE
+            if local is not None and local.unmappable
+            else (local.mapped.digest if local is not None else None),
             odoo_digest=self.travel.odoo_hash(record) if record is not None and alive else None,
-            base_local=link.local_hash,
+            base_local=_UNMAPPABLE if local is not None and local.unmappable else link.local_hash,
             # by hash, never by clock: a link without an Odoo hash (an older export's) counts
             # Odoo as changed, and the values decide (equal: re-linked; else pulled or a conflict)
             base_odoo=link.odoo_hash,
@@ -280,6 +297,20 @@ class _SyncRun:
         step = decide(item, self.policy)
         self._outcome(step, link, local)
         return step
+
+    def _row_digest(self, row: Mapping[str, Any]) -> str:
+        """The link's local hash for a row that does not map: its travelling fields."""
+        return "row:" + self.travel.local_digest(row)
+
+    def _as_in_odoo(self, row: Mapping[str, Any], record: Mapping[str, Any] | None) -> bool:
+        """The row's travelling fields equal the Odoo record's, in the catalog's form."""
+        if record is None:
+            return False
+        try:
+            odoo = unmap(record, self.mapping, self.side.transform, self.travel)
+        except TransformError:
+            return False
+        return self.travel.local_digest(row) == self.travel.local_digest(odoo)
 
     def _equal(self, mapped: MappedProduct, record: Mapping[str, Any]) -> bool:
         """Both sides hold the same bidirectional values (in Odoo's form, as hashed)."""
@@ -424,7 +455,18 @@ class _SyncRun:
         mapped = map_row(row, self.mapping, self.side.transform, key_field=self.catalog.key)
         return None if mapped.error is not None else mapped
 
-    def _link(self, link: Link, mapped: MappedProduct | None, record: Mapping[str, Any]) -> Link:
+    def _link(
+        self,
+        link: Link,
+        mapped: MappedProduct | None,
+        record: Mapping[str, Any],
+        row: Mapping[str, Any] | None = None,
+    ) -> Link:
+        if mapped is not None and mapped.error is not None:
+            mapped = None  # an unmappable row (see _Local.unmappable): its row digest instead
+        local_hash = mapped.digest if mapped is not None else None
+        if mapped is None and row is not None:
+            local_hash = self._row_digest(row)
         hashes = dict(link.field_hashes)
         if mapped is not None:
             hashes.update(mapped.hashes)
@@ -432,7 +474,7 @@ class _SyncRun:
             key=link.key,
             odoo_id=link.odoo_id,
             external_id=link.external_id or f"{self.module}.{external_id_name(link.key)}",
-            local_hash=mapped.digest if mapped is not None else None,
+            local_hash=local_hash,
             odoo_hash=self.travel.odoo_hash(record),
             field_hashes=hashes,
             odoo_write_date=_text(record.get("write_date")),

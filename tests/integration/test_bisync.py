@@ -246,3 +246,31 @@ def test_an_odoo_edit_right_after_an_export_is_pulled(tmp_path: Path, sandbox: A
     assert (pulled.product_id, pulled.note) == ("p-2", "pulled from Odoo")
     assert float(setup.rows()["p-2"]["price"]) == 99.0
     assert setup.sync_run().updated == 0
+
+
+@pytest.mark.parametrize("catalog", ["products.csv", "products.json", "products.jsonl",
+                                     "products.db"])  # fmt: skip
+def test_rows_a_sync_adds_from_odoo_are_linked_and_not_pushed_back(
+    tmp_path: Path, sandbox: Any, catalog: str
+) -> None:
+    # Odoo accepts a barcode our barcode transform refuses (wrong check digit)
+    [odd] = sandbox.execute(
+        "product.template", "create", [{"name": "Odd EAN", "barcode": "1234567890123"}]
+    )
+    setup = PullSetup(tmp_path, sandbox, catalog)
+    result = setup.run(run_sync)
+    assert result.success and result.created == result.products_found == 6
+    entries = setup.logs(result.batch_id)
+    assert {(e.sync_direction, e.sync_type) for e in entries} == {("from_odoo", "create")}
+    with History(setup.settings.history_path) as history:
+        links = history.links(setup.settings.profile.name)
+    assert sorted(links) == sorted(setup.rows()) and len(links) == 6
+    assert all(ln.odoo_hash and ln.odoo_write_date for ln in links.values())
+    assert all(ln.local_hash for k, ln in links.items() if k != f"odoo-{odd}")
+    again = setup.run(run_sync)
+    assert again.success and again.unchanged == 6
+    assert setup.logs(again.batch_id) == []  # no push (nor push error) for the pulled rows
+    sandbox.execute("product.template", "write", [odd], {"name": "Odd EAN (odoo)"})
+    pulled = setup.run(run_sync)
+    assert pulled.success and pulled.updated == 1
+    assert setup.rows()[f"odoo-{odd}"]["title"] == "Odd EAN (odoo)"
