@@ -29,7 +29,14 @@ from odoosync.errors import (
     TransientError,
     exit_code_for,
 )
-from odoosync.odoo.faults import classify, fault_details, may_have_committed, odoo_message
+from odoosync.odoo.faults import (
+    classify,
+    details_from_load_message,
+    fault_details,
+    may_have_committed,
+    odoo_message,
+    resolve_field_label,
+)
 
 
 class Observed(NamedTuple):
@@ -1177,3 +1184,295 @@ def test_an_odoo_error_is_returned_as_is() -> None:
 )
 def test_may_have_committed(exc: BaseException, phase: Any, expected: bool) -> None:
     assert may_have_committed(exc, phase=phase) is expected
+
+
+# -- messages of other versions (odoo-facts §1.5, §3.3; odoo/service/model.py 16/17) -------------
+
+BARCODE_18 = (
+    "Barcode(s) already assigned:\n\n"
+    '- Barcode "3700" already assigned to product(s): [A-1] Alpha, Beta, and Gamma\n\n'
+    "Note: products that you don't have access to will not be shown above."
+)
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        ("BC3, BC4", ["BC3", "BC4"]),  # 16/17
+        ("BC3 and BC4", ["BC3", "BC4"]),  # 18/19
+        ("[A-1] Alpha, Beta and Gamma", ["[A-1] Alpha", "Beta", "Gamma"]),
+        ("[A-1] Alpha, Beta, and Gamma", ["[A-1] Alpha", "Beta", "Gamma"]),
+    ],
+)
+def test_duplicate_barcode_names_in_every_version(names: str, expected: list[str]) -> None:
+    text = (
+        f'Barcode(s) already assigned:\n\n- Barcode "3" already assigned to product(s): {names}\n'
+    )
+    details = fault_details(2, text)
+    assert details["odoo_error_code"] == "UNIQUE_VIOLATION"
+    assert (details["field"], details["value"], details["products"]) == ("barcode", "3", expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A barcode can only be assigned to one product !",  # ≤15 SQL constraint
+        "product_product_barcode_uniq",  # ≤15 without lang in the context
+        "A packaging already uses the barcode",
+    ],
+)
+def test_older_barcode_messages_are_unique_violations(text: str) -> None:
+    assert fault_details(2, text)["odoo_error_code"] == "UNIQUE_VIOLATION"
+    assert fault_details(2, text)["field"] == "barcode"
+
+
+REQUIRED_16 = (
+    "The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n"
+    "- Delete: another model requires the record being deleted. If possible, archive it instead.\n\n"
+    "Model: Product (product.template)\nField: Unit of Measure (uom_id)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "label"),
+    [
+        (REQUIRED_16, "uom_id", None),
+        (REQUIRED_16.replace("Unit of Measure (uom_id)", "Unknown (unknown)"), None, None),
+        (
+            "The operation cannot be completed: Missing required value for the field "
+            "'Sales Price' (list_price).\nModel: 'Product' (product.template)",
+            "list_price",
+            None,
+        ),
+        ("Missing required value for the field 'Sales Price'", None, "Sales Price"),
+        (
+            "The operation cannot be completed, probably due to the following:\n"
+            "- creation/update: a mandatory field is not correctly set\n\n"
+            "[object with reference: Name - name]",
+            "name",
+            None,
+        ),
+        (
+            _tb(
+                'psycopg2.errors.NotNullViolation: null value in column "name" of relation '
+                '"product_template" violates not-null constraint'
+            ),
+            "name",
+            None,
+        ),
+    ],
+)
+def test_required_field_in_every_version(text: str, field: str | None, label: str | None) -> None:
+    details = fault_details(2 if "Traceback" not in text else 1, text)
+    assert details["odoo_error_code"] == "REQUIRED_FIELD_MISSING"
+    assert details.get("field") == field
+    assert details.get("field_label") == label
+
+
+def test_a_field_label_is_mapped_back_to_its_name_with_fields_get() -> None:
+    fields = {"list_price": {"string": "Sales Price"}, "name": {"string": "Name"}}
+    details = fault_details(2, "Missing required value for the field 'Sales Price'")
+    assert resolve_field_label(details, fields)["field"] == "list_price"
+    assert "field_label" not in resolve_field_label(details, fields)
+    ambiguous = {"a": {"string": "Sales Price"}, "b": {"string": "Sales Price"}}
+    assert resolve_field_label(details, ambiguous)["field_label"] == "Sales Price"
+    assert str(classify(xmlrpc.client.Fault(2, details["odoo_message"]), phase="sent")) == (
+        "Field 'Sales Price' is required in Odoo but has no value."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "model", "operation"),
+    [
+        (
+            "You are not allowed to access 'Product' (product.template) records.",
+            "product.template",
+            "read",
+        ),
+        (
+            "You are not allowed to modify 'Product' (product.template) records.\n\nThis operation is allowed for the following groups:\n\t- Products/Create",
+            "product.template",
+            "write",
+        ),
+        (
+            "You are not allowed to create 'External Identifiers' (ir.model.data) records.\n\nNo group currently allows this operation.",
+            "ir.model.data",
+            "create",
+        ),
+        (
+            "You are not allowed to delete 'Product' (product.template) records.",
+            "product.template",
+            "unlink",
+        ),
+        (
+            "Uh-oh! Looks like you have stumbled upon some top-secret records.\n\n"
+            "Sorry, Viewer (id=6) doesn't have 'write' access to:\n"
+            "- Product, Alpha (product.template: 7)",
+            "product.template",
+            "write",
+        ),
+    ],
+)
+def test_access_errors_name_model_and_operation(text: str, model: str, operation: str) -> None:
+    error = classify(xmlrpc.client.Fault(4, text), phase="sent")
+    assert isinstance(error, PermissionDenied)
+    details = fault_details(2, text)  # also when it comes as a load message or a legacy code
+    assert details["odoo_error_code"] == "ACCESS_ERROR"
+    assert (details["model"], details["operation"]) == (model, operation)
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        (
+            "Record does not exist or has been deleted.\n(Records: product.template(7, 8), User: 2)",
+            [7, 8],
+        ),
+        (
+            "Record does not exist or has been deleted.\n(Record: product.template(7,), User: 2)",
+            [7],
+        ),
+        (
+            "One of the documents you are trying to access has been deleted, please try again after "
+            "refreshing.\n\n(Document type: Product (product.template), Operation: write, Records: 999, User: 2)",
+            [999],
+        ),
+    ],
+)
+def test_missing_records_in_every_wording(text: str, ids: list[int]) -> None:
+    details = fault_details(2, text)
+    assert details["odoo_error_code"] == "MISSING_RECORD"
+    assert (details["model"], details["ids"]) == ("product.template", ids)
+
+
+UNIQUE_TB = _tb(
+    'psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "product_code_uniq"\n'
+    "DETAIL:  Key (default_code)=(A-1) already exists."
+)
+
+
+def test_psycopg2_unique_violation_keeps_its_detail_line() -> None:
+    assert odoo_message(1, UNIQUE_TB) == (
+        'psycopg2.errors.UniqueViolation: duplicate key value violates unique constraint "product_code_uniq"\n'
+        "DETAIL:  Key (default_code)=(A-1) already exists."
+    )
+    error = classify(xmlrpc.client.Fault(1, UNIQUE_TB), phase="sent")
+    assert isinstance(error, OdooFault)
+    assert error.details["odoo_error_code"] == "UNIQUE_VIOLATION"
+    assert (error.details["field"], error.details["value"]) == ("default_code", "A-1")
+    assert str(error) == "Field 'default_code' must be unique: A-1 already exists in Odoo."
+
+
+def test_wrapped_unique_violation_of_an_external_id() -> None:
+    text = (
+        'The operation cannot be completed: duplicate key value violates unique constraint "ir_model_data_module_name_uniq_index"\n'
+        "DETAIL:  Key (module, name)=(odoosync, product_1) already exists.\n"
+    )
+    details = fault_details(2, text)
+    assert details["odoo_error_code"] == "UNIQUE_VIOLATION"
+    assert (details["field"], details["value"]) == ("external_id", "odoosync.product_1")
+
+
+def test_registered_sql_constraints_and_foreign_keys() -> None:
+    spaces = fault_details(
+        2, "The operation cannot be completed: External IDs cannot contain spaces"
+    )
+    assert spaces["odoo_error_code"] == "VALIDATION_ERROR"
+    assert (
+        spaces["odoo_message"]
+        == "The operation cannot be completed: External IDs cannot contain spaces"
+    )
+    fk = fault_details(
+        2,
+        "The operation cannot be completed: another model requires the record being deleted. If "
+        "possible, archive it instead.\n\nModel: Product (product.template)\n"
+        "Constraint: product_template_categ_id_fkey\n",
+    )
+    assert (fk["odoo_error_code"], fk["constraint"]) == (
+        "INVALID_VALUE",
+        "product_template_categ_id_fkey",
+    )
+    raw_fk = fault_details(
+        1,
+        _tb(
+            'psycopg2.errors.ForeignKeyViolation: insert or update on table "product_template" violates '
+            'foreign key constraint "product_template_categ_id_fkey"\n'
+            'DETAIL:  Key (categ_id)=(999) is not present in table "product_category".'
+        ),
+    )
+    assert (raw_fk["field"], raw_fk["value"]) == ("categ_id", "999")
+
+
+@pytest.mark.parametrize("field", ["type", "detailed_type"])
+def test_wrong_selection_value(field: str) -> None:
+    details = fault_details(1, _tb(f"ValueError: Wrong value for product.template.{field}: 'x'"))
+    assert (details["odoo_error_code"], details["field"], details["value"]) == (
+        "INVALID_VALUE",
+        field,
+        "x",
+    )
+
+
+# -- load messages (dicts, not faults) ------------------------------------------------------------
+
+
+def test_load_message_with_a_barcode_validation_error() -> None:
+    details = details_from_load_message(
+        {"type": "error", "message": BARCODE_18, "record": 3, "rows": {"from": 3, "to": 3}}
+    )
+    assert details["odoo_error_code"] == "UNIQUE_VIOLATION"
+    assert details["products"] == ["[A-1] Alpha", "Beta", "Gamma"]
+    assert details["row"] == 3
+    assert details["odoo_message"] == BARCODE_18
+
+
+def test_load_converter_messages_name_the_field_by_its_key() -> None:
+    details = details_from_load_message(
+        {
+            "type": "error",
+            "message": "No matching record found for name 'Nope' in field 'Product Category'",
+            "record": 0,
+            "field": "categ_id",
+            "field_name": "Product Category",
+        }
+    )
+    assert (details["odoo_error_code"], details["field"], details["value"]) == (
+        "INVALID_VALUE",
+        "categ_id",
+        "Nope",
+    )
+    assert "field_label" not in details
+    only_label = details_from_load_message(
+        {
+            "type": "error",
+            "message": "Value 'x' not found in selection field 'Product Type'",
+            "record": 1,
+        }
+    )
+    assert (only_label["field_label"], only_label["value"]) == ("Product Type", "x")
+    fields = {"type": {"string": "Product Type"}}
+    assert resolve_field_label(only_label, fields)["field"] == "type"
+
+
+def test_load_messages_carrying_sql_errors_tracebacks_or_nothing() -> None:
+    sql = details_from_load_message(
+        {
+            "type": "error",
+            "message": 'null value in column "name" of relation "product_template" violates not-null constraint',
+            "record": 2,
+            "field": "name",
+        }
+    )
+    assert (sql["odoo_error_code"], sql["field"]) == ("REQUIRED_FIELD_MISSING", "name")
+    unknown = details_from_load_message({"type": "error", "message": UNIQUE_TB, "record": 0})
+    assert "Traceback" not in unknown["odoo_message"]
+    assert unknown["odoo_error_code"] == "UNIQUE_VIOLATION"
+    empty = details_from_load_message({"type": "error", "record": 0})
+    assert empty["odoo_error_code"] == "VALIDATION_ERROR" and empty["odoo_message"]
+    assert (
+        details_from_load_message({"type": "warning", "message": "w", "field": "id"})["warning"]
+        is True
+    )
+    assert "field" not in details_from_load_message(
+        {"type": "error", "message": "w", "field": "id"}
+    )
