@@ -205,25 +205,25 @@ class _SyncRun:
             self.catalog.apply(updates, inserts)
         for step, link in steps:
             record = after.get(link.odoo_id) or records.get(link.odoo_id)
-            local = locals_.get(step.key)
+            now_local = locals_.get(step.key)
             if step.decision in (Decision.PUSH, Decision.PULL, Decision.RELINK) and record:
                 if step.decision is Decision.PUSH and link.odoo_id not in after:
                     continue  # the write failed: the link keeps its old hashes
-                linked = local.mapped if local is not None else None
-                row = local.row if local is not None else None
-                if step.decision is Decision.PULL and local is not None:
-                    row = {**local.row, **updates.get(step.key, {})}
-                    linked = self._remapped(step.key, local, updates.get(step.key, {}))
-                self.new_links.append(self._link(link, linked, record, row))
-        for planned, row in self.new_rows:
-            new = map_row(row, self.mapping, self.side.transform, key_field=self.catalog.key)
+                linked = now_local.mapped if now_local is not None else None
+                linked_row = now_local.row if now_local is not None else None
+                if step.decision is Decision.PULL and now_local is not None:
+                    linked_row = {**now_local.row, **updates.get(step.key, {})}
+                    linked = self._remapped(step.key, now_local, updates.get(step.key, {}))
+                self.new_links.append(self._link(link, linked, record, linked_row))
+        for planned, new_row in self.new_rows:
+            new = map_row(new_row, self.mapping, self.side.transform, key_field=self.catalog.key)
             assert planned.key is not None
             self.new_links.append(
                 Link(
                     key=planned.key,
                     odoo_id=planned.odoo_id,
                     external_id=f"{self.module}.{external_id_name(planned.key)}",
-                    local_hash=self._row_digest(row) if new.error is not None else new.digest,
+                    local_hash=self._row_digest(new_row) if new.error else new.digest,
                     odoo_hash=planned.odoo_hash,
                     field_hashes=dict(new.hashes),
                     odoo_write_date=planned.write_date,
