@@ -32,6 +32,16 @@ class ValidationError(UserError):
     """``odoo.exceptions.ValidationError`` (constraints): fault 2."""
 
 
+class NotNullViolation(UserError):
+    """A NOT NULL violation: fault 2 over RPC (``_as_validation_error``, observation #23), but a
+    ``psycopg2`` error inside ``load``, which reports it as its own message (``field`` set)."""
+
+    def __init__(self, message: str, field: str, label: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.label = label
+
+
 class MissingError(UserError):
     """``odoo.exceptions.MissingError``: fault 2 (observations #22, #27, #39)."""
 

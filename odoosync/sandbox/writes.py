@@ -17,6 +17,7 @@ from typing import Any
 
 from odoosync.sandbox.faults import (
     MissingError,
+    NotNullViolation,
     ServerError,
     UserError,
     ValidationError,
@@ -45,23 +46,27 @@ def missing(model: str, ids: list[int], uid: int) -> MissingError:
     )
 
 
-def required_missing(env: Env, model: str, name: str) -> UserError:
+def required_missing(env: Env, model: str, name: str) -> NotNullViolation:
     """Observation #23 (16/17/18) and odoo19-observations (19)."""
     spec = env.store.specs[model]
     label = env.store.fields(model)[name].get("string", name)
     if env.version >= 19:
-        return UserError(
+        return NotNullViolation(
             f"The operation cannot be completed: Missing required value for the field "
             f"'{label}' ({name}).\nModel: '{spec.description}' ({model})\n"
             "- create/update: a mandatory field is not set\n"
             "- delete: another model requires the record being deleted, you can archive it "
-            "instead"
+            "instead",
+            name,
+            label,
         )
-    return UserError(
+    return NotNullViolation(
         "The operation cannot be completed:\n"
         "- Create/update: a mandatory field is not set.\n"
         "- Delete: another model requires the record being deleted. If possible, archive it "
-        f"instead.\n\nModel: {spec.description} ({model})\nField: {label} ({name})\n"
+        f"instead.\n\nModel: {spec.description} ({model})\nField: {label} ({name})\n",
+        name,
+        label,
     )
 
 
@@ -138,6 +143,8 @@ def apply_x2many(
     comodel = fdef.get("relation", "")
     known = comodel in env.store.tables
     ids = list(current)
+    if commands is False or commands is None:  # _RelationalMulti.write_batch: clear
+        return []
     if not isinstance(commands, list | tuple):
         raise python_error(
             TypeError(f"'{type(commands).__name__}' object is not iterable"), "multi", method
