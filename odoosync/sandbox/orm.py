@@ -8,12 +8,13 @@ dropped by ``read``; searching goes through ``sandbox/domain.py`` with implicit 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from odoosync.sandbox import domain as domain_mod
-from odoosync.sandbox.faults import AccessError, ServerError, method_frames
+from odoosync.sandbox.faults import AccessError, ServerError, UserError, method_frames
 from odoosync.sandbox.models import FieldDef
 from odoosync.sandbox.store import RecordView, Store
 
@@ -79,23 +80,44 @@ def invalid_field(env: Env, model: str, name: str, where: str) -> ServerError:
 # -- ordering --------------------------------------------------------------------------------
 
 
+#: Odoo 17's ``regex_order`` (odoo/models.py): ``field [asc|desc] [nulls first|last]``, comma-joined
+REGEX_ORDER = re.compile(
+    r"""
+    ^
+    (\s*
+        (?P<term>((?P<field>[a-z0-9_]+|"[a-z0-9_]+")(\.(?P<property>[a-z0-9_]+))?(:(?P<func>[a-z_]+))?))
+        (\s+(?P<direction>desc|asc))?
+        (\s+(?P<nulls>nulls\ first|nulls\ last))?
+        \s*
+        (,|$)
+    )+
+    (?<!,)
+    $
+""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
 def parse_order(env: Env, model: str, order: str | None) -> list[tuple[str, bool]]:
-    """``"name, write_date desc"`` → ``[("name", False), ("write_date", True)]``."""
+    """``"name, write_date desc"`` → ``[("name", False), ("write_date", True)]``.
+
+    A malformed ``order`` is ``_check_qorder``'s ``UserError`` (fault 2); an unknown field is
+    ``_order_to_sql``'s ``ValueError`` (fault 1). ``nulls first/last`` is accepted (and ignored).
+    """
     spec = env.store.specs[model]
     text = order or spec.order
+    if order and not REGEX_ORDER.match(order):
+        raise UserError(
+            f'Invalid "order" specified ({order}). A valid "order" specification is a '
+            "comma-separated list of valid field names (optionally followed by asc/desc for the "
+            "direction)"
+        )
     out: list[tuple[str, bool]] = []
     for part in text.split(","):
         words = part.strip().split()
         if not words:
             continue
-        if len(words) > 3 or (len(words) >= 2 and words[1].lower() not in {"asc", "desc"}):
-            raise ServerError(
-                f'ValueError: Invalid "order" specified ({text}). A valid "order" specification '
-                "is a comma-separated list of valid field names (optionally followed by asc/desc "
-                "for the direction)",
-                method_frames("model", "search"),
-            )
-        name = words[0]
+        name = words[0].strip('"')
         if env.store.field_def(model, name) is None:
             raise ServerError(
                 f"ValueError: Invalid field {name!r} on model {model!r}",

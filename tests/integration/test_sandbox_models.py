@@ -116,7 +116,11 @@ def test_order_offset_limit_and_write_date(rpc: Rpc) -> None:
     row = rpc("product.template", "search_read", [("id", "=", ids[0])], ["write_date"])[0]
     assert len(row["write_date"]) == 19 and row["write_date"][10] == " "
     fault = rpc.fault("product.template", "search", [], order="name sideways")
-    assert last_line(fault).startswith('ValueError: Invalid "order" specified')
+    # _check_qorder raises a UserError in Odoo 17: fault 2, the bare message
+    assert fault.faultCode == 2
+    assert fault.faultString.startswith('Invalid "order" specified (name sideways).')
+    assert rpc.fault("product.template", "search", [], order="name,").faultCode == 2
+    assert rpc("product.template", "search", [], order="name desc nulls last") is not None
 
 
 def test_name_search_copy_default_get_and_access_check(rpc: Rpc) -> None:
