@@ -23,6 +23,7 @@ from odoosync.odoo.client import OdooClient
 from odoosync.transforms import tax_ids
 
 if TYPE_CHECKING:
+    from odoosync.engine.context import OdooSide
     from odoosync.engine.export import ExportRun
 
 PRODUCT_MODEL = "product.template"
@@ -88,11 +89,7 @@ def apply_plans(
     for fields, members in groups.items():
         _create_group(run, client, plans, list(fields), members, outcomes)
 
-    groups = defaultdict(list)
-    for i in updates:
-        groups[tuple(plans[i].fields)].append(i)
-    for fields, members in groups.items():
-        _update_group(run, client, plans, list(fields), members, outcomes)
+    outcomes.update(update_plans(run.side, client, plans, updates, batch_size=len(plans) or 1))
 
     _resolve_existing(client, outcomes.values())
     for i, plan in enumerate(plans):
@@ -301,8 +298,32 @@ def _take(
 # updates
 
 
+def update_plans(
+    side: OdooSide,
+    client: OdooClient,
+    plans: list[ProductPlan],
+    indexes: Sequence[int],
+    *,
+    batch_size: int,
+) -> dict[int, ProductOutcome]:
+    """Send the updates ``plans[i]`` (``i`` in ``indexes``; each its ``fields``, its ``odoo_id``)
+    grouped by the fields they send, at most ``batch_size`` products per call; returns each
+    one's outcome (``update`` or ``error``), by index. Export and two-way sync's pushes share it.
+    """
+    outcomes: dict[int, ProductOutcome] = {}
+    groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i in indexes:
+        groups[tuple(plans[i].fields)].append(i)
+    size = max(1, batch_size)
+    for fields, members in groups.items():
+        for start in range(0, len(members), size):
+            part = members[start : start + size]
+            _update_group(side, client, plans, list(fields), part, outcomes)
+    return outcomes
+
+
 def _update_group(
-    run: ExportRun,
+    side: OdooSide,
     client: OdooClient,
     plans: list[ProductPlan],
     fields: list[str],
@@ -316,7 +337,7 @@ def _update_group(
         batch = write_isolating(client, PRODUCT_MODEL, ids, plans[members[0]].values())
         _take(plans, members, batch, outcomes, "update")
         return
-    types = {name: run.side.field_type(name) for name in fields}
+    types = {name: side.field_type(name) for name in fields}
     columns = [".id", *(import_column(name, types[name]) for name in fields)]
     rows = []
     for i in members:
@@ -359,4 +380,11 @@ def _resolve_existing(client: OdooClient, outcomes: Any) -> None:
         o.error_details["existing_product_id"] = found.get(str(o.error_details["value"]))
 
 
-__all__ = ["apply_plans", "import_cell", "import_column", "stamp_links", "values_digest"]
+__all__ = [
+    "apply_plans",
+    "import_cell",
+    "import_column",
+    "stamp_links",
+    "update_plans",
+    "values_digest",
+]

@@ -5,7 +5,9 @@ record's digest (the bidirectional fields as Odoo holds them), the two digests o
 whether both sides now hold the same values (compared field by field in Odoo's form) go to
 :func:`odoosync.engine.bisync_plan.decide`. Then, in this order:
 
-1. pushes (catalog → Odoo): one ``write`` per product, then one read back of what was written;
+1. pushes (catalog → Odoo): export's grouped updates (:func:`odoosync.engine.apply.update_plans`:
+   one ``write`` for identical values, else one ``load`` by ``.id``, ``batch_size`` a call), then
+   one read back of what was written;
 2. pulls (Odoo → catalog): one atomic ``Catalog.apply`` with every pulled row and every Odoo
    product added to the catalog (``create_missing``);
 3. the log entries and links.
@@ -13,8 +15,8 @@ whether both sides now hold the same values (compared field by field in Odoo's f
 A crash between 1 and 2 (or 2 and 3) leaves products whose two sides "both changed" but are now
 equal: the next sync re-links them without a conflict and without losing an edit.
 
-Local products without a link are created in Odoo by an export of those keys after this run (the
-export's own batch, with its matching by external id and barcode); its counts are added here.
+Local products without a link are then exported in this same run (``export_rows``: export's
+matching by external id and barcode, its batches; the ``bisync_...`` batch id, counted once).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 
 from odoosync.catalog.base import Catalog, catalog_key, open_catalog
 from odoosync.config import Settings
+from odoosync.engine.apply import update_plans
 from odoosync.engine.bisync_plan import (
     POLICIES,
     Decision,
@@ -42,7 +45,7 @@ from odoosync.engine.context import (
     recorded_run,
     resolve_odoo,
 )
-from odoosync.engine.export import external_id_name, run_export
+from odoosync.engine.export import export_rows, external_id_name
 from odoosync.engine.import_plan import ImportAction, PlannedImport
 from odoosync.engine.importer import (
     Travel,
@@ -52,8 +55,9 @@ from odoosync.engine.importer import (
     iter_catalog,
     unmap,
 )
+from odoosync.engine.plan import ProductPlan
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
-from odoosync.errors import ConfigError, OdooFault
+from odoosync.errors import ConfigError
 from odoosync.history import History, Link, LogEntry
 from odoosync.mapping import MappedProduct, MappingConfig, field_hash, load_mapping, map_row
 from odoosync.odoo.client import OdooClient
@@ -99,7 +103,6 @@ def run_sync(
     catalog = open_catalog(
         settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
     )
-    unlinked: list[str] = []
     with recorded_run(settings, options, history, direction="bidirectional") as run:
         rights: tuple[str, ...] = () if options.dry_run else ("create", "write")
         client = connect(client_factory, rights=rights)
@@ -107,28 +110,18 @@ def run_sync(
             side = resolve_odoo(client, mapping, base_dir=catalog.path.parent)
             job = _SyncRun(settings, options, policy, mapping, catalog, client, side, history)
             job.result = run.result
-            unlinked = job.run(run.batch_id, progress)
+            unlinked = set(job.run(run.batch_id, progress))
+            if unlinked:  # created by export's planning, in this run (matching, batches)
+                rows = (
+                    row
+                    for row in iter_catalog(catalog)
+                    if catalog_key(row.get(catalog.key)) in unlinked
+                )
+                export_options = options.but(direction="to_odoo", product_ids=tuple(unlinked))
+                export_rows(settings, export_options, mapping, side, client, history, run, rows)
         finally:
             client.close()
-    result = run.result
-    if unlinked:
-        exported = run_export(
-            settings,
-            options.but(direction="to_odoo", product_ids=tuple(unlinked), details=True),
-            client_factory=client_factory,
-            history=history,
-        )
-        _merge_export(result, exported)
-    return result
-
-
-def _merge_export(result: RunResult, exported: RunResult) -> None:
-    for outcome in exported.products:
-        outcome.note = outcome.note or f"exported in {exported.batch_id}"
-        result.add(outcome)
-    result.products_found += exported.products_found
-    if exported.aborted is not None and result.aborted is None:
-        result.aborted, result.aborted_exit_code = exported.aborted, exported.aborted_exit_code
+    return run.result
 
 
 class _SyncRun:
@@ -190,8 +183,9 @@ class _SyncRun:
                 steps.append((self._decide(key, link, locals_.get(key), records), link))
             if progress is not None:
                 progress(done, total)
-        self.result.products_found = total + len(unlinked)
-        pushed = self._push([(s, ln) for s, ln in steps if s.decision is Decision.PUSH], locals_)
+        self.result.products_found = total  # the unlinked ones: counted by their export
+        pushes = [(s, ln) for s, ln in steps if s.decision is Decision.PUSH]
+        pushed = self._push(pushes, locals_, records)
         after = self._read_linked([ln.odoo_id for _s, ln in pushed]) if pushed else {}
         updates: dict[str, dict[str, Any]] = {}
         for step, link in steps:
@@ -397,31 +391,56 @@ class _SyncRun:
     # -- applying -----------------------------------------------------------------------------
 
     def _push(
-        self, steps: list[tuple[SyncStep, Link]], locals_: Mapping[str, _Local]
+        self,
+        steps: list[tuple[SyncStep, Link]],
+        locals_: Mapping[str, _Local],
+        records: Mapping[int, Mapping[str, Any]],
     ) -> list[tuple[SyncStep, Link]]:
-        """One ``write`` per product (its values differ); failures become product errors."""
+        """Send the pushes with export's grouped updates (the same values: one ``write``; else
+        one ``load`` by ``.id``; ``batch_size`` products a call). Each product sends the fields
+        whose Odoo value differs (images: when changed since the last sync). Failures become
+        product errors; returns the pushes that landed."""
         if self.options.dry_run:
             return []
-        done: list[tuple[SyncStep, Link]] = []
+        plans: list[ProductPlan] = []
         for step, link in steps:
             mapped = locals_[step.key].mapped
-            values = {
-                name: value
-                for name, value in mapped.values.items()
-                if not (
-                    name.startswith("image_")
-                    and link.field_hashes.get(name) == mapped.hashes.get(name)
+            current = records.get(link.odoo_id) or {}
+            fields = [
+                name
+                for name in mapped.fields
+                if name in mapped.values and self._differs(name, mapped, link, current)
+            ]
+            plans.append(ProductPlan(step.key, "update", mapped, odoo_id=link.odoo_id,
+                                     fields=fields))  # fmt: skip
+        sending = [i for i, plan in enumerate(plans) if plan.fields]
+        outcomes = update_plans(
+            self.side,
+            self.client,
+            plans,
+            sending,
+            batch_size=int(self.options.batch_size or 100),
+        )
+        done: list[tuple[SyncStep, Link]] = []
+        for i, (step, link) in enumerate(steps):
+            outcome = outcomes.get(i)
+            if outcome is not None and outcome.action == "error":
+                self._push_failed(
+                    step.key, outcome.error_message or "", dict(outcome.error_details or {})
                 )
-            }
-            try:
-                self.client.write(PRODUCT_MODEL, [link.odoo_id], values)
-            except OdooFault as exc:
-                self._push_failed(step.key, link.odoo_id, exc)
                 continue
             done.append((step, link))
         return done
 
-    def _push_failed(self, key: str, odoo_id: int, exc: OdooFault) -> None:
+    @staticmethod
+    def _differs(name: str, mapped: MappedProduct, link: Link, current: Mapping[str, Any]) -> bool:
+        if name.startswith("image_"):  # Odoo keeps images resized: compare with the last sync
+            return link.field_hashes.get(name) != mapped.hashes.get(name)
+        if name not in current:
+            return True
+        return field_hash(name, mapped.values[name]) != field_hash(name, current[name])
+
+    def _push_failed(self, key: str, message: str, details: dict[str, Any]) -> None:
         for outcome in self.result.products:
             if outcome.product_id == key:
                 if outcome.action == "update":
@@ -429,15 +448,15 @@ class _SyncRun:
                 elif outcome.action == "conflict":
                     self.result.conflicts -= 1
                 outcome.action = "error"
-                outcome.error_message = exc.message
-                outcome.error_details = {**exc.details, "odoo_message": exc.odoo_message}
+                outcome.error_message = message
+                outcome.error_details = details
                 outcome.fields_synced = []
                 self.result.failed += 1
         for entry in self.entries:
             if entry.product_id == key:
                 entry.sync_status = "error"
-                entry.error_message = exc.message
-                entry.error_details = {**exc.details, "odoo_message": exc.odoo_message}
+                entry.error_message = message
+                entry.error_details = details
                 entry.fields_synced = []
 
     def _pulled_values(self, record: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -42,7 +42,7 @@ from odoosync.history import History, Link, LogEntry
 from odoosync.mapping import MappedProduct, MappingConfig, load_mapping, map_row
 from odoosync.odoo.client import OdooClient
 
-__all__ = ["external_id_name", "run_export"]
+__all__ = ["export_mapping", "export_rows", "external_id_name", "run_export"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
 
@@ -103,11 +103,7 @@ def run_export(
     returns a result with ``aborted`` set (exit 5) after recording what it did.
     """
     options = options_with_settings(options, settings)
-    mapping = load_mapping(settings.mapping_path)
-    if not options.images:
-        mapping = replace(
-            mapping, fields=tuple(f for f in mapping.fields if f.transform != "image")
-        )
+    mapping = export_mapping(settings, options)
     catalog = open_catalog(
         settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
     )
@@ -118,24 +114,54 @@ def run_export(
         client = connect(client_factory, rights=rights)
         try:
             side = resolve_odoo(client, mapping, base_dir=catalog.path.parent)
-            run = ExportRun(
-                settings=settings,
-                options=options,
-                mapping=mapping,
-                side=side,
-                history=history,
-                handle=handle,
-                module=settings.sync.external_id_module,
-                barcode_field="barcode" if barcode_field else None,
-                category_field=_local_field(mapping, "categ_id"),
-            )
             rows = (row for row in catalog.iter_rows() if row_filter.matches(row))
-            _run_chunks(
-                run, Connections(client), _chunks(rows, options.batch_size or 100), progress
-            )
+            export_rows(settings, options, mapping, side, client, history, handle, rows, progress)
         finally:
             client.close()
     return handle.result
+
+
+def export_mapping(settings: Settings, options: RunOptions) -> MappingConfig:
+    """The run's mapping: ``mapping.toml``, without the image mappings when images are off."""
+    mapping = load_mapping(settings.mapping_path)
+    if not options.images:
+        mapping = replace(
+            mapping, fields=tuple(f for f in mapping.fields if f.transform != "image")
+        )
+    return mapping
+
+
+def export_rows(
+    settings: Settings,
+    options: RunOptions,
+    mapping: MappingConfig,
+    side: OdooSide,
+    client: OdooClient,
+    history: History,
+    handle: RunHandle,
+    rows: Iterable[dict[str, Any]],
+    progress: Progress | None = None,
+) -> None:
+    """Plan and apply (unless ``options.dry_run``) the export of ``rows`` inside a run that is
+    already open: the caller holds the profile lock and the ``RunHandle`` (its batch id, its
+    result, which this adds to). ``client`` stays open; worker clones are closed here.
+
+    ``run_export`` is this inside its own ``sync_...`` run; two-way sync calls it inside its
+    ``bisync_...`` run for the local products that have no link yet.
+    """
+    barcode_field = _local_field(mapping, "barcode")
+    run = ExportRun(
+        settings=settings,
+        options=options,
+        mapping=mapping,
+        side=side,
+        history=history,
+        handle=handle,
+        module=settings.sync.external_id_module,
+        barcode_field="barcode" if barcode_field else None,
+        category_field=_local_field(mapping, "categ_id"),
+    )
+    _run_chunks(run, Connections(client), _chunks(iter(rows), options.batch_size or 100), progress)
 
 
 def _local_field(mapping: MappingConfig, odoo_field: str) -> str | None:

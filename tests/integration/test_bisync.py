@@ -274,3 +274,45 @@ def test_rows_a_sync_adds_from_odoo_are_linked_and_not_pushed_back(
     pulled = setup.run(run_sync)
     assert pulled.success and pulled.updated == 1
     assert setup.rows()[f"odoo-{odd}"]["title"] == "Odd EAN (odoo)"
+
+
+def test_pushes_are_batched_like_export_updates(setup: SyncSetup) -> None:
+    ids = sorted(int(k.split("-")[1]) for k in setup.rows())[:4]
+    for n, odoo_id in enumerate(ids):
+        setup.edit_local(odoo_id, price=f"{10 + n}.25")
+    setup.sandbox.reset_calls()
+    result = setup.sync()
+    assert result.success and result.updated == 4
+    calls = setup.sandbox.calls()
+    # different values: one load by .id per batch of 2 (batch_size), no write per product
+    assert calls.get("product.template.load", 0) == 2
+    assert calls.get("product.template.write", 0) == 0
+    assert [setup.odoo(i)["list_price"] for i in ids] == [10.25, 11.25, 12.25, 13.25]
+    for odoo_id in ids[:2]:
+        setup.edit_local(odoo_id, price="7.00")
+    setup.sandbox.reset_calls()
+    assert setup.sync().updated == 2
+    assert setup.sandbox.calls().get("product.template.write", 0) == 1  # the same values
+
+
+def test_unlinked_local_products_are_created_in_the_sync_run(setup: SyncSetup) -> None:
+    catalog = open_catalog(setup.catalog_path, key="id")
+    catalog.apply({}, [{"id": "lamp", "title": "Local lamp", "price": "12"}])
+    with History(setup.settings.history_path) as history:
+        runs_before = len(history.runs())
+    result = setup.sync()
+    assert result.success and result.created == 1
+    assert result.products_found == len(setup.rows()) == 6
+    assert result.created + result.updated + result.unchanged == 6
+    [entry] = setup.logs(result.batch_id)
+    assert (entry.product_id, entry.sync_direction, entry.sync_type) == (
+        "lamp",
+        "to_odoo",
+        "create",
+    )
+    with History(setup.settings.history_path) as history:
+        runs = history.runs()
+        assert len(runs) == runs_before + 1  # one run: bisync_..., no separate sync_... run
+        assert runs[0].batch_id == result.batch_id and runs[0].direction == "bidirectional"
+        assert runs[0].counts["created"] == 1
+        assert "lamp" in history.links(setup.settings.profile.name)
