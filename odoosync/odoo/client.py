@@ -28,7 +28,15 @@ from urllib.parse import urlsplit
 from xml.parsers.expat import ExpatError
 
 from odoosync.errors import AuthenticationError, OdooError, OdooFault, ProtocolFailure
-from odoosync.odoo.faults import Phase, classify, may_have_committed
+from odoosync.odoo.faults import (
+    ODOO_MAX_REQUEST_BYTES,
+    Phase,
+    UnexpectedResponse,
+    classify,
+    may_have_committed,
+    redact_url,
+    retry_after,
+)
 from odoosync.odoo.retry import AttemptFailed, RetryPolicy, retry_call
 from odoosync.odoo.transport import TransportFailure, make_transport
 from odoosync.secrets import Secret
@@ -49,6 +57,7 @@ _CALL_ERRORS = (
     ExpatError,
     OSError,
     http.client.HTTPException,
+    UnexpectedResponse,
 )
 
 
@@ -68,6 +77,8 @@ class ConnectionParams:
     max_retry_wait: float = 30.0
     #: False: a call that timed out is not tried again (test-connection, status)
     retry_timeouts: bool = True
+    #: a request body over this is refused before sending (Odoo 16+ accepts 128 MiB)
+    max_request_bytes: int = ODOO_MAX_REQUEST_BYTES
 
 
 @dataclass(frozen=True)
@@ -144,21 +155,26 @@ class OdooClient:
             max_retry_wait=params.max_retry_wait,
             retry_timeouts=params.retry_timeouts,
         )
-        self.url = params.url.rstrip("/")
+        endpoint = params.url.rstrip("/")
+        #: the url as shown in messages, reports and traces: a ``user:password@`` is masked
+        self.url = redact_url(endpoint)
         self._transport = make_transport(
-            self.url,
+            endpoint,
             timeout=params.timeout,
             verify_tls=params.verify_tls,
             ca_bundle=params.ca_bundle,
+            max_request_bytes=params.max_request_bytes,
         )
         self._proxies = {
             service: xmlrpc.client.ServerProxy(
-                f"{self.url}/xmlrpc/2/{service}", transport=self._transport, allow_none=True
+                f"{endpoint}/xmlrpc/2/{service}", transport=self._transport, allow_none=True
             )
             for service in ("common", "object", "db")
         }
         self._uid: int | None = None
         self._version: ServerVersion | None = None
+        #: the access-check method that works on this server (has_access 18+, else the old one)
+        self._access_method: str | None = None
         #: said once, for the CLI to print: plain http to a host that is not loopback
         self.insecure_warning = insecure_url_warning(self.url)
         if self.insecure_warning:
@@ -318,16 +334,59 @@ class OdooClient:
         return dict(self.execute(model, "fields_get", attributes=list(attributes)))
 
     def check_access_rights(self, model: str, operation: str) -> bool:
-        """Whether the user may ``operation`` (read, create, write, unlink) on ``model``."""
+        """Whether the user may ``operation`` (read, create, write, unlink) on ``model``.
+
+        Odoo 18 deprecated ``check_access_rights`` for ``has_access`` (a records method, called
+        on no records: the model's access rights), and later versions may drop it: 18+ asks
+        ``has_access`` first, older servers ``check_access_rights``; when the server has not the
+        one asked, the other is used, and the one that worked is remembered.
+        """
+        first = self._access_method or (
+            "has_access" if self.version().major >= 18 else "check_access_rights"
+        )
+        other = "check_access_rights" if first == "has_access" else "has_access"
         try:
-            return bool(
-                self.execute(model, "check_access_rights", operation, raise_exception=False)
-            )
+            allowed = self._access_call(first, model, operation)
         except OdooFault as exc:
-            # 18+ deprecates check_access_rights in favour of has_access; use it if it is gone
-            if "check_access_rights" not in (exc.odoo_message or ""):
+            if self._access_method is not None or not _method_missing(exc, first):
                 raise
+            allowed = self._access_call(other, model, operation)
+            self._access_method = other
+            return allowed
+        self._access_method = first
+        return allowed
+
+    def _access_call(self, method: str, model: str, operation: str) -> bool:
+        if method == "has_access":
             return bool(self.execute(model, "has_access", [], operation))
+        return bool(self.execute(model, "check_access_rights", operation, raise_exception=False))
+
+    def name_search(
+        self,
+        model: str,
+        name: str = "",
+        domain: Sequence[Any] = (),
+        *,
+        operator: str = "ilike",
+        limit: int = 100,
+        context: Mapping[str, Any] | None = None,
+    ) -> list[tuple[int, str]]:
+        """``name_search`` as ``[(id, display name)]``. The domain is passed positionally: its
+        keyword is ``args`` up to 17 and ``domain`` from 18."""
+        result = self.execute(
+            model, "name_search", name, list(domain), operator, limit, context=context
+        )
+        return [(int(pair[0]), str(pair[1])) for pair in result]
+
+    def display_names(
+        self, model: str, ids: Sequence[int], *, context: Mapping[str, Any] | None = None
+    ) -> dict[int, str]:
+        """``{id: display name}``, read from the ``display_name`` field (``name_get`` is
+        deprecated in 17 and gone in 18). Ids that do not exist are left out."""
+        if not ids:
+            return {}
+        rows = self.execute(model, "read", list(ids), ["display_name"], context=context)
+        return {int(row["id"]): str(row.get("display_name") or "") for row in rows}
 
     # -- connections --------------------------------------------------------------------------
 
@@ -373,7 +432,9 @@ class OdooClient:
                 error = classify(cause, phase=phase, url=self.url, timeout=self.params.timeout)
                 self._trace(label, shown, start, error=error)
                 committed = may_have_committed(cause, phase=phase)
-                raise AttemptFailed(error, maybe_committed=committed) from cause
+                raise AttemptFailed(
+                    error, maybe_committed=committed, retry_after=retry_after(cause)
+                ) from cause
             self._trace(label, shown, start)
             return result
 
@@ -400,6 +461,15 @@ class OdooClient:
         sizes = f"{self._transport.last_request_bytes} B -> {self._transport.last_response_bytes} B"
         outcome = f" FAILED {type(error).__name__}" if error else ""
         log.debug("%s(%s) %s in %.1f ms%s", label, args, sizes, ms, outcome)
+
+
+def _method_missing(exc: OdooFault, method: str) -> bool:
+    """Whether a fault says the model has no public method ``method`` (fault 1
+    ``AttributeError`` up to 18, "The method 'm.x' does not exist" in 19)."""
+    text = exc.odoo_message or ""
+    return method in text and (
+        "AttributeError" in text or "does not exist" in text or "has no attribute" in text
+    )
 
 
 def _creates(method: str) -> bool:

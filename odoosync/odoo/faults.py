@@ -15,7 +15,10 @@ import socket
 import ssl
 import xmlrpc.client
 from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, Literal
+from urllib.parse import urljoin, urlsplit, urlunsplit
 from xml.parsers.expat import ExpatError
 
 from odoosync.errors import (
@@ -59,6 +62,75 @@ _TLS_HINT = (
 )
 
 
+#: what Odoo 16+ accepts in one request body (``DEFAULT_MAX_CONTENT_LENGTH``, odoo-facts §1.1)
+ODOO_MAX_REQUEST_BYTES = 128 * 1024 * 1024
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+class UnexpectedResponse(Exception):
+    """HTTP 200 whose body is not XML-RPC (an HTML login page, a proxy's splash page)."""
+
+    def __init__(self, content_type: str, snippet: str) -> None:
+        super().__init__(f"answer of type {content_type or 'unknown'}: {snippet[:80]!r}")
+        self.content_type = content_type
+        self.snippet = snippet
+
+
+class RequestTooLarge(OdooFault):
+    """The request body is over what Odoo or its proxy accepts (HTTP 413, or over Odoo's
+    128 MiB before sending). An ``OdooFault``: the engine splits the batch, as for any fault
+    about the data of one call, until the product whose images are too big stands alone."""
+
+
+def redact_url(url: str) -> str:
+    """``url`` without a ``user:password@`` part (the password must never be shown)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit((parts.scheme, f"***@{host}", parts.path, parts.query, parts.fragment))
+
+
+def retry_after(exc: BaseException) -> float | None:
+    """Seconds a 429/503 answer's ``Retry-After`` asks to wait (delta or HTTP date), else None."""
+    if not isinstance(exc, xmlrpc.client.ProtocolError):
+        return None
+    value = _header(exc.headers, "retry-after")
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _header(headers: Any, name: str) -> str | None:
+    if not headers:
+        return None
+    try:
+        items = headers.items()
+    except AttributeError:
+        return None
+    for key, value in items:
+        if str(key).lower() == name:
+            return str(value)
+    return None
+
+
+def _suggested_base(location: str, where: str) -> str | None:
+    """The base url a redirect's ``Location`` points at (scheme and host, without /web...)."""
+    target = urlsplit(urljoin(where if "://" in where else f"http://{where}", location))
+    if not target.scheme or not target.hostname:
+        return None
+    return urlunsplit((target.scheme, target.netloc.rsplit("@", 1)[-1], "", "", ""))
+
+
 # --------------------------------------------------------------------------------------------
 # exception -> OdooError
 
@@ -82,7 +154,9 @@ def classify(
     if isinstance(exc, xmlrpc.client.Fault):
         return classify_fault(exc.faultCode, exc.faultString)
     if isinstance(exc, xmlrpc.client.ProtocolError):
-        return _from_http_status(exc.errcode, exc.errmsg, where)
+        return _from_http_status(exc.errcode, exc.errmsg, where, exc.headers, retry_after(exc))
+    if isinstance(exc, UnexpectedResponse):
+        return _unexpected_response(exc, where)
     if isinstance(exc, ssl.SSLEOFError | ssl.SSLZeroReturnError) and phase == "sent":
         return TransientError(
             f"The TLS connection to {where} was closed before Odoo answered: the server or a "
@@ -90,6 +164,13 @@ def classify(
         )
     if isinstance(exc, ssl.SSLError | ssl.CertificateError):
         reason = getattr(exc, "verify_message", None) or getattr(exc, "reason", None) or exc
+        if "mismatch" in str(reason).lower():
+            return TLSError(
+                f"TLS handshake with {where} failed ({reason}): the certificate names another "
+                "host. Put the host name the certificate was issued for in the profile's url.",
+                hint="ca_bundle does not help here; verify_tls = false turns the check off "
+                "(only for trusted test servers).",
+            )
         return TLSError(f"TLS handshake with {where} failed ({reason}).", hint=_TLS_HINT)
     if isinstance(exc, TimeoutError | socket.timeout):
         limit = f"{timeout:g} s" if timeout is not None else "the configured timeout"
@@ -145,22 +226,65 @@ def may_have_committed(exc: BaseException, *, phase: Phase) -> bool:
     return not (isinstance(exc, xmlrpc.client.ProtocolError) and exc.errcode in NOT_PROCESSED_HTTP)
 
 
-def _from_http_status(status: int, reason: str, where: str) -> OdooError:
+def _from_http_status(
+    status: int, reason: str, where: str, headers: Any = None, wait: float | None = None
+) -> OdooError:
     if status in TRANSIENT_HTTP:
         what = "too many requests" if status == 429 else "the server or a proxy is unavailable"
+        asked = f"; it asked to wait {wait:g} s" if wait is not None else ""
         return TransientError(
-            f"{where} answered HTTP {status} {reason} ({what}); odoosync retries these, and "
-            "if it persists, try again later."
+            f"{where} answered HTTP {status} {reason} ({what}{asked}); odoosync retries these, "
+            "and if it persists, try again later."
         )
     if status == 413:
+        text = f"HTTP 413 {reason}: the request is too large for the server or its proxy"
+        return RequestTooLarge(
+            f"{where} answered {text}; lower batch_size, send fewer or smaller images at once, "
+            "or raise the proxy's limit (nginx client_max_body_size).",
+            details={"odoo_error_code": "VALIDATION_ERROR", "odoo_message": text},
+        )
+    if status in _REDIRECTS:
+        location = _header(headers, "location") or ""
+        base = _suggested_base(location, where) if location else None
+        current = _suggested_base("/", where)
+        if "/web/login" in location or urlsplit(location).path.rstrip("/") == "/odoo":
+            why = (
+                "to Odoo's web login page: the url is not the server's XML-RPC base address, or "
+                "the database is not served at this address"
+            )
+        else:
+            why = f"to {redact_url(location) or 'another address'}"
+        suggestion = (
+            f"Set the profile's url to {base}."
+            if base and base != current
+            else "Set the profile's url to the server's base address, e.g. "
+            "https://yourcompany.odoo.com (https, no path)."
+        )
         return ProtocolFailure(
-            f"{where} answered HTTP 413 {reason}: the request is too large for the server or "
-            "its proxy; lower batch_size or send fewer images at once."
+            f"{where} answered HTTP {status} {reason}, a redirect {why} (XML-RPC calls cannot "
+            f"follow redirects). {suggestion}"
         )
     return ProtocolFailure(
         f"{where} answered HTTP {status} {reason}: this is not an Odoo XML-RPC endpoint. "
         "Check the profile's url (the server's base address, e.g. https://yourcompany.odoo.com, "
         "without /web or /xmlrpc)."
+    )
+
+
+def _unexpected_response(exc: UnexpectedResponse, where: str) -> ProtocolFailure:
+    kind = exc.content_type.split(";")[0].strip() or "an unknown type"
+    title = re.search(r"<title[^>]*>(?P<t>[^<]{0,80})", exc.snippet, re.I)
+    shown = f" titled {title['t'].strip()!r}" if title and title["t"].strip() else ""
+    login = "login" in exc.snippet.lower()
+    hint = (
+        "It looks like a login page: the url probably has a path (/web, /odoo) or points at a "
+        "proxy that wants a web login. "
+        if login
+        else ""
+    )
+    return ProtocolFailure(
+        f"{where} answered with a page of {kind}{shown} instead of XML-RPC. {hint}Set the "
+        "profile's url to the Odoo server's base address, e.g. https://yourcompany.odoo.com."
     )
 
 

@@ -38,10 +38,14 @@ class RetryPolicy:
 class AttemptFailed(Exception):
     """One attempt of a call failed; carries the typed error and whether Odoo may have acted."""
 
-    def __init__(self, error: OdooError, *, maybe_committed: bool) -> None:
+    def __init__(
+        self, error: OdooError, *, maybe_committed: bool, retry_after: float | None = None
+    ) -> None:
         super().__init__(str(error))
         self.error = error
         self.maybe_committed = maybe_committed
+        #: seconds the server asked to wait (HTTP 429/503 ``Retry-After``), if it said
+        self.retry_after = retry_after
 
 
 def is_retriable(error: OdooError) -> bool:
@@ -63,7 +67,9 @@ def retry_call(
     ``attempt`` raises :class:`AttemptFailed`; the typed error inside is what finally propagates
     (chained to the attempt's own cause). The time spent waiting between attempts (measured on
     ``clock``) stays within ``policy.max_retry_wait``; the attempts themselves are bounded by
-    the call timeout. ``on_retry(n, delay, error)`` is told of each retry.
+    the call timeout. A ``Retry-After`` (``AttemptFailed.retry_after``) is honoured: the next
+    attempt waits at least that long, and when that is over the remaining budget the error is
+    raised at once. ``on_retry(n, delay, error)`` is told of each retry.
     """
     waited = 0.0
     retries = 0
@@ -85,6 +91,11 @@ def retry_call(
             if remaining <= 0:
                 raise error from cause
             delay = min(policy.delay(retries, rng), remaining)
+            if failure.retry_after is not None:
+                if failure.retry_after > remaining:
+                    # the server asked for a longer pause than max_retry_wait allows
+                    raise error from cause
+                delay = max(delay, failure.retry_after)
             retries += 1
             if on_retry is not None:
                 on_retry(retries, delay, error)

@@ -17,7 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from odoosync import __version__
-from odoosync.odoo.faults import Phase
+from odoosync.odoo.faults import (
+    ODOO_MAX_REQUEST_BYTES,
+    Phase,
+    RequestTooLarge,
+    UnexpectedResponse,
+)
 
 if TYPE_CHECKING:
     from _typeshed import SizedBuffer
@@ -43,9 +48,13 @@ class OdooTransport(xmlrpc.client.Transport):
 
     user_agent = USER_AGENT
 
-    def __init__(self, *, timeout: float = 60.0) -> None:
+    def __init__(
+        self, *, timeout: float = 60.0, max_request_bytes: int = ODOO_MAX_REQUEST_BYTES
+    ) -> None:
         super().__init__(use_datetime=False, use_builtin_types=False)
         self.timeout = timeout
+        #: a bigger request is refused before it is sent (Odoo 16+ answers 413 or drops it)
+        self.max_request_bytes = max_request_bytes
         self.last_request_bytes = 0
         self.last_response_bytes = 0
 
@@ -72,6 +81,14 @@ class OdooTransport(xmlrpc.client.Transport):
     ) -> tuple[Any, ...]:
         phase: Phase = "connect"
         self.last_request_bytes = self.last_response_bytes = 0
+        if len(request_body) > self.max_request_bytes:
+            size = len(request_body) / 1024 / 1024
+            limit = self.max_request_bytes / 1024 / 1024
+            text = f"the request is {size:.1f} MiB, over the {limit:g} MiB Odoo accepts"
+            raise RequestTooLarge(
+                f"Not sent: {text}; lower batch_size or send fewer or smaller images at once.",
+                details={"odoo_error_code": "VALIDATION_ERROR", "odoo_message": text},
+            )
         try:
             conn = self.make_connection(host)
             if conn.sock is None:
@@ -94,8 +111,10 @@ class OdooTransport(xmlrpc.client.Transport):
         except Exception:
             self.close()
             raise
+        # never the user:password@ a url may carry: ProtocolError's repr shows this
+        shown_host = str(host).rsplit("@", 1)[-1]
         raise xmlrpc.client.ProtocolError(
-            host + handler, response.status, response.reason, dict(response.getheaders())
+            shown_host + handler, response.status, response.reason, dict(response.getheaders())
         )
 
     def _parse(self, response: http.client.HTTPResponse) -> tuple[Any, ...]:
@@ -103,6 +122,14 @@ class OdooTransport(xmlrpc.client.Transport):
         self.last_response_bytes = len(data)
         if response.getheader("content-encoding", "").lower() == "gzip":
             data = xmlrpc.client.gzip_decode(data, max_decode=-1)
+        content_type = response.getheader("content-type", "") or ""
+        start = data.lstrip()[:200]
+        if "html" in content_type.lower() or not (
+            start.startswith(b"<?xml") or start.startswith(b"<methodResponse")
+        ):
+            if response.getheader("connection", "").lower() == "close":
+                self.close()
+            raise UnexpectedResponse(content_type, data[:2000].decode("utf-8", "replace"))
         parser, unmarshaller = self.getparser()
         parser.feed(data)
         parser.close()
@@ -129,9 +156,14 @@ class OdooSafeTransport(OdooTransport):
     ``verify_tls=False`` turns verification off."""
 
     def __init__(
-        self, *, timeout: float = 60.0, verify_tls: bool = True, ca_bundle: Path | None = None
+        self,
+        *,
+        timeout: float = 60.0,
+        verify_tls: bool = True,
+        ca_bundle: Path | None = None,
+        max_request_bytes: int = ODOO_MAX_REQUEST_BYTES,
     ) -> None:
-        super().__init__(timeout=timeout)
+        super().__init__(timeout=timeout, max_request_bytes=max_request_bytes)
         self.ssl_context = tls_context(verify_tls=verify_tls, ca_bundle=ca_bundle)
 
     def _new_connection(self, host: str) -> http.client.HTTPConnection:
@@ -147,12 +179,26 @@ def tls_context(*, verify_tls: bool = True, ca_bundle: Path | None = None) -> ss
 
 
 def make_transport(
-    url: str, *, timeout: float, verify_tls: bool = True, ca_bundle: Path | None = None
+    url: str,
+    *,
+    timeout: float,
+    verify_tls: bool = True,
+    ca_bundle: Path | None = None,
+    max_request_bytes: int = ODOO_MAX_REQUEST_BYTES,
 ) -> OdooTransport:
-    """The transport for ``url``'s scheme (http or https)."""
+    """The transport for ``url``'s scheme (http or https).
+
+    Proxies: ``xmlrpc.client`` (and so odoosync) ignores ``HTTP_PROXY``/``HTTPS_PROXY``; the
+    connection goes straight to the Odoo host.
+    """
     if url.lower().startswith("https://"):
-        return OdooSafeTransport(timeout=timeout, verify_tls=verify_tls, ca_bundle=ca_bundle)
-    return OdooTransport(timeout=timeout)
+        return OdooSafeTransport(
+            timeout=timeout,
+            verify_tls=verify_tls,
+            ca_bundle=ca_bundle,
+            max_request_bytes=max_request_bytes,
+        )
+    return OdooTransport(timeout=timeout, max_request_bytes=max_request_bytes)
 
 
 def _peer_closed(sock: Any) -> bool:

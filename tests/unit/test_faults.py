@@ -30,6 +30,7 @@ from odoosync.errors import (
     exit_code_for,
 )
 from odoosync.odoo.faults import (
+    RequestTooLarge,
     classify,
     details_from_load_message,
     fault_details,
@@ -1107,7 +1108,7 @@ TRANSPORT_CASES: list[tuple[str, BaseException, type[OdooError], str]] = [
     ("429", _protocol_error(429, "Too Many Requests"), TransientError, "429"),
     ("404", _protocol_error(404, "NOT FOUND"), ProtocolFailure, "Check the profile's url"),
     ("405", _protocol_error(405, "METHOD NOT ALLOWED"), ProtocolFailure, "not an Odoo"),
-    ("413", _protocol_error(413, "Request Entity Too Large"), ProtocolFailure, "batch_size"),
+    ("413", _protocol_error(413, "Request Entity Too Large"), RequestTooLarge, "batch_size"),
     ("refused", ConnectionRefusedError(errno.ECONNREFUSED, "refused"), NetworkError, "refused"),
     ("reset", ConnectionResetError(errno.ECONNRESET, "reset"), TransientError, "closed"),
     ("lost", http.client.RemoteDisconnected("closed"), TransientError, "closed"),
@@ -1138,6 +1139,17 @@ TRANSPORT_CASES: list[tuple[str, BaseException, type[OdooError], str]] = [
     ("not xml", ExpatError("syntax error"), ProtocolFailure, "not answer like an Odoo"),
     ("bad status", http.client.BadStatusLine("SSH-2.0-OpenSSH"), ProtocolFailure, "url"),
     ("bug", KeyError("x"), OdooError, "KeyError"),
+    (
+        "http to https",
+        xmlrpc.client.ProtocolError(
+            "odoo.example.com/xmlrpc/2/common",
+            301,
+            "Moved Permanently",
+            {"location": "https://www.odoo.example.com/xmlrpc/2/common"},
+        ),
+        ProtocolFailure,
+        "Set the profile's url to https://www.odoo.example.com.",
+    ),
 ]
 
 

@@ -266,3 +266,33 @@ def test_timeouts_can_be_final() -> None:
     attempt, calls = failing([NetworkError("refused")])
     assert run(attempt, t, policy=RetryPolicy(retry_timeouts=False)) == "ok"
     assert calls[0] == 2
+
+
+def _after(seconds: float, count: int) -> Callable[[], Any]:
+    left = [count]
+
+    def attempt() -> Any:
+        if left[0]:
+            left[0] -= 1
+            raise AttemptFailed(TransientError("429"), maybe_committed=False, retry_after=seconds)
+        return "ok"
+
+    return attempt
+
+
+def test_retry_after_sets_the_least_wait_and_counts_toward_the_cap() -> None:
+    t = FakeTime()
+    policy = RetryPolicy(max_retries=5, max_retry_wait=30.0, base_delay=0.5)
+    assert run(_after(12.0, 2), t, policy=policy) == "ok"
+    assert t.sleeps == [12.0, 12.0]
+    t = FakeTime()
+    with pytest.raises(TransientError):  # a third 12 s wait would pass the 30 s budget
+        run(_after(12.0, 3), t, policy=policy)
+    assert t.sleeps == [12.0, 12.0]
+
+
+def test_a_short_retry_after_does_not_shorten_the_backoff() -> None:
+    t = FakeTime()
+    policy = RetryPolicy(max_retries=5, max_retry_wait=30.0, base_delay=4.0)
+    assert run(_after(0.0, 1), t, policy=policy) == "ok"
+    assert t.sleeps == [4.0]
