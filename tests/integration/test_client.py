@@ -337,6 +337,13 @@ def test_rpc_trace_masks_the_password(sandbox: Any, caplog: pytest.LogCaptureFix
         ({"server_version": "18.0+e"}, (18, 0)),
         ({"server_version": "16.0", "server_version_info": "garbage"}, (16, 0)),
         ({"server_version": "19", "server_version_info": []}, (19, 0)),
+        ({"server_version": "18.0-20250101"}, (18, 0)),
+        ({"server_version": "saas~17.4+e"}, (17, 4)),
+        (
+            {"server_version": "17.0+e", "server_version_info": ["17", "0", "0", "final", 0, "e"]},
+            (17, 0),
+        ),
+        ({"server_version": "19.0", "server_version_info": [19, 0, 0, "final", 0, ""]}, (19, 0)),
     ],
 )
 def test_parse_version(data: dict[str, Any], expected: tuple[int, int]) -> None:
@@ -386,3 +393,71 @@ def test_other_server_versions(odoo_version: str, expected: tuple[int, int]) -> 
         report = check_connection(client)
     assert report.success, report.message
     assert report.odoo_version == odoo_version
+
+
+# -- per-version methods (odoo-facts §4): access checks, name_search, display names ---------------
+
+
+@pytest.mark.parametrize(
+    ("odoo_version", "first"),
+    [("17.0", "check_access_rights"), ("18.0", "has_access"), ("19.0", "has_access")],
+)
+def test_access_checks_use_the_method_of_the_version(odoo_version: str, first: str) -> None:
+    """18+ is asked has_access first (check_access_rights is deprecated there); a server that
+    lacks it (this sandbox) falls back once, and the method that worked is remembered."""
+    with serve(seed="empty", odoo_version=odoo_version) as other, make_client(other) as client:
+        client.authenticate()
+        other.reset_calls()
+        assert client.check_access_rights("product.template", "create") is True
+        assert client.check_access_rights("product.template", "write") is True
+        calls = other.calls()
+        assert calls.get(f"product.template.{first}", 0) >= 1
+        assert calls.get("product.template.check_access_rights") == 2
+        with make_client(other, login="viewer", password="viewer") as viewer:
+            assert viewer.check_access_rights("product.template", "read") is True
+            assert viewer.check_access_rights("product.template", "create") is False
+
+
+def test_has_access_is_used_when_the_server_has_it(sandbox: Any) -> None:
+    """A server where check_access_rights is gone (a future version): has_access answers."""
+    client = make_client(sandbox)
+    client._access_method = None
+    calls: list[tuple[str, tuple[Any, ...]]] = []
+
+    def execute(model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append((method, args))
+        if method == "check_access_rights":
+            raise OdooFault(
+                "gone",
+                fault_code=1,
+                odoo_message="AttributeError: The method 'product.template.check_access_rights' "
+                "does not exist",
+            )
+        return True
+
+    client.execute = execute  # type: ignore[method-assign]
+    client._version = parse_version({"server_version": "17.0"})
+    assert client.check_access_rights("product.template", "read") is True
+    assert client.check_access_rights("product.template", "write") is True
+    assert calls == [
+        ("check_access_rights", ("read",)),
+        ("has_access", ([], "read")),
+        ("has_access", ([], "write")),
+    ]
+
+
+def test_an_access_fault_that_is_not_a_missing_method_propagates(sandbox: Any) -> None:
+    with make_client(sandbox) as client, pytest.raises(OdooFault):
+        client.check_access_rights("no.such.model", "read")
+
+
+@pytest.mark.parametrize("odoo_version", ["17.0", "18.0", "19.0"])
+def test_name_search_and_display_names_on_every_version(odoo_version: str) -> None:
+    with serve(seed="demo", odoo_version=odoo_version) as other, make_client(other) as client:
+        found = client.name_search("product.template", "", [("sale_ok", "=", True)], limit=3)
+        assert 0 < len(found) <= 3
+        ids = [record_id for record_id, _ in found]
+        names = client.display_names("product.template", [*ids, 999_999])
+        assert sorted(names) == sorted(ids)
+        assert names == dict(found)
+        assert "product.template.name_get" not in other.calls()
