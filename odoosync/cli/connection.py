@@ -95,7 +95,7 @@ def test_connection(
     if not report.success:
         if not json_:
             error_console().print(f"Error: {report.message}", markup=False)
-            hint = HINTS.get(report.error_code or "")
+            hint = report.hint or HINTS.get(report.error_code or "")
             if hint:
                 error_console().print(f"Hint: {hint}", markup=False)
         raise typer.Exit(report.exit_code)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from odoosync.config import Settings
 from odoosync.errors import (
+    AuthenticationError,
     DatabaseNotFound,
     ExitCode,
     OdooError,
@@ -95,6 +97,8 @@ class ConnectionReport:
     #: plain http to a host that is not loopback, and the like
     warnings: list[str] = field(default_factory=list)
     error: OdooError | None = None
+    #: what to try next, when the failure has a likely cause (Odoo Online, 2FA...)
+    hint: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -108,6 +112,8 @@ class ConnectionReport:
         }
         if not self.success:
             doc["error_code"] = self.error_code
+            if self.hint:
+                doc["hint"] = self.hint
         if self.warnings:
             doc["warnings"] = list(self.warnings)
         return doc
@@ -154,6 +160,7 @@ def check_connection(client: OdooClient, *, permissions: bool = True) -> Connect
     except OdooError as exc:
         report.error = exc
         report.message = str(exc)
+        report.hint = failure_hint(exc, client.url)
         report.error_code = exc.error_code or "PROTOCOL"
         report.exit_code = int(exc.exit_code)
         if report.exit_code not in (ExitCode.ODOO_REFUSED, ExitCode.ODOO_UNREACHABLE):
@@ -162,6 +169,39 @@ def check_connection(client: OdooClient, *, permissions: bool = True) -> Connect
     report.success = True
     report.message = "Connection successful"
     return report
+
+
+ONLINE_ACCESS_DENIED_HINT = (
+    "On Odoo Online, a user with two-factor authentication must use an API key instead of the "
+    "password (Odoo: Preferences → Account Security → New API Key; then odoosync config "
+    "set-password); a user created by invitation has no password until one is set; and "
+    "external API access needs a Custom pricing plan."
+)
+ACCESS_DENIED_HINT = (
+    "If the user has two-factor authentication, use an API key instead of the password (Odoo: "
+    "Preferences → Account Security → New API Key; then odoosync config set-password)."
+)
+
+
+def is_odoo_online(url: str) -> bool:
+    """Whether ``url`` is an Odoo Online (SaaS) address: ``*.odoo.com``."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host.endswith(".odoo.com")
+
+
+def failure_hint(error: OdooError, url: str) -> str | None:
+    """What to try next for ``error``, when there is more to say than its message.
+
+    The checks never use the db service (``db.list`` is disabled on Odoo Online and hardened
+    servers): the database is known to exist when ``authenticate`` answers.
+    """
+    online = is_odoo_online(url)
+    if isinstance(error, AuthenticationError):
+        return ONLINE_ACCESS_DENIED_HINT if online else ACCESS_DENIED_HINT
+    if isinstance(error, DatabaseNotFound) and online:
+        host = (urlsplit(url).hostname or "").split(".")[0]
+        return f"On Odoo Online the database is the instance name: probably {host!r}."
+    return None
 
 
 def _check_permissions(client: OdooClient, permissions: dict[str, Any]) -> list[str]:

@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 
 from odoosync.cli import run
+from odoosync.errors import AuthenticationError, DatabaseNotFound, OdooError
 from odoosync.history import History
+from odoosync.odoo.connect import failure_hint
 from odoosync.sandbox import serve
 
 WRONG = "Wr0ng-Pa55word-xyz"
@@ -159,7 +161,7 @@ def test_wrong_password_exits_4(
     assert "✓ network" in out and "✗ authentication" in out
     assert "Error: Access Denied for 'admin' on database 'odoosync'" in err
     assert "check the username and password or API key" in err
-    assert "Hint:" in err
+    assert "Hint: If the user has two-factor authentication, use an API key" in err
     assert WRONG not in out + err
 
 
@@ -173,6 +175,33 @@ def test_wrong_password_json(
     assert doc["success"] is False
     assert doc["error_code"] == "ACCESS_DENIED"
     assert doc["checks"]["network"] is True and doc["checks"]["authentication"] is False
+    assert "API key" in doc["hint"]
+
+
+def test_the_database_check_never_uses_the_db_service(
+    sandbox: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], mp: pytest.MonkeyPatch
+) -> None:
+    """db.list is disabled on Odoo Online (Access Denied): the checks must not need it."""
+    config = write_config(tmp_path, url=sandbox.url, database=sandbox.database)
+    sandbox.reset_calls()
+    code, out, _ = invoke(capsys, mp, config, "admin", "test-connection", "--json")
+    assert code == 0 and json.loads(out)["checks"]["database"] is True
+    assert sandbox.calls().get("common.authenticate") == 1
+    assert not [name for name in sandbox.calls() if name.startswith("db.")]
+
+
+@pytest.mark.parametrize(
+    ("url", "error", "says"),
+    [
+        ("https://acme.odoo.com", AuthenticationError("Access Denied"), "Custom pricing plan"),
+        ("https://odoo.acme.test", AuthenticationError("Access Denied"), "two-factor"),
+        ("https://acme.odoo.com", DatabaseNotFound("no db"), "probably 'acme'"),
+        ("https://odoo.acme.test", DatabaseNotFound("no db"), None),
+    ],
+)
+def test_failure_hints_for_odoo_online(url: str, error: OdooError, says: str | None) -> None:
+    hint = failure_hint(error, url)
+    assert (hint is None) if says is None else (hint is not None and says in hint)
 
 
 def test_unknown_database_exits_4(
