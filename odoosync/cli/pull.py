@@ -14,11 +14,11 @@ from odoosync.cli.output import console, emit_json, progress
 from odoosync.cli.sync import client_factory
 from odoosync.engine.bisync import run_sync
 from odoosync.engine.bisync_plan import POLICIES
+from odoosync.engine.context import run_history
 from odoosync.engine.import_plan import parse_domain
 from odoosync.engine.importer import odoo_datetime, run_import
 from odoosync.engine.result import RunOptions, RunResult
 from odoosync.errors import ConfigError, UsageError
-from odoosync.history import History
 
 
 @app.command("import")
@@ -121,7 +121,8 @@ def _run(
     bar: AbstractContextManager[Callable[[int], None]] = (
         progress(None, title) if not json_out else nullcontext(lambda _n: None)
     )
-    with History(settings.history_path) as history, bar as advance:
+    history_of = run_history(settings.history_path, dry_run=options.dry_run)
+    with history_of as history, bar as advance:
         seen = [0]
 
         def report(done: int, _total: int | None) -> None:

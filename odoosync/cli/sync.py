@@ -15,6 +15,7 @@ from odoosync.cli.app import app
 from odoosync.cli.common import password_for, settings_from_globals
 from odoosync.cli.output import console, emit_json, info, progress
 from odoosync.config import Settings
+from odoosync.engine.context import run_history
 from odoosync.engine.result import RunOptions, RunResult
 from odoosync.errors import ConfigError, UsageError
 from odoosync.history import History, parse_since
@@ -79,7 +80,7 @@ def export(
         wait=wait,
     )
     settings = settings_from_globals()
-    with History(settings.history_path) as history:
+    with run_history(settings.history_path, dry_run=dry_run) as history:
         result = _run("to_odoo", settings, options, history, json_out=json_out)
     _render(result, json_out=json_out, details=details)
 

@@ -11,6 +11,7 @@ Shared by export, import and two-way sync::
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -315,9 +316,15 @@ def recorded_run(
     ``running`` by dead processes are marked interrupted; the run is begun in the history; on
     exit its status is ``success``, ``partial`` (some products failed), ``failed`` (an error
     stopped it) or ``interrupted`` (Ctrl-C: ``Interrupted``, exit 130, is raised).
+
+    A dry run takes no lock and records nothing. It writes nothing (not even a lock file beside
+    the history), so it cannot disturb a real run, and a real run cannot be disturbed by it; it
+    reads the history as it is (SQLite gives it a consistent snapshot while a run writes). Open
+    its history with :func:`run_history`, which creates no file for it either.
     """
-    lock = (lock_factory or _profile_lock)(settings)
-    _acquire(lock, options.wait)
+    lock = None if options.dry_run else (lock_factory or _profile_lock)(settings)
+    if lock is not None:
+        _acquire(lock, options.wait)
     try:
         profile = settings.profile.name
         if options.dry_run:
@@ -370,7 +377,24 @@ def recorded_run(
             status = "success"
         _finish(handle, status)
     finally:
-        _release(lock)
+        if lock is not None:
+            _release(lock)
+
+
+@contextmanager
+def run_history(path: Path, *, dry_run: bool) -> Iterator[History]:
+    """The history a run uses: ``History(path)``; for a dry run whose history file does not
+    exist yet, an empty history in a temporary folder of the system's temp dir, removed after
+    (a dry run creates no ``odoosync.db``; an existing one is read, never written)."""
+    if dry_run and not Path(path).exists():
+        with (
+            tempfile.TemporaryDirectory(prefix="odoosync-dry-run-") as folder,
+            History(Path(folder) / Path(path).name) as history,
+        ):
+            yield history
+        return
+    with History(path) as history:
+        yield history
 
 
 def _finish(handle: RunHandle, status: str) -> None:

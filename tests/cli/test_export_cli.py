@@ -12,6 +12,7 @@ import pytest
 
 from odoosync.cli import run
 from odoosync.history import History
+from odoosync.lock import ProfileLock
 from odoosync.sandbox import serve
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "integration"))
@@ -132,3 +133,28 @@ def test_human_summary(config: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert run(["-c", str(config), "export"]) == 0
     out = capsys.readouterr().out
     assert "created" in out and "12" in out
+
+
+@pytest.mark.parametrize("command", ["export", "sync", "import"])
+def test_a_dry_run_writes_no_file_and_takes_no_lock(
+    config: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    folder = config.parent
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert "odoosync.db" not in before
+    code = run(["-c", str(config), command, "--dry-run", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0 and doc["dry_run"] is True
+    # export: the 12 catalog rows; import: Odoo's 5 seed products; sync: both
+    assert doc["created"] == {"export": 12, "import": 5, "sync": 17}[command]
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before  # no db, no lock
+    # with a history: read (the plan knows the links), not written, and no lock is needed
+    assert run(["-c", str(config), "export", "--json"]) == 0
+    capsys.readouterr()
+    with ProfileLock(folder / "odoosync.db", "test").acquire(wait=None):  # a run holds it
+        before = {p.name: (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir()}
+        code = run(["-c", str(config), command, "--dry-run", "--json"])
+        after = {p.name: (p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir()}
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0 and doc["created"] == {"export": 0, "import": 5, "sync": 5}[command]
+    assert after == before
