@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from export_env import factory, products, settings_for, write_catalog, write_setup
+from export_env import COLUMNS, factory, products, settings_for, write_catalog, write_setup
 
 from odoosync.engine.export import run_export
 from odoosync.engine.result import RunOptions, RunResult
@@ -252,3 +253,34 @@ def test_interrupted_run_is_recorded_as_interrupted(setup: Setup) -> None:
             )
         [run] = history.runs()
         assert run.status == "interrupted"
+
+
+def test_incremental_export_considers_rows_modified_since_the_last_successful_run(
+    tmp_path: Path, sandbox: Any
+) -> None:
+    past, future = "2000-01-01T00:00:00Z", "2999-01-01T00:00:00Z"
+    rows = [{**row, "modified_at": past} for row in products(4)]
+    setup = Setup(tmp_path, sandbox, rows)
+
+    def rewrite() -> None:
+        with (tmp_path / "products.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, "modified_at"])
+            writer.writeheader()
+            writer.writerows(rows)
+
+    rewrite()
+    assert setup.export().created == 4
+    rows[0].update(price="77.00", modified_at=future)  # changed and marked modified
+    rows[1].update(price="66.00")  # changed, but not marked: not considered
+    rows[2].update(modified_at=future)  # marked, values as exported: hashed, not sent
+    rewrite()
+    result = setup.export(sync_type="incremental", details=True)
+    assert result.success and result.products_found == 2
+    assert {p.product_id: p.action for p in result.products} == {
+        "p-1": "update",
+        "p-3": "unchanged",
+    }
+    prices = {t["default_code"]: t["list_price"] for t in setup.templates()}
+    assert prices["REF-1"] == 77.0 and prices["REF-2"] != 66.0
+    full = setup.export(details=True)  # a full run considers every row
+    assert full.products_found == 4 and full.updated == 1
