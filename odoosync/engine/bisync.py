@@ -441,23 +441,31 @@ class _SyncRun:
         return field_hash(name, mapped.values[name]) != field_hash(name, current[name])
 
     def _push_failed(self, key: str, message: str, details: dict[str, Any]) -> None:
+        """A push Odoo refused: the product failed. A conflict stays counted and logged as one
+        (``conflict``, with both values: one entry per product and direction), its message and
+        details saying that the push of the winning side failed, and why."""
+        conflict = False
         for outcome in self.result.products:
             if outcome.product_id == key:
                 if outcome.action == "update":
                     self.result.updated -= 1
-                elif outcome.action == "conflict":
-                    self.result.conflicts -= 1
+                conflict = outcome.action == "conflict"
                 outcome.action = "error"
                 outcome.error_message = message
                 outcome.error_details = details
                 outcome.fields_synced = []
                 self.result.failed += 1
         for entry in self.entries:
-            if entry.product_id == key:
+            if entry.product_id != key:
+                continue
+            entry.fields_synced = []
+            if conflict:
+                entry.error_message = f"{entry.error_message}, but Odoo refused it: {message}"
+                entry.error_details = {**(entry.error_details or {}), "push_error": details}
+            else:
                 entry.sync_status = "error"
                 entry.error_message = message
                 entry.error_details = details
-                entry.fields_synced = []
 
     def _pulled_values(self, record: Mapping[str, Any]) -> dict[str, Any]:
         values = unmap(record, self.mapping, self.side.transform, self.travel)

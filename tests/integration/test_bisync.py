@@ -316,3 +316,54 @@ def test_unlinked_local_products_are_created_in_the_sync_run(setup: SyncSetup) -
         assert runs[0].batch_id == result.batch_id and runs[0].direction == "bidirectional"
         assert runs[0].counts["created"] == 1
         assert "lamp" in history.links(setup.settings.profile.name)
+
+
+TIE = "tie"
+
+
+@pytest.mark.parametrize(
+    ("policy", "local_modified", "resolved"),
+    [
+        ("newest", FUTURE, True),
+        ("newest", PAST, True),
+        ("newest", TIE, False),  # the same second on both sides: a person decides
+        ("local", PAST, True),
+        ("odoo", FUTURE, True),
+        ("skip", FUTURE, False),
+    ],
+)
+def test_every_conflict_is_counted_and_logged_resolved_or_not(
+    setup: SyncSetup, policy: str, local_modified: str, resolved: bool
+) -> None:
+    setup.edit_odoo(setup.mouse, name="Mouse (odoo)")
+    if local_modified == TIE:
+        [record] = setup.sandbox.execute("product.template", "read", [setup.mouse], ["write_date"])
+        local_modified = str(record["write_date"]).replace(" ", "T") + "Z"
+    setup.edit_local(setup.mouse, title="Mouse (local)", modified_at=local_modified)
+    result = setup.sync(conflict_policy=policy)
+    assert (result.conflicts, result.unresolved_conflicts) == (1, 0 if resolved else 1)
+    assert result.success is resolved and result.failed == 0
+    assert int(result.exit_code) == (0 if resolved else 6)
+    [entry] = setup.logs(result.batch_id)
+    assert entry.sync_status == "conflict"
+    assert entry.error_details is not None and entry.error_details["policy"] == policy
+    assert entry.error_details["conflict"] == {
+        "title": {"local": "Mouse (local)", "odoo": "Mouse (odoo)"}
+    }
+    with History(setup.settings.history_path) as history:
+        run = history.run(result.batch_id)
+    assert run is not None and run.counts["conflicts"] == 1
+    assert run.status == ("success" if resolved else "partial")
+
+
+def test_a_conflict_whose_push_fails_stays_a_conflict(setup: SyncSetup) -> None:
+    taken = setup.sandbox.execute("product.template", "read", [setup.charger], ["barcode"])
+    setup.edit_odoo(setup.mouse, name="Mouse (odoo)")
+    setup.edit_local(setup.mouse, ean=taken[0]["barcode"], modified_at=FUTURE)
+    result = setup.sync(conflict_policy="local")
+    assert (result.conflicts, result.failed) == (1, 1) and not result.success
+    [entry] = setup.logs(result.batch_id)
+    assert entry.sync_status == "conflict" and entry.error_details is not None
+    assert set(entry.error_details["conflict"]) == {"title", "ean"}  # both values
+    assert entry.error_details["push_error"]["odoo_error_code"] == "UNIQUE_VIOLATION"
+    assert "Odoo refused it" in (entry.error_message or "")
