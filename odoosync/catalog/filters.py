@@ -179,6 +179,12 @@ def parse_filters(pairs: Mapping[str, str], *, today: date | None = None) -> Row
         if key == "supplier_id":
             if not value:
                 raise ConfigError("filter supplier_id: give a supplier id, e.g. supplier_id=15")
+            number = _number(value)
+            if number is None or number != number.to_integral_value():
+                raise ConfigError(
+                    f"filter supplier_id={value!r}: a supplier id is a whole number, "
+                    "e.g. supplier_id=15 (export --supplier-id 15)"
+                )
             supplier_id = value
         elif key == "has_ean":
             has_ean = _bool(key, value)

@@ -258,14 +258,20 @@ CASES = [
     ),
     Case("logs show unknown id", ("logs", "show", "99999"), 3, "No log entry with id 99999"),
     Case("retry unknown batch", ("retry", "nosuch_batch"), 3, "No batch 'nosuch_batch'"),
+    Case(
+        "non-numeric schedule supplier_id",
+        ("schedule", "add", "--name", "s", "--cron", "0 3 * * *", "--filter", "supplier_id=x"),
+        3,
+        "supplier_id='x'",
+    ),
 ]
 
 XFAIL_CASES = [
     pytest.param(
         Case("non-numeric --supplier-id", ("export", "--supplier-id", "abc"), 2, "--supplier-id"),
         marks=pytest.mark.xfail(
-            reason="export --supplier-id abc exits 0 and exports nothing (cli/sync.py, "
-            "catalog/filters.py): expected exit 2 naming --supplier-id",
+            reason="export --supplier-id abc now exits 3 (parse_filters: ConfigError naming "
+            "supplier_id); exit 2 needs cli/sync.py to turn that ConfigError into a UsageError",
             strict=True,
         ),
         id="non-numeric --supplier-id",
@@ -287,20 +293,6 @@ XFAIL_CASES = [
             strict=True,
         ),
         id="unknown product id",
-    ),
-    pytest.param(
-        Case(
-            "non-numeric schedule supplier_id",
-            ("schedule", "add", "--name", "s", "--cron", "0 3 * * *", "--filter", "supplier_id=x"),
-            3,
-            "supplier_id",
-        ),
-        marks=pytest.mark.xfail(
-            reason="schedule add --filter supplier_id=x is accepted (catalog/filters.py "
-            "parse_filters): expected exit 3 naming the filter",
-            strict=True,
-        ),
-        id="non-numeric schedule supplier_id",
     ),
 ]
 

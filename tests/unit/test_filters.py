@@ -112,6 +112,9 @@ def test_parse_filters_round_trip() -> None:
         ({"modified_today": "2"}, "expected true or false"),
         ({"modified_since": "yesterday"}, "expected an ISO-8601 timestamp"),
         ({"supplier_id": ""}, "give a supplier id"),
+        ({"supplier_id": "abc"}, "supplier_id='abc': a supplier id is a whole number"),
+        ({"supplier_id": "1.5"}, "supplier_id='1.5': a supplier id is a whole number"),
+        ({"supplier_id": "nan"}, "supplier_id='nan': a supplier id is a whole number"),
         ({"has_eans": "true"}, "did you mean 'has_ean'?"),
         ({"bad key": "x"}, "not a field name"),
     ],
@@ -120,6 +123,11 @@ def test_parse_filters_refuses(pairs: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError) as info:
         parse_filters(pairs)
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize("value", ["15", " 15 ", "15.0", "-3"])
+def test_parse_filters_takes_whole_supplier_ids(value: str) -> None:
+    assert parse_filters({"supplier_id": value}).supplier_id == value.strip()
 
 
 def test_parse_where() -> None:
