@@ -117,11 +117,18 @@ def _load_part(
             for m in errors
             if isinstance(m.get("record"), int) and 0 <= int(m["record"]) < len(pending)
         }
+        if named and len(pending) == 1:
+            outcome.failures[pending[0]] = failure_from_message(named[0])
+            return
         if named:
-            for position, message in named.items():
-                outcome.failures[pending[position]] = failure_from_message(message)
-            pending = [i for position, i in enumerate(pending) if position not in named]
-            continue  # re-send the others
+            # Odoo 17 names every row of a clash, also two rows of this batch that clash with
+            # each other: send the others, then each named row alone (the first of two rows
+            # with one barcode lands; the second then fails against it, naming it)
+            rest = [i for position, i in enumerate(pending) if position not in named]
+            _load_part(client, model, fields, rows, rest, context, outcome)
+            for position in sorted(named):
+                _load_part(client, model, fields, rows, [pending[position]], context, outcome)
+            return
         if len(pending) == 1:
             message = errors[0] if errors else {"message": "Odoo created nothing for this row."}
             outcome.failures[pending[0]] = failure_from_message(message)

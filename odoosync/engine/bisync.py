@@ -27,7 +27,6 @@ from typing import Any
 
 from odoosync.catalog.base import Catalog, catalog_key, open_catalog
 from odoosync.config import Settings
-from odoosync.engine.apply import update_plans
 from odoosync.engine.bisync_plan import (
     POLICIES,
     Decision,
@@ -35,6 +34,7 @@ from odoosync.engine.bisync_plan import (
     SyncStep,
     decide,
 )
+from odoosync.engine.bisync_push import push
 from odoosync.engine.context import (
     PRODUCT_MODEL,
     ClientFactory,
@@ -55,7 +55,6 @@ from odoosync.engine.importer import (
     iter_catalog,
     unmap,
 )
-from odoosync.engine.plan import ProductPlan
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
 from odoosync.errors import ConfigError
 from odoosync.history import History, Link, LogEntry
@@ -185,7 +184,7 @@ class _SyncRun:
                 progress(done, total)
         self.result.products_found = total  # the unlinked ones: counted by their export
         pushes = [(s, ln) for s, ln in steps if s.decision is Decision.PUSH]
-        pushed = self._push(pushes, locals_, records)
+        pushed = push(self, pushes, locals_, records)
         after = self._read_linked([ln.odoo_id for _s, ln in pushed]) if pushed else {}
         updates: dict[str, dict[str, Any]] = {}
         for step, link in steps:
@@ -389,83 +388,6 @@ class _SyncRun:
         )
 
     # -- applying -----------------------------------------------------------------------------
-
-    def _push(
-        self,
-        steps: list[tuple[SyncStep, Link]],
-        locals_: Mapping[str, _Local],
-        records: Mapping[int, Mapping[str, Any]],
-    ) -> list[tuple[SyncStep, Link]]:
-        """Send the pushes with export's grouped updates (the same values: one ``write``; else
-        one ``load`` by ``.id``; ``batch_size`` products a call). Each product sends the fields
-        whose Odoo value differs (images: when changed since the last sync). Failures become
-        product errors; returns the pushes that landed."""
-        if self.options.dry_run:
-            return []
-        plans: list[ProductPlan] = []
-        for step, link in steps:
-            mapped = locals_[step.key].mapped
-            current = records.get(link.odoo_id) or {}
-            fields = [
-                name
-                for name in mapped.fields
-                if name in mapped.values and self._differs(name, mapped, link, current)
-            ]
-            plans.append(ProductPlan(step.key, "update", mapped, odoo_id=link.odoo_id,
-                                     fields=fields))  # fmt: skip
-        sending = [i for i, plan in enumerate(plans) if plan.fields]
-        outcomes = update_plans(
-            self.side,
-            self.client,
-            plans,
-            sending,
-            batch_size=int(self.options.batch_size or 100),
-        )
-        done: list[tuple[SyncStep, Link]] = []
-        for i, (step, link) in enumerate(steps):
-            outcome = outcomes.get(i)
-            if outcome is not None and outcome.action == "error":
-                self._push_failed(
-                    step.key, outcome.error_message or "", dict(outcome.error_details or {})
-                )
-                continue
-            done.append((step, link))
-        return done
-
-    @staticmethod
-    def _differs(name: str, mapped: MappedProduct, link: Link, current: Mapping[str, Any]) -> bool:
-        if name.startswith("image_"):  # Odoo keeps images resized: compare with the last sync
-            return link.field_hashes.get(name) != mapped.hashes.get(name)
-        if name not in current:
-            return True
-        return field_hash(name, mapped.values[name]) != field_hash(name, current[name])
-
-    def _push_failed(self, key: str, message: str, details: dict[str, Any]) -> None:
-        """A push Odoo refused: the product failed. A conflict stays counted and logged as one
-        (``conflict``, with both values: one entry per product and direction), its message and
-        details saying that the push of the winning side failed, and why."""
-        conflict = False
-        for outcome in self.result.products:
-            if outcome.product_id == key:
-                if outcome.action == "update":
-                    self.result.updated -= 1
-                conflict = outcome.action == "conflict"
-                outcome.action = "error"
-                outcome.error_message = message
-                outcome.error_details = details
-                outcome.fields_synced = []
-                self.result.failed += 1
-        for entry in self.entries:
-            if entry.product_id != key:
-                continue
-            entry.fields_synced = []
-            if conflict:
-                entry.error_message = f"{entry.error_message}, but Odoo refused it: {message}"
-                entry.error_details = {**(entry.error_details or {}), "push_error": details}
-            else:
-                entry.sync_status = "error"
-                entry.error_message = message
-                entry.error_details = details
 
     def _pulled_values(self, record: Mapping[str, Any]) -> dict[str, Any]:
         values = unmap(record, self.mapping, self.side.transform, self.travel)
