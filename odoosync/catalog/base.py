@@ -8,13 +8,12 @@ Columns and rows that a write does not manage are kept as they were.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Protocol, runtime_checkable
 
+from odoosync import files
 from odoosync.errors import CatalogError
 
 __all__ = [
@@ -129,34 +128,13 @@ def new_columns(
 
 @contextmanager
 def atomic_file(path: Path, *, newline: str | None = None) -> Iterator[IO[str]]:
-    """Write ``path`` through a temp file in the same folder: fsync, then ``os.replace``.
+    """Write ``path`` atomically (:func:`odoosync.files.atomic_file`); its folder must exist.
 
     A failure (or a crash) before the rename leaves the original file untouched.
     """
-    folder = path.parent
     require_folder(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:  # make the rename itself durable; not every filesystem allows it
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    with files.atomic_file(path, newline=newline) as handle:
+        yield handle
 
 
 def require_folder(path: Path) -> None:

@@ -18,10 +18,10 @@ from odoosync.mapping import (
     MODELS,
     FieldMapping,
     MappingConfig,
-    check_mapping,
     load_mapping,
     save_mapping,
 )
+from odoosync.mapping_check import check_mapping
 from odoosync.odoo.client import OdooClient
 from odoosync.odoo.connect import params_from_settings
 

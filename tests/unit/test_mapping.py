@@ -354,7 +354,8 @@ class _Categories:
 
 
 def test_validate_accepts_last_segments_and_warns_about_ambiguous_ones() -> None:
-    from odoosync.mapping import MappingCheck, MappingConfig, _check_categories
+    from odoosync.mapping import MappingConfig
+    from odoosync.mapping_check import MappingCheck, _check_categories
 
     odoo = _Categories(
         {
