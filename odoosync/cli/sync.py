@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from odoosync.catalog.filters import parse_where
+from odoosync.catalog.filters import parse_filters, parse_where
 from odoosync.cli.app import app
 from odoosync.cli.common import password_for, settings_from_globals
 from odoosync.cli.output import console, emit_json, info, progress
@@ -56,6 +56,13 @@ def export(
     """
     filters: dict[str, str] = {}
     if supplier_id is not None:
+        try:  # a bad option value: exit 2 naming the option, as --where
+            parse_filters({"supplier_id": supplier_id})
+        except ConfigError as exc:
+            raise UsageError(
+                f"--supplier-id {supplier_id!r}: a supplier id is a whole number, "
+                "e.g. --supplier-id 15."
+            ) from exc
         filters["supplier_id"] = supplier_id
     if has_ean:
         filters["has_ean"] = "true"

@@ -233,6 +233,7 @@ CASES = [
     Case("bad --since on logs", ("logs", "--since", "nope"), 2, "--since 'nope'"),
     Case("bad --where", ("export", "--where", "foo"), 2, "expected FIELD=VALUE"),
     Case("bad --conflict", ("sync", "--conflict", "bogus"), 2, "--conflict 'bogus'"),
+    Case("non-numeric --supplier-id", ("export", "--supplier-id", "abc"), 2, "--supplier-id"),
     Case("bad --batch-size", ("export", "--batch-size", "0"), 2, "--batch-size"),
     Case("bad --domain", ("import", "--domain", "[("), 3, "--domain is not valid JSON"),
     # -------------------------------------------------------------- schedules and history
@@ -268,19 +269,11 @@ CASES = [
 
 XFAIL_CASES = [
     pytest.param(
-        Case("non-numeric --supplier-id", ("export", "--supplier-id", "abc"), 2, "--supplier-id"),
-        marks=pytest.mark.xfail(
-            reason="export --supplier-id abc now exits 3 (parse_filters: ConfigError naming "
-            "supplier_id); exit 2 needs cli/sync.py to turn that ConfigError into a UsageError",
-            strict=True,
-        ),
-        id="non-numeric --supplier-id",
-    ),
-    pytest.param(
         Case("unknown --where column", ("export", "--where", "nosuchcol=1"), 3, "nosuchcol"),
         marks=pytest.mark.xfail(
-            reason="export --where nosuchcol=1 exits 0 with products_found 0 (catalog/filters.py,"
-            " engine/export.py): expected exit 3 naming the column and the catalog's columns",
+            reason="export --where nosuchcol=1 exits 0 with products_found 0: the engine "
+            "(engine/export.py) must call RowFilter.check_columns(catalog.columns()) once the "
+            "catalog is open; expected exit 3 naming the column and the catalog's columns",
             strict=True,
         ),
         id="unknown --where column",
