@@ -8,6 +8,7 @@ dropped by ``read``; searching goes through ``sandbox/domain.py`` with implicit 
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -244,7 +245,9 @@ def as_ids(value: Any) -> list[int]:
     )
 
 
-def read_value(env: Env, model: str, fdef: FieldDef, value: Any, load: str | None) -> Any:
+def read_value(
+    env: Env, model: str, fdef: FieldDef, value: Any, load: str | None, name: str = ""
+) -> Any:
     ftype = fdef["type"]
     if ftype == "many2one":
         if not value:
@@ -259,7 +262,27 @@ def read_value(env: Env, model: str, fdef: FieldDef, value: Any, load: str | Non
         return list(value or [])
     if value is None:
         return False
+    if ftype == "binary" and value and _bin_size(env, name):
+        return human_size(len(base64.b64decode(value)))
     return value
+
+
+def _bin_size(env: Env, name: str) -> bool:
+    """Context ``bin_size`` / ``bin_size_<field>``: binaries read as their size (fields.Binary)."""
+    ctx = env.context
+    return bool(ctx.get("bin_size") or ctx.get(f"bin_size_{name}"))
+
+
+def human_size(size: int) -> str | bool:
+    """``odoo.tools.misc.human_size``: ``"%0.2f %s"`` in bytes/Kb/Mb/Gb/Tb."""
+    if not size:
+        return False
+    units = ("bytes", "Kb", "Mb", "Gb", "Tb")
+    value, i = float(size), 0
+    while value >= 1024 and i < len(units) - 1:
+        value /= 1024
+        i += 1
+    return f"{value:0.2f} {units[i]}"
 
 
 def read_records(
@@ -283,7 +306,7 @@ def read_records(
         row: dict[str, Any] = {"id": rec_id}
         for name in names:
             if name != "id":
-                row[name] = read_value(env, model, all_fields[name], view[name], load)
+                row[name] = read_value(env, model, all_fields[name], view[name], load, name)
         out.append(row)
     return out
 

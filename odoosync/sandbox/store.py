@@ -31,6 +31,9 @@ DELEGATED = frozenset({"lst_price", "standard_price", "weight", "volume"})
 
 FORMAT_VERSION = 1
 
+#: ``image.mixin``'s stored resized copies of ``image_1920`` (related, max_width/max_height)
+IMAGE_SIBLINGS = frozenset({"image_1024", "image_512", "image_256", "image_128"})
+
 #: computed template fields that are the same for every product of a fresh company
 TEMPLATE_CONSTANTS: dict[str, Any] = {
     "currency_id": 2,
@@ -305,6 +308,8 @@ class Store:
                 return len(rec.get("product_variant_ids") or [])
             if key in TEMPLATE_CONSTANTS:
                 return TEMPLATE_CONSTANTS[key]
+            if key in IMAGE_SIBLINGS:  # related to image_1920, resized: same bytes when small
+                return rec.get("image_1920") or False
             if key == "uom_name":
                 uom = self.tables["uom.uom"].get(rec.get("uom_id") or 0)
                 return uom["name"] if uom else False

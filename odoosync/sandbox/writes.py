@@ -70,6 +70,41 @@ def required_missing(env: Env, model: str, name: str) -> NotNullViolation:
     )
 
 
+#: ``fields.Image`` fields a client writes (their resized siblings are read-only related fields)
+IMAGE_FIELDS = frozenset({"image_1920", "image_variant_1920"})
+#: leading bytes of the formats Pillow opens for ``ImageProcess`` (PNG, JPEG, GIF, BMP, ICO, TIFF)
+IMAGE_MAGIC = (
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",
+    b"GIF87a",
+    b"GIF89a",
+    b"BM",
+    b"\x00\x00\x01\x00",
+)
+IMAGE_MAGIC_TIFF = (b"II*\x00", b"MM\x00*")
+
+
+def _image(value: str) -> str | bool:
+    """``fields.Image._image_process`` (Odoo 17 fields.py, tools/image.py ``ImageProcess``).
+
+    Not base64: ``UserError("Image is not encoded in base64.")``; empty after decoding: False;
+    SVG (``<``) and WEBP pass as sent; bytes Pillow cannot open: ``UserError("This file could
+    not be decoded as an image file.")``. Odoo then resizes images over 1920 px; the sandbox keeps
+    them as sent (no Pillow), which is what Odoo does for smaller ones.
+    """
+    try:
+        raw = base64.b64decode(value or "")
+    except Exception as exc:  # binascii.Error: Incorrect padding
+        raise UserError("Image is not encoded in base64.") from exc
+    if not raw:
+        return False
+    if raw[:1] == b"<" or (raw[0:4] == b"RIFF" and raw[8:15] == b"WEBPVP8"):
+        return value
+    if raw.startswith(IMAGE_MAGIC) or raw.startswith(IMAGE_MAGIC_TIFF):
+        return value
+    raise UserError("This file could not be decoded as an image file.")
+
+
 def _to_text(value: Any) -> str:
     if isinstance(value, bytes):
         return value.decode()
@@ -94,7 +129,7 @@ def convert(env: Env, model: str, name: str, fdef: FieldDef, value: Any, method:
         if ftype in {"char", "text", "html"}:
             return _to_text(value)
         if ftype == "binary":
-            return _to_text(value)
+            return _image(_to_text(value)) if name in IMAGE_FIELDS else _to_text(value)
         if ftype == "date":
             if isinstance(value, datetime | date):
                 return value.strftime("%Y-%m-%d")

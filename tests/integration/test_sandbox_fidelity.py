@@ -1,0 +1,115 @@
+"""Value shapes, fields_get, versions, copy and HTTP details checked against Odoo's source.
+
+Each test names the Odoo code it follows (odoo/odoo, 17.0 unless said): the sandbox must not be
+more lenient than Odoo where odoosync's client could tell the difference.
+"""
+
+from __future__ import annotations
+
+import base64
+import xmlrpc.client
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from odoosync.sandbox import serve
+
+#: a 1x1 PNG
+PNG = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082"
+    )
+).decode()
+
+
+class Odoo:
+    def __init__(self, url: str, database: str) -> None:
+        self.url = url
+        self.db = database
+        self.models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
+
+    def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        return self.models.execute_kw(self.db, 2, "admin", model, method, list(args), kwargs)
+
+    def fault(self, model: str, method: str, *args: Any, **kwargs: Any) -> xmlrpc.client.Fault:
+        with pytest.raises(xmlrpc.client.Fault) as raised:
+            self.call(model, method, *args, **kwargs)
+        return raised.value
+
+
+@pytest.fixture(scope="module")
+def odoo() -> Iterator[Odoo]:
+    with serve(seed="empty") as sb:
+        yield Odoo(sb.url, sb.database)
+
+
+def _versioned(version: str) -> Iterator[Odoo]:
+    with serve(seed="empty", odoo_version=version) as sb:
+        yield Odoo(sb.url, sb.database)
+
+
+# -- read: images and bin_size (fields.Image, fields.Binary, tools.misc.human_size) -------------
+
+
+def test_image_siblings_follow_image_1920(odoo: Odoo) -> None:
+    """image_1024..image_128 are stored related Image fields of image_1920 (image.mixin): a
+    small image is kept as sent in every size; no image reads False everywhere."""
+    tid = odoo.call("product.template", "create", {"name": "img", "image_1920": PNG})
+    sizes = ["image_1920", "image_1024", "image_512", "image_256", "image_128"]
+    row = odoo.call("product.template", "read", [tid], sizes)[0]
+    assert all(row[f] == PNG for f in sizes)
+    var = odoo.call("product.template", "read", [tid], ["product_variant_id"])[0]
+    vrow = odoo.call("product.product", "read", [var["product_variant_id"][0]], sizes)[0]
+    assert all(vrow[f] == PNG for f in sizes)
+    odoo.call("product.template", "write", [tid], {"image_1920": False})
+    row = odoo.call("product.template", "read", [tid], sizes)[0]
+    assert all(row[f] is False for f in sizes)
+
+
+def test_bin_size_reads_human_sizes(odoo: Odoo) -> None:
+    """Context bin_size: Binary.convert_to_cache turns the attachment's file_size into
+    human_size(): '%0.2f %s' with bytes/Kb/Mb; an empty image stays False."""
+    tid = odoo.call("product.template", "create", {"name": "img", "image_1920": PNG})
+    empty = odoo.call("product.template", "create", {"name": "none"})
+    rows = odoo.call(
+        "product.template",
+        "read",
+        [tid, empty],
+        ["image_1920", "image_128"],
+        context={"bin_size": True},
+    )
+    size = f"{len(base64.b64decode(PNG)):0.2f} bytes"
+    assert rows[0]["image_1920"] == size and rows[0]["image_128"] == size
+    assert rows[1]["image_1920"] is False
+    only = odoo.call(
+        "product.template",
+        "read",
+        [tid],
+        ["image_1920", "image_128"],
+        context={"bin_size_image_128": True},
+    )[0]
+    assert only["image_1920"] == PNG and only["image_128"] == size
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("not base64!", "Image is not encoded in base64."),
+        (
+            base64.b64encode(b"plain text, not a picture").decode(),
+            "This file could not be decoded as an image file.",
+        ),
+    ],
+)
+def test_image_values_are_checked(odoo: Odoo, value: str, message: str) -> None:
+    """fields.Image._image_process: b64decode failing is UserError 'Image is not encoded in
+    base64.'; ImageProcess on bytes Pillow cannot open is UserError 'This file could not be
+    decoded as an image file.' (fault 2, nothing created)."""
+    before = odoo.call("product.template", "search_count", [])
+    fault = odoo.fault("product.template", "create", {"name": "bad", "image_1920": value})
+    assert (fault.faultCode, fault.faultString) == (2, message)
+    assert odoo.call("product.template", "search_count", []) == before
+    svg = base64.b64encode(b"<svg xmlns='http://www.w3.org/2000/svg'/>").decode()
+    assert odoo.call("product.template", "create", {"name": "svg", "image_1920": svg})
