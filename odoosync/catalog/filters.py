@@ -2,21 +2,23 @@
 
 ``RowFilter.matches(row)`` is pure; "today" is injected (``today``) so tests and schedules agree
 on the date. Numbers and numeric strings compare equal (``supplier_id`` 15 matches "15" and
-"15.0"). ``parse_filters`` reads schedule ``--filter`` pairs.
+"15.0"). ``parse_filters`` reads schedule ``--filter`` pairs; ``RowFilter.check_columns`` checks
+the columns a filter names against the catalog's, once it is open.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from odoosync.catalog.base import catalog_key
-from odoosync.errors import ConfigError
+from odoosync.errors import CatalogError, ConfigError
+from odoosync.suggest import did_you_mean
 
 __all__ = ["RowFilter", "parse_filters", "values_equal"]
 
@@ -91,6 +93,21 @@ class RowFilter:
             or self.modified_today
             or self.where
         )
+
+    def check_columns(self, columns: Sequence[str]) -> None:
+        """CatalogError (exit 3) when a ``--where`` field, or the supplier column of a supplier
+        filter, is not one of the catalog's ``columns``: such a filter would match no row.
+        """
+        named = [name for name, _ in self.where]
+        if self.supplier_id is not None:
+            named.append(self.supplier_field)
+        for name in named:
+            if name not in columns:
+                raise CatalogError(
+                    f"filter {name!r}: the catalog has no such column"
+                    f"{did_you_mean(name, columns)}; "
+                    f"its columns are {', '.join(columns) or 'none'}."
+                )
 
     def _modified(self, row: Mapping[str, Any]) -> datetime | None:
         raw = row.get(self.modified_field)

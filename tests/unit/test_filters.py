@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from odoosync.catalog.filters import RowFilter, parse_filters, parse_where, values_equal
-from odoosync.errors import ConfigError
+from odoosync.errors import CatalogError, ConfigError
 
 ROWS: list[dict[str, Any]] = [
     {
@@ -135,3 +135,17 @@ def test_parse_where() -> None:
     assert parse_where("note=a=b") == ("note", "a=b")
     with pytest.raises(ConfigError, match="expected FIELD=VALUE"):
         parse_where("brand_name")
+
+
+def test_check_columns_names_the_missing_column_and_the_catalogs() -> None:
+    columns = ["id", "title", "brand_name", "supplier_id"]
+    RowFilter(where=(("brand_name", "Acme"),), supplier_id="15").check_columns(columns)
+    RowFilter().check_columns([])
+    with pytest.raises(CatalogError) as info:
+        RowFilter(where=(("nosuchcol", "1"),)).check_columns(columns)
+    assert "filter 'nosuchcol': the catalog has no such column" in str(info.value)
+    assert "id, title, brand_name, supplier_id" in str(info.value)
+    with pytest.raises(CatalogError, match="did you mean 'brand_name'"):
+        RowFilter(where=(("brand_nam", "Acme"),)).check_columns(columns)
+    with pytest.raises(CatalogError, match="filter 'supplier_id'"):
+        RowFilter(supplier_id="15").check_columns(["id", "title"])
