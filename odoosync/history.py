@@ -1,5 +1,6 @@
 """The history store: one SQLite file (WAL) holding runs, the per-product log, links, watermarks
-and schedules, with a schema version and ordered migrations.
+and schedules. Its records and their rows are in :mod:`odoosync.history_records`, the schema and
+its migrations in :mod:`odoosync.history_schema`; their public names are re-exported here.
 
 Every write is one short transaction, so a crash loses at most the batch being written and never
 leaves half of one. Timestamps are stored as UTC ISO-8601 strings with ``Z`` at second precision,
@@ -8,7 +9,6 @@ so that text order is time order.
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
 import socket
@@ -16,349 +16,68 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
 from odoosync.errors import ConfigError, UsageError
+from odoosync.history_records import (
+    BATCH_PREFIX,
+    COUNT_KEYS,
+    DIRECTIONS,
+    LOG_STATUSES,
+    LOG_TYPES,
+    RUN_STATUSES,
+    SYNC_TYPES,
+    TRIGGERS,
+    Clock,
+    Link,
+    LogEntry,
+    Run,
+    Stats,
+    check_choice,
+    entry_from_row,
+    iso,
+    link_from_row,
+    norm_ts,
+    os_user,
+    parse_iso,
+    parse_since,
+    run_from_row,
+    schedule_from_row,
+    schedule_to_row,
+    utc_now,
+)
+from odoosync.history_schema import MIGRATIONS, SCHEMA_VERSION, migrate
 from odoosync.lock import pid_alive
 from odoosync.schedule import Schedule
 
-DIRECTIONS = ("to_odoo", "from_odoo", "bidirectional")
-SYNC_TYPES = ("incremental", "full")
-TRIGGERS = ("manual", "schedule", "retry")
-RUN_STATUSES = ("running", "success", "partial", "failed", "interrupted")
-LOG_TYPES = ("create", "update", "delete")
-LOG_STATUSES = ("success", "error", "skipped", "conflict")
-COUNT_KEYS = ("products_found", "created", "updated", "unchanged", "failed", "skipped", "conflicts")
-BATCH_PREFIX = {"to_odoo": "sync_", "from_odoo": "import_", "bidirectional": "bisync_"}
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso(moment: datetime) -> str:
-    """``2025-12-16T14:30:22Z``: UTC, second precision (naive datetimes are taken as UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_iso(text: str) -> datetime:
-    """An ISO-8601 date or date-time as an aware UTC datetime (naive values are UTC)."""
-    moment = datetime.fromisoformat(text.strip())
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
-
-
-def parse_since(text: str, *, option: str = "--since") -> str:
-    """A user's ``--since`` as a stored timestamp; UsageError (exit 2) if it is not ISO-8601."""
-    try:
-        return iso(parse_iso(text))
-    except ValueError:
-        raise UsageError(
-            f"{option} {text!r} is not an ISO-8601 date or time; "
-            "use e.g. 2025-12-16 or 2025-12-16T14:30:00Z (UTC unless an offset is given)."
-        ) from None
-
-
-def _norm_ts(value: str | datetime | None, default: str) -> str:
-    if value is None or value == "":
-        return default
-    if isinstance(value, datetime):
-        return iso(value)
-    return iso(parse_iso(value))
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no passwd entry (containers): fall back to the environment
-        return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
-
-
-# --------------------------------------------------------------------------- dataclasses
-
-
-@dataclass(kw_only=True)
-class LogEntry:
-    """One product outcome (SPEC §2.2). ``None`` fields are filled from the run by ``record``."""
-
-    product_id: str
-    sync_direction: str
-    sync_type: str
-    sync_status: str
-    id: int | None = None
-    odoo_product_id: int | None = None
-    fields_synced: list[str] = field(default_factory=list)
-    duration_ms: int = 0
-    started_at: str | None = None
-    completed_at: str | None = None
-    triggered_by: str | None = None
-    schedule_id: int | None = None
-    batch_id: str | None = None
-    error_message: str | None = None
-    error_details: dict[str, Any] | None = None
-    user: str | None = None
-    profile: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "product_id": self.product_id,
-            "odoo_product_id": self.odoo_product_id,
-            "sync_direction": self.sync_direction,
-            "sync_type": self.sync_type,
-            "sync_status": self.sync_status,
-            "fields_synced": list(self.fields_synced),
-            "duration_ms": self.duration_ms,
-            "started_at": self.started_at,
-            "completed_at": self.completed_at,
-            "triggered_by": self.triggered_by,
-            "schedule_id": self.schedule_id,
-            "batch_id": self.batch_id,
-            "error_message": self.error_message,
-            "error_details": self.error_details,
-            "user": self.user,
-            "profile": self.profile,
-        }
-
-
-@dataclass(kw_only=True)
-class Run:
-    """One export, import or sync run."""
-
-    batch_id: str
-    direction: str
-    sync_type: str
-    triggered_by: str
-    profile: str
-    user: str
-    host: str
-    pid: int
-    started_at: str
-    status: str = "running"
-    completed_at: str | None = None
-    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
-    duration_ms: int | None = None
-    options: dict[str, Any] = field(default_factory=dict)
-    schedule_id: int | None = None
-    retry_of: str | None = None
-    dry_run: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "batch_id": self.batch_id,
-            "direction": self.direction,
-            "sync_type": self.sync_type,
-            "triggered_by": self.triggered_by,
-            "schedule_id": self.schedule_id,
-            "profile": self.profile,
-            "user": self.user,
-            "host": self.host,
-            "pid": self.pid,
-            "started_at": self.started_at,
-            "completed_at": self.completed_at,
-            "status": self.status,
-            **{key: self.counts.get(key, 0) for key in COUNT_KEYS},
-            "duration_ms": self.duration_ms,
-            "options": self.options,
-            "retry_of": self.retry_of,
-        }
-
-
-@dataclass
-class Link:
-    """A local product and its Odoo twin, as of the last sync."""
-
-    key: str
-    odoo_id: int
-    external_id: str
-    local_hash: str | None = None
-    odoo_hash: str | None = None
-    field_hashes: dict[str, str] = field(default_factory=dict)
-    odoo_write_date: str | None = None
-    synced_at: str = ""
-
-
-@dataclass(frozen=True)
-class Stats:
-    """SPEC §2.2 ``stats`` (counts of log entries), plus per-direction counts and top errors."""
-
-    total_syncs: int
-    successful_syncs: int
-    failed_syncs: int
-    success_rate: float
-    avg_duration_ms: int
-    last_sync_at: str | None
-    products_with_odoo_id: int
-    skipped_syncs: int = 0
-    conflicts: int = 0
-    by_direction: dict[str, dict[str, int]] = field(default_factory=dict)
-    top_errors: list[tuple[str, int]] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "total_syncs": self.total_syncs,
-            "successful_syncs": self.successful_syncs,
-            "failed_syncs": self.failed_syncs,
-            "success_rate": self.success_rate,
-            "avg_duration_ms": self.avg_duration_ms,
-            "last_sync_at": self.last_sync_at,
-            "products_with_odoo_id": self.products_with_odoo_id,
-            "skipped_syncs": self.skipped_syncs,
-            "conflicts": self.conflicts,
-            "by_direction": self.by_direction,
-            "top_errors": [{"odoo_error_code": c, "count": n} for c, n in self.top_errors],
-        }
-
-
-# --------------------------------------------------------------------------- schema
-
-
-def _v1(db: Database) -> None:
-    """The first schema: runs, sync_log, links, watermarks, schedules."""
-    db.table("runs").create(
-        {
-            "id": int, "batch_id": str, "direction": str, "sync_type": str,
-            "triggered_by": str, "schedule_id": int, "profile": str, "user": str, "host": str,
-            "pid": int, "started_at": str, "completed_at": str, "status": str,
-            **dict.fromkeys(COUNT_KEYS, int), "duration_ms": int, "options": str,
-            "retry_of": str,
-        },
-        pk="id",
-        not_null=["batch_id", "direction", "status", "started_at", "profile"],
-    )  # fmt: skip
-    db.table("runs").create_index(["batch_id"], unique=True)
-    db.table("sync_log").create(
-        {
-            "id": int, "product_id": str, "odoo_product_id": int, "sync_direction": str,
-            "sync_type": str, "sync_status": str, "fields_synced": str, "duration_ms": int,
-            "started_at": str, "completed_at": str, "triggered_by": str, "schedule_id": int,
-            "batch_id": str, "error_message": str, "error_details": str, "user": str,
-            "profile": str,
-        },
-        pk="id",
-        not_null=["product_id", "sync_direction", "sync_status", "started_at", "batch_id"],
-    )  # fmt: skip
-    db.table("sync_log").create_index(["batch_id", "product_id", "sync_direction"], unique=True)
-    db.table("links").create(
-        {
-            "profile": str, "key": str, "odoo_id": int, "external_id": str, "local_hash": str,
-            "odoo_hash": str, "field_hashes": str, "odoo_write_date": str, "synced_at": str,
-        },
-        pk=("profile", "key"),
-    )  # fmt: skip
-    db.table("links").create_index(["profile", "odoo_id"])
-    db.table("watermarks").create(
-        {"profile": str, "name": str, "value": str}, pk=("profile", "name")
-    )
-    db.table("schedules").create(
-        {
-            "id": int, "name": str, "description": str, "cron_expression": str,
-            "sync_direction": str, "sync_type": str, "filters": str, "batch_size": int,
-            "is_enabled": int, "profile": str, "created_at": str, "last_run_at": str,
-            "last_status": str, "last_batch_id": str, "next_run_at": str,
-        },
-        pk="id",
-    )  # fmt: skip
-
-
-def _v2(db: Database) -> None:
-    """Indexes for ``logs`` filters and ``stats``; the error code column; schedule claims."""
-    db.table("sync_log").add_column("error_code", str)
-    for row in db.query(
-        "select id, error_details from sync_log where error_details is not null"
-    ):  # older entries: lift the code out of the JSON once
-        code = (json.loads(row["error_details"]) or {}).get("odoo_error_code")
-        if code:
-            db.execute("update sync_log set error_code = ? where id = ?", [code, row["id"]])
-    # logs: every filter is an equality on one column, ordered by started_at (rowid is implicit)
-    for column in ("sync_status", "product_id", "sync_direction"):
-        db.table("sync_log").create_index([column, "started_at"], index_name=f"ix_log_{column}")
-    db.table("sync_log").create_index(["batch_id", "started_at"], index_name="ix_log_batch")
-    # stats: a covering index, so a (since-bounded) scan never touches the table; with the id
-    # second it also orders an unfiltered or --since ``logs``
-    db.table("sync_log").create_index(
-        ["started_at", "id", "sync_direction", "sync_status", "error_code", "duration_ms"],
-        index_name="ix_log_started",
-    )
-    # stats: a per-day rollup kept by triggers, so stats never scan a million entries
-    db.execute(
-        "create table log_rollup (day text not null, profile text not null default '',"
-        " sync_direction text not null, sync_status text not null,"
-        " error_code text not null default '', entries integer not null,"
-        " duration_ms integer not null, last_started text,"
-        " primary key (day, profile, sync_direction, sync_status, error_code))"
-    )
-    db.execute(
-        "insert into log_rollup select substr(started_at, 1, 10), coalesce(profile, ''),"
-        " sync_direction, sync_status, coalesce(error_code, ''), count(*),"
-        " coalesce(sum(duration_ms), 0), max(started_at) from sync_log group by 1, 2, 3, 4, 5"
-    )
-    db.execute(
-        "create trigger log_rollup_insert after insert on sync_log begin"
-        " insert into log_rollup values (substr(new.started_at, 1, 10), coalesce(new.profile, ''),"
-        " new.sync_direction, new.sync_status, coalesce(new.error_code, ''), 1,"
-        " coalesce(new.duration_ms, 0), new.started_at)"
-        " on conflict do update set entries = entries + 1,"
-        " duration_ms = duration_ms + excluded.duration_ms,"
-        " last_started = max(last_started, excluded.last_started); end"
-    )
-    db.execute(
-        "create trigger log_rollup_delete after delete on sync_log begin"
-        " update log_rollup set entries = entries - 1,"
-        " duration_ms = duration_ms - coalesce(old.duration_ms, 0)"
-        " where day = substr(old.started_at, 1, 10) and profile = coalesce(old.profile, '')"
-        " and sync_direction = old.sync_direction and sync_status = old.sync_status"
-        " and error_code = coalesce(old.error_code, ''); end"
-    )
-    db.table("runs").create_index(["status", "host"], index_name="ix_runs_status")
-    db.table("runs").create_index(["started_at"], index_name="ix_runs_started")
-    for column, kind in (("running_pid", int), ("running_since", str), ("running_host", str)):
-        db.table("schedules").add_column(column, kind)
-
-
-#: ordered; index i brings the schema from version i to version i + 1. Never edit one: append.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2]
-SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def migrate(db: Database, *, target: int = SCHEMA_VERSION, path: Path | None = None) -> int:
-    """Bring the schema to ``target`` in one IMMEDIATE transaction; returns the version found."""
-    conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        conn.execute("create table if not exists schema_version (version integer not null)")
-        row = conn.execute("select max(version) from schema_version").fetchone()
-        found = int(row[0] or 0)
-        if found > SCHEMA_VERSION:
-            raise ConfigError(
-                f"{path or 'the history database'} has schema version {found}, newer than this "
-                f"odoosync understands ({SCHEMA_VERSION}); upgrade odoosync to use it."
-            )
-        for version in range(found, target):
-            MIGRATIONS[version](db)
-            conn.execute("insert into schema_version (version) values (?)", [version + 1])
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return found
-
+__all__ = [
+    "BATCH_PREFIX",
+    "COUNT_KEYS",
+    "DIRECTIONS",
+    "LOG_STATUSES",
+    "LOG_TYPES",
+    "MIGRATIONS",
+    "RUN_STATUSES",
+    "SCHEMA_VERSION",
+    "SYNC_TYPES",
+    "TRIGGERS",
+    "History",
+    "Link",
+    "LogEntry",
+    "Run",
+    "Stats",
+    "iso",
+    "migrate",
+    "parse_iso",
+    "parse_since",
+    "utc_now",
+]
 
 # --------------------------------------------------------------------------- the store
-
-
-def _loads(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
 
 
 class History:
@@ -375,7 +94,7 @@ class History:
         self.path = Path(path)
         self._now = now
         self.host = socket.gethostname()
-        self.user = _os_user()
+        self.user = os_user()
         self._lock = threading.RLock()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -453,9 +172,9 @@ class History:
 
         A dry run gets a batch id and writes nothing.
         """
-        _check("direction", direction, DIRECTIONS)
-        _check("sync_type", sync_type, SYNC_TYPES)
-        _check("triggered_by", triggered_by, TRIGGERS)
+        check_choice("direction", direction, DIRECTIONS)
+        check_choice("sync_type", sync_type, SYNC_TYPES)
+        check_choice("triggered_by", triggered_by, TRIGGERS)
         moment = self._now()
         base = BATCH_PREFIX[direction] + moment.astimezone(UTC).strftime("%Y%m%d_%H%M%S")
         run = Run(
@@ -494,7 +213,7 @@ class History:
         duration_ms: int | None = None,
     ) -> None:
         """Close a run: its status, counts and duration (from its start unless given)."""
-        _check("status", status, RUN_STATUSES)
+        check_choice("status", status, RUN_STATUSES)
         run = self.run(batch_id)
         if run is None:
             raise UsageError(f"No run with batch id {batch_id!r}; see `odoosync logs`.")
@@ -516,12 +235,12 @@ class History:
 
     def run(self, batch_id: str) -> Run | None:
         rows = self._rows("select * from runs where batch_id = ?", [batch_id])
-        return _run(rows[0]) if rows else None
+        return run_from_row(rows[0]) if rows else None
 
     def runs(self, *, profile: str | None = None, limit: int = 50) -> list[Run]:
         where, params = ("where profile = ?", [profile]) if profile else ("", [])
         sql = f"select * from runs {where} order by started_at desc, id desc limit ?"
-        return [_run(row) for row in self._rows(sql, [*params, limit])]
+        return [run_from_row(row) for row in self._rows(sql, [*params, limit])]
 
     def mark_interrupted(self, *, alive: Callable[[int], bool] = pid_alive) -> int:
         """Mark ``interrupted`` every run still ``running`` on this host whose process is gone."""
@@ -551,16 +270,16 @@ class History:
         now = self.now()
         with self.transaction() as conn:
             for entry in entries:
-                _check("sync_status", entry.sync_status, LOG_STATUSES)
-                _check("sync_type", entry.sync_type, LOG_TYPES)
+                check_choice("sync_status", entry.sync_status, LOG_STATUSES)
+                check_choice("sync_type", entry.sync_type, LOG_TYPES)
                 entry.batch_id = batch_id
                 entry.user = entry.user or run.user
                 entry.profile = entry.profile or run.profile
                 entry.triggered_by = entry.triggered_by or run.triggered_by
                 if entry.schedule_id is None:
                     entry.schedule_id = run.schedule_id
-                entry.started_at = _norm_ts(entry.started_at, now)
-                entry.completed_at = _norm_ts(entry.completed_at, entry.started_at)
+                entry.started_at = norm_ts(entry.started_at, now)
+                entry.completed_at = norm_ts(entry.completed_at, entry.started_at)
                 details = entry.error_details
                 cursor = conn.execute(
                     "insert or ignore into sync_log (product_id, odoo_product_id, sync_direction,"
@@ -596,11 +315,11 @@ class History:
         clauses: list[str] = []
         params: list[Any] = []
         if status is not None:
-            _check("--status", status, LOG_STATUSES, usage=True)
+            check_choice("--status", status, LOG_STATUSES, usage=True)
             clauses.append("sync_status = ?")
             params.append(status)
         if direction is not None:
-            _check("--direction", direction, DIRECTIONS, usage=True)
+            check_choice("--direction", direction, DIRECTIONS, usage=True)
             clauses.append("sync_direction = ?")
             params.append(direction)
         for column, value in (("batch_id", batch_id), ("product_id", product_id)):
@@ -618,11 +337,11 @@ class History:
         if limit is not None:
             sql += " limit ?"
             params.append(int(limit))
-        return [_entry(row) for row in self._rows(sql, params)]
+        return [entry_from_row(row) for row in self._rows(sql, params)]
 
     def log(self, id: int) -> LogEntry | None:
         rows = self._rows("select * from sync_log where id = ?", [id])
-        return _entry(rows[0]) if rows else None
+        return entry_from_row(rows[0]) if rows else None
 
     def failed_products(self, batch_id: str) -> list[str]:
         """Product ids whose entry in this batch is an error, in the order they were logged."""
@@ -739,7 +458,7 @@ class History:
                 rows += self._rows(
                     f"select * from links where profile = ? and key in ({marks})", [profile, *chunk]
                 )
-        return {row["key"]: _link(row) for row in rows}
+        return {row["key"]: link_from_row(row) for row in rows}
 
     def save_links(self, profile: str, links: Sequence[Link]) -> None:
         now = self.now()
@@ -766,7 +485,7 @@ class History:
         rows = list(
             self._rows("select * from links where profile = ? and odoo_id = ?", [profile, odoo_id])
         )
-        return _link(rows[0]) if rows else None
+        return link_from_row(rows[0]) if rows else None
 
     def watermark(self, profile: str, name: str) -> str | None:
         value = self._one(
@@ -785,7 +504,7 @@ class History:
 
     def add_schedule(self, schedule: Schedule) -> Schedule:
         """Insert a schedule (its ``id`` is ignored) and return it with its new id."""
-        row = _schedule_row(schedule)
+        row = schedule_to_row(schedule)
         row.pop("id")
         with self.transaction() as conn:
             cursor = conn.execute(
@@ -800,17 +519,17 @@ class History:
     def schedules(self, *, profile: str | None = None) -> list[Schedule]:
         where, params = ("where profile = ?", [profile]) if profile else ("", [])
         return [
-            _schedule(row)
+            schedule_from_row(row)
             for row in self._rows(f"select * from schedules {where} order by id", params)
         ]
 
     def schedule(self, schedule_id: int) -> Schedule | None:
         rows = self._rows("select * from schedules where id = ?", [schedule_id])
-        return _schedule(rows[0]) if rows else None
+        return schedule_from_row(rows[0]) if rows else None
 
     def update_schedule(self, schedule: Schedule) -> Schedule:
         """Write every field of ``schedule`` (found by id) back."""
-        row = _schedule_row(schedule)
+        row = schedule_to_row(schedule)
         sid = row.pop("id")
         with self.transaction() as conn:
             cursor = conn.execute(
@@ -836,7 +555,7 @@ class History:
         with self.transaction() as conn:
             rows = conn.execute("select * from schedules order by id").fetchall()
             names = [d[0] for d in conn.execute("select * from schedules limit 0").description]
-            chosen = choose([_schedule(dict(zip(names, row, strict=True))) for row in rows])
+            chosen = choose([schedule_from_row(dict(zip(names, row, strict=True))) for row in rows])
             for item in chosen:
                 item.running_pid, item.running_since, item.running_host = pid, since, self.host
                 conn.execute(
@@ -845,67 +564,3 @@ class History:
                     [pid, since, self.host, item.id],
                 )
         return chosen
-
-
-# --------------------------------------------------------------------------- row <-> dataclass
-
-
-def _check(name: str, value: str, allowed: Sequence[str], *, usage: bool = False) -> None:
-    if value not in allowed:
-        cls = UsageError if usage else ConfigError
-        raise cls(f"{name} {value!r} is not one of {', '.join(allowed)}.")
-
-
-def _run(row: Mapping[str, Any]) -> Run:
-    return Run(
-        batch_id=row["batch_id"], direction=row["direction"], sync_type=row["sync_type"],
-        triggered_by=row["triggered_by"], profile=row["profile"], user=row["user"],
-        host=row["host"], pid=row["pid"], started_at=row["started_at"], status=row["status"],
-        completed_at=row["completed_at"],
-        counts={key: int(row[key] or 0) for key in COUNT_KEYS},
-        duration_ms=row["duration_ms"], options=_loads(row["options"]) or {},
-        schedule_id=row["schedule_id"], retry_of=row["retry_of"],
-    )  # fmt: skip
-
-
-def _entry(row: Mapping[str, Any]) -> LogEntry:
-    return LogEntry(
-        id=row["id"], product_id=row["product_id"], odoo_product_id=row["odoo_product_id"],
-        sync_direction=row["sync_direction"], sync_type=row["sync_type"],
-        sync_status=row["sync_status"], fields_synced=_loads(row["fields_synced"]) or [],
-        duration_ms=row["duration_ms"] or 0, started_at=row["started_at"],
-        completed_at=row["completed_at"], triggered_by=row["triggered_by"],
-        schedule_id=row["schedule_id"], batch_id=row["batch_id"],
-        error_message=row["error_message"], error_details=_loads(row["error_details"]),
-        user=row["user"], profile=row["profile"],
-    )  # fmt: skip
-
-
-def _link(row: Mapping[str, Any]) -> Link:
-    return Link(
-        key=row["key"], odoo_id=row["odoo_id"], external_id=row["external_id"],
-        local_hash=row["local_hash"], odoo_hash=row["odoo_hash"],
-        field_hashes=_loads(row["field_hashes"]) or {}, odoo_write_date=row["odoo_write_date"],
-        synced_at=row["synced_at"],
-    )  # fmt: skip
-
-
-_SCHEDULE_COLUMNS = (
-    "id", "name", "description", "cron_expression", "sync_direction", "sync_type", "filters",
-    "batch_size", "is_enabled", "profile", "created_at", "last_run_at", "last_status",
-    "last_batch_id", "next_run_at", "running_pid", "running_since", "running_host",
-)  # fmt: skip
-
-
-def _schedule(row: Mapping[str, Any]) -> Schedule:
-    values: dict[str, Any] = {key: row.get(key) for key in _SCHEDULE_COLUMNS}
-    values["filters"] = _loads(values["filters"]) or {}
-    values["is_enabled"] = bool(values["is_enabled"])
-    return Schedule(**values)
-
-
-def _schedule_row(schedule: Schedule) -> dict[str, Any]:
-    row = {key: getattr(schedule, key) for key in _SCHEDULE_COLUMNS}
-    row["filters"] = json.dumps(row["filters"])
-    row["is_enabled"] = int(bool(row["is_enabled"]))
-    return row
