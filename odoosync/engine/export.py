@@ -18,7 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from odoosync.catalog import RowFilter, open_catalog, parse_filters
+from odoosync.catalog import Catalog, RowFilter, catalog_key, open_catalog, parse_filters
 from odoosync.config import Settings
 from odoosync.engine.apply import apply_plans
 from odoosync.engine.batching import Connections
@@ -37,7 +37,7 @@ from odoosync.engine.context import (
 from odoosync.engine.importer import Travel
 from odoosync.engine.plan import Matches, ProductPlan, plan_products
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
-from odoosync.errors import OdooUnreachable
+from odoosync.errors import CatalogError, OdooUnreachable
 from odoosync.history import History, Link, LogEntry
 from odoosync.mapping import MappedProduct, MappingConfig, load_mapping, map_row
 from odoosync.odoo.client import OdooClient
@@ -109,6 +109,9 @@ def run_export(
     )
     barcode_field = _local_field(mapping, "barcode")
     row_filter = _row_filter(settings, options, history, barcode_field)
+    row_filter.check_columns(catalog.columns())
+    if options.product_ids and options.triggered_by != "retry":
+        check_ids_present(catalog, options.product_ids)
     with recorded_run(settings, options, history, direction="to_odoo", retry_of=retry_of) as handle:
         rights: tuple[str, ...] = () if options.dry_run else ("create", "write")
         client = connect(client_factory, rights=rights)
@@ -119,6 +122,27 @@ def run_export(
         finally:
             client.close()
     return handle.result
+
+
+def check_ids_present(catalog: Catalog, wanted: Sequence[str], *, shown: int = 10) -> None:
+    """CatalogError (exit 3) naming the ``wanted`` product ids the catalog does not have (the
+    first ``shown``, then "and N more"), before anything is sent to Odoo. Reads the catalog once.
+
+    ``retry`` does not call it: a product removed from the catalog since its failed batch is
+    simply not found again.
+    """
+    missing = {catalog_key(key): str(key) for key in wanted}
+    for row in catalog.iter_rows():
+        missing.pop(catalog_key(row.get(catalog.key)), None)
+        if not missing:
+            return
+    names = list(missing.values())
+    listed = ", ".join(repr(name) for name in names[:shown])
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    raise CatalogError(
+        f"{catalog.path.name}: no product with {catalog.key} {listed}{more} in the catalog; "
+        f"check the id{'s' if len(names) > 1 else ''} (column {catalog.key!r}) and try again."
+    )
 
 
 def export_mapping(settings: Settings, options: RunOptions) -> MappingConfig:

@@ -234,6 +234,19 @@ CASES = [
     Case("bad --where", ("export", "--where", "foo"), 2, "expected FIELD=VALUE"),
     Case("bad --conflict", ("sync", "--conflict", "bogus"), 2, "--conflict 'bogus'"),
     Case("non-numeric --supplier-id", ("export", "--supplier-id", "abc"), 2, "--supplier-id"),
+    Case(
+        "unknown --where column",
+        ("export", "--where", "nosuchcol=1"),
+        3,
+        "filter 'nosuchcol': the catalog has no such column; its columns are id, title, ean, price",
+    ),
+    Case("unknown product id", ("export", "nosuch"), 3, "no product with id 'nosuch'"),
+    Case(
+        "unknown product ids",
+        ("export", "p1", *(f"x{i}" for i in range(12))),
+        3,
+        "'x0', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7', 'x8', 'x9' and 2 more",
+    ),
     Case("bad --batch-size", ("export", "--batch-size", "0"), 2, "--batch-size"),
     Case("bad --domain", ("import", "--domain", "[("), 3, "--domain is not valid JSON"),
     # -------------------------------------------------------------- schedules and history
@@ -264,28 +277,6 @@ CASES = [
         ("schedule", "add", "--name", "s", "--cron", "0 3 * * *", "--filter", "supplier_id=x"),
         3,
         "supplier_id='x'",
-    ),
-]
-
-XFAIL_CASES = [
-    pytest.param(
-        Case("unknown --where column", ("export", "--where", "nosuchcol=1"), 3, "nosuchcol"),
-        marks=pytest.mark.xfail(
-            reason="export --where nosuchcol=1 exits 0 with products_found 0: the engine "
-            "(engine/export.py) must call RowFilter.check_columns(catalog.columns()) once the "
-            "catalog is open; expected exit 3 naming the column and the catalog's columns",
-            strict=True,
-        ),
-        id="unknown --where column",
-    ),
-    pytest.param(
-        Case("unknown product id", ("export", "nosuch"), 3, "nosuch"),
-        marks=pytest.mark.xfail(
-            reason="export PRODUCT_ID that is not in the catalog exits 0 with products_found 0 "
-            "(engine/export.py): expected an error naming the id",
-            strict=True,
-        ),
-        id="unknown product id",
     ),
 ]
 
@@ -374,7 +365,7 @@ def _check(case: Case, folder: Folder, capsys: pytest.CaptureFixture[str], *, js
         assert len(lines) <= 3, err  # one message (click's usage errors: usage, hint, message)
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES] + XFAIL_CASES)
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES])
 def test_bad_input_is_refused_cleanly(
     case: Case,
     folder: Folder,
