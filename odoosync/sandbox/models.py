@@ -124,6 +124,76 @@ TEMPLATE_READONLY = frozenset(
     }
 )
 
+#: computed or related template fields without a column (``store=False`` in Odoo 17's
+#: product, account and stock ``product.template``; ``_description_store``)
+TEMPLATE_NOT_STORED = frozenset(
+    {
+        "display_name",
+        "barcode",
+        "standard_price",
+        "qty_available",
+        "virtual_available",
+        "incoming_qty",
+        "outgoing_qty",
+        "product_variant_id",
+        "product_variant_count",
+        "uom_name",
+        "weight_uom_name",
+        "volume_uom_name",
+        "currency_id",
+        "cost_currency_id",
+        "cost_method",
+        "valuation",
+        "tax_string",
+        "fiscal_country_codes",
+        "pricelist_item_count",
+        "product_document_count",
+        "nbr_moves_in",
+        "nbr_moves_out",
+        "nbr_reordering_rules",
+        "reordering_min_qty",
+        "reordering_max_qty",
+        "product_tooltip",
+        "show_on_hand_qty_status_button",
+        "show_forecasted_qty_status_button",
+        "has_available_route_ids",
+        "route_from_categ_ids",
+        "valid_product_template_attribute_line_ids",
+        "has_message",
+        "message_is_follower",
+        "message_needaction",
+        "message_needaction_counter",
+        "message_has_error",
+        "message_has_error_counter",
+        "message_attachment_count",
+        "message_has_sms_error",
+        "message_partner_ids",
+        "activity_state",
+        "activity_user_id",
+        "activity_type_id",
+        "activity_type_icon",
+        "activity_date_deadline",
+        "my_activity_date_deadline",
+        "activity_summary",
+        "activity_exception_decoration",
+        "activity_exception_icon",
+    }
+)
+#: ``company_dependent=True`` fields per model (ir.property in <=17: no column, store False)
+COMPANY_DEPENDENT: dict[str, frozenset[str]] = {
+    "product.template": frozenset(
+        {
+            "property_account_income_id",
+            "property_account_expense_id",
+            "property_stock_production",
+            "property_stock_inventory",
+            "responsible_id",
+        }
+    ),
+    "product.product": frozenset({"standard_price"}),
+    "product.category": frozenset({"property_cost_method", "property_valuation"}),
+}
+
 SELECTIONS_17: dict[str, list[list[str]]] = {
     "detailed_type": [
         ["consu", "Consumable"],
@@ -175,7 +245,7 @@ def template_fields(version: int) -> dict[str, FieldDef]:
     for name, spec in raw.items():
         fdef = dict(spec)
         fdef["readonly"] = name in TEMPLATE_READONLY
-        fdef.setdefault("store", name not in {"display_name", "qty_available", "barcode"})
+        fdef.setdefault("store", name not in TEMPLATE_NOT_STORED)
         if name in selections:
             fdef["selection"] = selections[name]
         elif fdef["type"] == "selection":

@@ -16,7 +16,7 @@ from typing import Any
 
 from odoosync.sandbox import domain as domain_mod
 from odoosync.sandbox.faults import AccessError, ServerError, UserError, method_frames
-from odoosync.sandbox.models import FieldDef
+from odoosync.sandbox.models import COMPANY_DEPENDENT, FieldDef
 from odoosync.sandbox.store import RecordView, Store
 
 READ_FIELD_ATTRS = ("type", "string", "required", "readonly", "relation", "selection")
@@ -314,22 +314,36 @@ def read_records(
 def fields_get(
     env: Env, model: str, allfields: Sequence[str] | None, attributes: Sequence[str] | None
 ) -> dict[str, dict[str, Any]]:
-    """``fields_get`` (odoo-facts §4): the field definitions, restricted to ``attributes``."""
+    """``fields_get`` (odoo-facts §4): the field definitions, restricted to ``attributes``.
+
+    As ``BaseModel.fields_get`` and ``Field.get_description``: ``attributes=[]`` gives empty
+    descriptions (only ``None`` means all), attributes whose value is None (``help``) are left
+    out; unknown names in ``allfields`` are ignored. A variant's template fields are
+    ``_inherits`` related fields (not stored); company-dependent fields have no column up to 17.
+    """
     out: dict[str, dict[str, Any]] = {}
+    dependent = COMPANY_DEPENDENT.get(model, frozenset())
+    own = env.store.specs[model].fields
     for name, fdef in env.store.fields(model).items():
         if allfields and name not in allfields:
             continue
+        company_dependent = name in dependent
+        stored = bool(fdef.get("store", True)) and not (company_dependent and env.version <= 17)
+        # sortable: a column, or an inherited field whose template field has one
+        sortable = stored and fdef["type"] not in {"one2many", "many2many"}
+        if model == "product.product" and name not in own:
+            stored = False
         desc: dict[str, Any] = {
             "name": name,
             "type": fdef["type"],
             "string": fdef.get("string", name),
             "required": bool(fdef.get("required")),
             "readonly": bool(fdef.get("readonly")),
-            "store": bool(fdef.get("store", True)),
+            "store": stored,
             "searchable": True,
-            "sortable": bool(fdef.get("store", True)),
+            "sortable": sortable,
             "manual": bool(fdef.get("manual")),
-            "company_dependent": name == "standard_price",
+            "company_dependent": company_dependent,
             "help": fdef.get("help", False) or False,
         }
         if desc["help"] is False:
@@ -338,7 +352,7 @@ def fields_get(
             desc["relation"] = fdef["relation"]
         if fdef["type"] == "selection":
             desc["selection"] = [list(p) for p in fdef.get("selection", [])]
-        if attributes:
+        if attributes is not None:
             desc = {k: v for k, v in desc.items() if k in attributes}
         out[name] = desc
     return out

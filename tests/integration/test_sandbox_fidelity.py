@@ -113,3 +113,34 @@ def test_image_values_are_checked(odoo: Odoo, value: str, message: str) -> None:
     assert odoo.call("product.template", "search_count", []) == before
     svg = base64.b64encode(b"<svg xmlns='http://www.w3.org/2000/svg'/>").decode()
     assert odoo.call("product.template", "create", {"name": "svg", "image_1920": svg})
+
+
+# -- fields_get (BaseModel.fields_get, Field.get_description) ----------------------------------
+
+
+def test_fields_get_attribute_filtering(odoo: Odoo) -> None:
+    """attributes=None: every description attribute; attributes=[]: empty descriptions (the
+    filter is `attributes is not None`); an attribute with no value (help) is left out;
+    unknown allfields names are ignored."""
+    full = odoo.call("product.template", "fields_get", ["name", "no_such_field"])
+    assert set(full) == {"name"}
+    assert {"string", "type", "required", "readonly", "store", "name"} <= set(full["name"])
+    empty = odoo.call("product.template", "fields_get", ["name", "list_price"], [])
+    assert empty == {"name": {}, "list_price": {}}
+    some = odoo.call("product.template", "fields_get", ["name"], ["help", "string", "bogus"])
+    assert some == {"name": {"string": "Name"}}
+
+
+def test_fields_get_store_and_company_dependent(odoo: Odoo) -> None:
+    """17: the template's barcode and standard_price are computed (no column); the variant's
+    standard_price is company_dependent (ir.property: no column in 17); a variant's template
+    fields are _inherits related fields: not stored, but sortable when the template's is."""
+    attrs = ["store", "company_dependent", "sortable"]
+    tmpl = odoo.call("product.template", "fields_get", ["barcode", "name", "standard_price"], attrs)
+    assert tmpl["barcode"]["store"] is False and tmpl["standard_price"]["store"] is False
+    assert tmpl["name"] == {"store": True, "company_dependent": False, "sortable": True}
+    var = odoo.call("product.product", "fields_get", ["standard_price", "name", "barcode"], attrs)
+    assert var["standard_price"]["company_dependent"] is True
+    assert var["standard_price"]["store"] is False
+    assert var["name"] == {"store": False, "company_dependent": False, "sortable": True}
+    assert var["barcode"]["store"] is True
