@@ -8,10 +8,10 @@ from contextlib import AbstractContextManager, nullcontext
 import typer
 from rich.table import Table
 
-from odoosync.cli.app import app
+from odoosync.cli.app import app, globals_
 from odoosync.cli.common import settings_from_globals
 from odoosync.cli.output import console, emit_json, progress
-from odoosync.cli.sync import client_factory
+from odoosync.cli.sync import client_factory, quiet_summary
 from odoosync.engine.bisync import run_sync
 from odoosync.engine.bisync_plan import POLICIES
 from odoosync.engine.context import run_history
@@ -138,6 +138,8 @@ def _run(
 def _render(result: RunResult, what: str, *, json_out: bool, details: bool) -> None:
     if json_out:
         emit_json(result.to_json(details=details))
+    elif globals_().quiet:
+        quiet_summary(result)
     else:
         _summary(result, what, details=details)
     code = int(result.exit_code)

@@ -11,9 +11,9 @@ import typer
 from rich.table import Table
 
 from odoosync.catalog.filters import parse_filters, parse_where
-from odoosync.cli.app import app
+from odoosync.cli.app import app, globals_
 from odoosync.cli.common import password_for, settings_from_globals
-from odoosync.cli.output import console, emit_json, info, progress
+from odoosync.cli.output import console, emit_json, error_console, info, progress
 from odoosync.config import Settings
 from odoosync.engine.context import run_history
 from odoosync.engine.result import RunOptions, RunResult
@@ -173,8 +173,12 @@ def _runner(direction: str) -> Callable[..., RunResult]:
 
 
 def _render(result: RunResult, *, json_out: bool, details: bool) -> None:
+    """The JSON document, or the summary; with -q (only errors) just what went wrong, on
+    stderr."""
     if json_out:
         emit_json(result.to_json(details=details))
+    elif globals_().quiet:
+        quiet_summary(result)
     else:
         _summary(result, details=details)
     code = int(result.exit_code)
@@ -216,3 +220,25 @@ def _summary(result: RunResult, *, details: bool) -> None:
                   markup=False)  # fmt: skip
     if result.dry_run:
         out.print("Dry run: nothing was sent to Odoo or written.", markup=False)
+
+
+def quiet_summary(result: RunResult, *, shown: int = 20) -> None:
+    """``-q`` means only errors: nothing on success; else each failed product (the first
+    ``shown``) and the line that says where to look, on stderr. Shared by import and sync."""
+    err = error_console()
+    errors = result.errors()
+    for error in errors[:shown]:
+        err.print(f"{error['product_id']}: {error['error_message']}", markup=False)
+    if len(errors) > shown:
+        err.print(f"... and {len(errors) - shown} more.", markup=False)
+    if result.aborted:
+        err.print(result.aborted, markup=False)
+    elif result.failed or result.unresolved_conflicts:
+        err.print(_failed_line(result), markup=False)
+
+
+def _failed_line(result: RunResult) -> str:
+    what = [f"{result.failed} product(s) failed"] if result.failed else []
+    if result.unresolved_conflicts:
+        what.append(f"{result.unresolved_conflicts} conflict(s) wait for a decision")
+    return f"{' and '.join(what)}: odoosync logs --batch {result.batch_id}"

@@ -158,3 +158,25 @@ def test_a_dry_run_writes_no_file_and_takes_no_lock(
     doc = json.loads(capsys.readouterr().out)
     assert code == 0 and doc["created"] == {"export": 0, "import": 5, "sync": 5}[command]
     assert after == before
+
+
+@pytest.mark.parametrize("command", ["export", "import", "sync"])
+def test_quiet_prints_nothing_on_success(
+    config: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    assert run(["-q", "-c", str(config), command]) == 0
+    assert capsys.readouterr() == ("", "")
+
+
+def test_quiet_prints_only_the_failures_on_stderr(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = products(12)
+    rows[3]["ean"] = rows[2]["ean"]
+    write_catalog(config.parent / "products.csv", rows)
+    assert run(["-q", "-c", str(config), "export"]) == 6
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = err.splitlines()
+    assert lines[0].startswith("p-4: ") and "barcode" in lines[0]
+    assert lines[-1].startswith("1 product(s) failed: odoosync logs --batch sync_")
