@@ -12,6 +12,7 @@ from odoosync.cli.app import app
 from odoosync.cli.common import password_for, settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, info
 from odoosync.config import Settings
+from odoosync.errors import ConfigError, OdooFault
 from odoosync.history import History
 from odoosync.odoo.client import OdooClient
 from odoosync.odoo.connect import (
@@ -113,7 +114,15 @@ def fields(
     """
     settings = settings_from_globals()
     with _client(settings) as client:
-        found = describe_fields(client, model, custom_only=custom_only)
+        try:
+            found = describe_fields(client, model, custom_only=custom_only)
+        except OdooFault as exc:
+            if exc.details.get("unknown_model") != model:
+                raise
+            raise ConfigError(
+                f"Odoo has no model {model!r}; odoosync fields lists product.template's "
+                "fields by default."
+            ) from None
     if json_:
         emit_json([f.to_json() for f in found])
         return

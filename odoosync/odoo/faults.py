@@ -409,6 +409,8 @@ _MISSING = re.compile(
     r"^MissingError",
     re.M,
 )
+#: fault 2 for a model the database does not have (observation #28)
+_UNKNOWN_MODEL = re.compile(r"^Object (?P<model>[\w.]+) doesn't exist", re.M)
 _MISSING_RECORD = re.compile(r"\(Records?: (?P<model>[\w.]+)\((?P<ids>[\d, ]*)\)")
 _MISSING_DOCUMENT = re.compile(
     r"Document type: .*?\((?P<model>[\w.]+)\), Operation: (?P<op>\w+), Records: (?P<ids>[\d, ]*)"
@@ -510,6 +512,8 @@ def _details_from_text(message: str) -> dict[str, Any]:
             "odoo_error_code": "INVALID_VALUE",
             "value": _unquote(m["value"] or m["ivalue"]),
         }
+    elif m := _UNKNOWN_MODEL.search(message):
+        details["unknown_model"] = m["model"]
     elif _MISSING.search(message):
         details["odoo_error_code"] = "MISSING_RECORD"
         if m := _MISSING_RECORD.search(message) or _MISSING_DOCUMENT.search(message):
@@ -648,5 +652,7 @@ def _fault_summary(details: dict[str, Any], message: str) -> str:
         if model and ids:
             return f"Record {model} {', '.join(map(str, ids))} does not exist or has been deleted."
         return "A record this call refers to does not exist or has been deleted."
+    if model := details.get("unknown_model"):
+        return f"Odoo has no model {model!r}: check the model's technical name."
     first = message.split("\n", 1)[0].strip()
     return first or "Odoo refused the call."

@@ -323,14 +323,16 @@ def test_fields_custom_only_and_table(
     assert "complete_name" in out and "parent_id" in out
 
 
-def test_fields_of_an_unknown_model_is_an_error(
+def test_fields_of_an_unknown_model_exits_3_naming_it(
     sandbox: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], mp: pytest.MonkeyPatch
 ) -> None:
     config = write_config(tmp_path, url=sandbox.url, database=sandbox.database)
     code, _, err = invoke(capsys, mp, config, "admin", "fields", "no.such.model")
-    assert code == 1
-    assert "no.such.model" in err
-    assert "Traceback" not in err
+    assert code == 3  # an input error, not a bug (exit 1)
+    assert err.strip() == (
+        "Error: Odoo has no model 'no.such.model'; odoosync fields lists product.template's "
+        "fields by default."
+    )
 
 
 # -- status -------------------------------------------------------------------------------------

@@ -642,7 +642,7 @@ OBSERVED_17: list[Observed] = [
         2,
         "Object no.such.model doesn't exist",
         OdooFault,
-        {"odoo_error_code": "VALIDATION_ERROR"},
+        {"odoo_error_code": "VALIDATION_ERROR", "unknown_model": "no.such.model"},
     ),
     Observed(
         29,
