@@ -189,9 +189,12 @@ def method_frames(kind: str, method: str) -> list[str]:
 
 
 def unknown_method(model: str, method: str, version: int) -> ServerError:
-    """Observation #29 (17) and odoo19-observations (19)."""
+    """Observation #29 (17), 18's ``api.call_kw`` (``getattr(type(model), name, None)``, then
+    "The method '%s' does not exist on the model '%s'") and odoo19-observations (19)."""
     if version >= 19:
         line = f"AttributeError: The method '{model}.{method}' does not exist"
+    elif version == 18:
+        line = f"AttributeError: The method '{method}' does not exist on the model '{model}'"
     else:
         line = f"AttributeError: type object '{model}' has no attribute '{method}'"
     frames = [

@@ -138,10 +138,23 @@ class BaseModel:
                 out[name] = value
         return out
 
-    def check_access_rights(self, operation: str, raise_exception: bool = True) -> bool:
+    def check_access_rights(self, operation: str, raise_exception: bool = True) -> bool | None:
+        """18+ keeps it, deprecated: ``return self.browse().check_access(operation)`` when
+        raising, i.e. None (a marshalling fault over XML-RPC); ``has_access`` otherwise."""
         if operation not in {"read", "write", "create", "unlink"}:
             raise ValueError(f"Invalid access mode {operation!r}")
-        return check_access(self.env, self._name, operation, raise_exception=raise_exception)
+        allowed = check_access(self.env, self._name, operation, raise_exception=raise_exception)
+        if self.env.version >= 18 and raise_exception:
+            return None
+        return allowed
+
+    def has_access(self, operation: str) -> bool:
+        """18+: whether the user may ``operation`` on the records (no records: the model)."""
+        return check_access(self.env, self._name, operation, raise_exception=False)
+
+    def check_access(self, operation: str) -> None:
+        """18+: AccessError (fault 4) if not allowed, else None (fault 1 once marshalled)."""
+        check_access(self.env, self._name, operation)
 
     def load(self, fields: Sequence[str], data: Sequence[Sequence[Any]]) -> dict[str, Any]:
         return load_rows(self.env, self._name, list(fields), [list(r) for r in data])
@@ -241,6 +254,9 @@ MULTI_METHODS = frozenset(
         "action_unarchive",
     }
 )
+#: record methods that exist from Odoo 18 (models.py: check_access/has_access replace
+#: check_access_rights/check_access_rule, DOC-CHG 18.0)
+METHODS_18 = frozenset({"has_access", "check_access"})
 
 
 def method_kind(method: str) -> str:
@@ -260,8 +276,8 @@ def _check_context(env: Env) -> None:
 def call_kw(env: Env, model: str, method: str, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
     """``odoo.api.call_kw``: pick ids from ``args[0]`` for multi methods, pop the context."""
     available = MODEL_METHODS | CREATE_METHODS | MULTI_METHODS
-    if method == "name_get" and env.version >= 18:
-        available = available - {"name_get"}
+    if env.version >= 18:
+        available = (available - {"name_get"}) | METHODS_18
     if method not in available:
         raise unknown_method(model, method, env.version)
     kind = method_kind(method)

@@ -144,3 +144,57 @@ def test_fields_get_store_and_company_dependent(odoo: Odoo) -> None:
     assert var["standard_price"]["store"] is False
     assert var["name"] == {"store": False, "company_dependent": False, "sortable": True}
     assert var["barcode"]["store"] is True
+
+
+# -- versions: access methods, name_get, unknown methods (models.py, api.call_kw) ---------------
+
+
+@pytest.fixture(scope="module")
+def odoo18() -> Iterator[Odoo]:
+    yield from _versioned("18.0")
+
+
+def _viewer(odoo: Odoo, model: str, method: str, *args: Any) -> Any:
+    return odoo.models.execute_kw(odoo.db, 6, "viewer", model, method, list(args), {})
+
+
+def test_18_has_access_and_check_access(odoo18: Odoo) -> None:
+    """18 adds the record methods has_access (bool) and check_access (None, so a marshalling
+    fault 1 when allowed, AccessError fault 4 when not); called with ids first."""
+    assert odoo18.call("product.template", "has_access", [], "create") is True
+    assert _viewer(odoo18, "product.template", "has_access", [], "read") is True
+    assert _viewer(odoo18, "product.template", "has_access", [], "create") is False
+    fault = odoo18.fault("product.template", "check_access", [], "read")
+    assert fault.faultCode == 1 and "cannot marshal None" in fault.faultString
+    with pytest.raises(xmlrpc.client.Fault) as raised:
+        _viewer(odoo18, "product.template", "check_access", [], "create")
+    assert raised.value.faultCode == 4
+
+
+def test_18_check_access_rights_is_deprecated_but_callable(odoo18: Odoo) -> None:
+    """18: `if raise_exception: return self.browse().check_access(operation)` is None over
+    XML-RPC (fault 1 after the call); raise_exception=False answers has_access's bool."""
+    assert odoo18.call("product.template", "check_access_rights", "read", False) is True
+    assert _viewer(odoo18, "product.template", "check_access_rights", "create", False) is False
+    fault = odoo18.fault("product.template", "check_access_rights", "read")
+    assert fault.faultCode == 1 and fault.faultString.rstrip().endswith(
+        "TypeError: cannot marshal None unless allow_none is enabled"
+    )
+
+
+def test_17_has_no_has_access(odoo: Odoo) -> None:
+    fault = odoo.fault("product.template", "has_access", [], "read")
+    assert fault.faultString.rstrip().endswith(
+        "AttributeError: type object 'product.template' has no attribute 'has_access'"
+    )
+    assert odoo.call("product.template", "check_access_rights", "read") is True
+
+
+def test_18_name_get_is_gone(odoo18: Odoo) -> None:
+    """18's api.call_kw: getattr(type(model), name, None), then AttributeError "The method
+    '<name>' does not exist on the model '<model>'" (fault 1); 17 still has name_get."""
+    fault = odoo18.fault("product.template", "name_get", [1])
+    assert fault.faultCode == 1
+    assert fault.faultString.rstrip().endswith(
+        "AttributeError: The method 'name_get' does not exist on the model 'product.template'"
+    )
