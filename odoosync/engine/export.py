@@ -1,10 +1,28 @@
-"""Export: catalog → Odoo. Stream the catalog in chunks; per chunk, map, look up, plan, apply.
+"""Export: catalog → Odoo. Stream the filtered catalog in chunks of ``batch_size``; each chunk is
+mapped, looked up, planned and (unless a dry run) applied, then recorded.
 
-Per chunk of ``batch_size`` products the calls are: one ``search_read`` of external ids
-(products without a link), one of barcodes (products still unmatched), one ``read`` of the
-linked products (existence and current values), then one ``load`` for the creates (with their
-external ids, one transaction), one ``create`` of ir.model.data for products linked by barcode,
-and one ``write`` or ``load`` per group of updates. Chunks run on ``workers`` connections.
+Before the first call: the mapping is loaded, the filter's columns checked against the
+catalog's, and product ids asked for checked to exist (``ConfigError``/``CatalogError``, exit 3).
+Once per run: ``authenticate`` and the access checks (``connect``), then ``fields_get``, the
+categories and the sale taxes (``resolve_odoo``).
+
+Per chunk (:func:`_chunk`), on one of ``workers`` connections:
+
+- with ``create_missing_categories``: ``create`` of the product.category paths Odoo lacks;
+- look-ups (:func:`_lookup`): one ``search_read`` of ir.model.data for the external ids of
+  products without a link; one ``search_read`` of product.template by barcode for those still
+  unmatched, and one of ir.model.data for who those barcodes' products belong to; one ``read``
+  of every linked or matched product (existence and current values, archived included);
+- apply (:func:`odoosync.engine.apply.apply_plans`): one ``create`` of ir.model.data for
+  products linked by barcode; one ``load`` per group of creates sending the same fields (their
+  external ids in the same transaction); updates grouped by the fields they send, one ``write``
+  when the values are identical, else one ``load`` by ``.id``; a batch Odoo rejects is split to
+  isolate the failing products; then one ``search_read`` for the existing product of a
+  duplicate barcode and one ``read`` of ``write_date`` and the two-way fields for the links;
+- the chunk's log entries and links are committed to the history together.
+
+A chunk Odoo cannot be reached for fails its products (``TRANSPORT_ERROR``); more such chunks in
+a row than there are workers stop the run (``RunResult.aborted``, exit 5).
 """
 
 from __future__ import annotations
