@@ -38,6 +38,9 @@ from odoosync.sandbox.writes import (
 )
 
 CONTEXT_KEYS_CHECKED = ("allowed_company_ids",)
+#: fields the sandbox fills on create but that have no ``default=`` in Odoo (so ``default_get``
+#: leaves them out)
+NO_FIELD_DEFAULT = frozenset({("product.template", "company_id")})
 
 
 class BaseModel:
@@ -131,6 +134,8 @@ class BaseModel:
         all_fields = self.env.store.fields(self._name)
         out: dict[str, Any] = {}
         for name in fields_list:
+            if (self._name, name) in NO_FIELD_DEFAULT and f"default_{name}" not in self.env.context:
+                continue
             if name in values and name in all_fields:
                 value = values[name]
                 if all_fields[name]["type"] in {"one2many", "many2many"}:

@@ -38,6 +38,10 @@ NO_COPY = frozenset(
 )
 
 
+#: template fields computed from its variant (``copy=False``, so not carried by ``copy``)
+TEMPLATE_COMPUTED = frozenset({"default_code", "weight", "volume", "standard_price"})
+
+
 def missing(model: str, ids: list[int], uid: int) -> MissingError:
     """``Record does not exist or has been deleted.`` + the recordset repr (observation #27)."""
     inner = f"{ids[0]}," if len(ids) == 1 else ", ".join(str(i) for i in ids)
@@ -516,7 +520,7 @@ def write_records(env: Env, model: str, ids: list[int], vals: Mapping[str, Any])
             store.update("product.template", tmpl_id, {**tmpl_part, **stamp})
             touched_variants.append(rec_id)
         store.update(model, rec_id, {**values, **stamp})
-    if touched_variants and ("barcode" in vals or "active" in vals):
+    if touched_variants and "barcode" in vals:  # @api.constrains('barcode') only
         check_barcodes(env, touched_variants)
     return True
 
@@ -567,26 +571,27 @@ def _check_category_unlink(env: Env, ids: list[int]) -> None:
 
 
 def copy_record(env: Env, model: str, rec_id: int, default: Mapping[str, Any] | None) -> int:
-    """``copy``: stored values minus ``copy=False`` ones; products get " (copy)"."""
+    """``copy``: stored values minus ``copy=False`` ones; products get " (copy)".
+
+    As Odoo 17: computed fields are ``copy=False``, so a template's copy has no
+    ``default_code``, ``weight``, ``volume`` or ``standard_price`` (computed from the variant)
+    and no barcode; ``product.product.copy`` copies the template and returns its new variant.
+    """
     store = env.store
+    if model == "product.product":
+        tmpl_id = store.tables[model][rec_id]["product_tmpl_id"]
+        new_tmpl = copy_record(env, "product.template", tmpl_id, default)
+        return int(store.tables["product.template"][new_tmpl]["product_variant_ids"][0])
     rec = store.tables[model][rec_id]
     fields = store.fields(model)
+    skip = NO_COPY | (TEMPLATE_COMPUTED if model == "product.template" else frozenset())
     vals = {
         k: v
         for k, v in rec.items()
-        if k not in NO_COPY and k in fields and not fields[k].get("readonly")
+        if k not in skip and k in fields and not fields[k].get("readonly")
     }
-    if model == "product.product":
-        tmpl = store.tables["product.template"][rec["product_tmpl_id"]]
-        vals = {
-            k: v
-            for k, v in tmpl.items()
-            if k not in NO_COPY and k in fields and not fields[k].get("readonly")
-        } | {"default_code": rec.get("default_code")}
-        vals.pop("product_tmpl_id", None)
-    if model in PRODUCT_MODELS:
-        name = vals.get("name") or ""
-        vals["name"] = f"{name} (copy)"
+    if model in PRODUCT_MODELS and "name" not in (default or {}):
+        vals["name"] = f"{vals.get('name') or ''} (copy)"
     for key, value in vals.items():
         if fields[key]["type"] in X2MANY:
             vals[key] = [[6, 0, list(value)]]

@@ -198,3 +198,74 @@ def test_18_name_get_is_gone(odoo18: Odoo) -> None:
     assert fault.faultString.rstrip().endswith(
         "AttributeError: The method 'name_get' does not exist on the model 'product.template'"
     )
+
+
+# -- copy, default_get, archiving (product_template.py, product_product.py, models.py) ----------
+
+
+def test_copy_of_a_template_leaves_computed_fields(odoo: Odoo) -> None:
+    """ProductTemplate.copy adds ' (copy)'; copy_data skips copy=False fields: barcode, and
+    the computed default_code/weight/volume/standard_price, so the new variant has none."""
+    tid = odoo.call(
+        "product.template",
+        "create",
+        {
+            "name": "Lamp",
+            "default_code": "L-1",
+            "barcode": "4006381333931",
+            "weight": 2.0,
+            "list_price": 9.5,
+            "standard_price": 4.0,
+        },
+    )
+    fields = ["name", "default_code", "barcode", "weight", "list_price", "standard_price"]
+    new = odoo.call("product.template", "copy", tid)
+    assert odoo.call("product.template", "read", [new], fields)[0] == {
+        "id": new,
+        "name": "Lamp (copy)",
+        "default_code": False,
+        "barcode": False,
+        "weight": 0.0,
+        "list_price": 9.5,
+        "standard_price": 0.0,
+    }
+    named = odoo.call("product.template", "copy", tid, {"name": "Other", "default_code": "L-2"})
+    row = odoo.call("product.template", "read", [named], ["name", "default_code"])[0]
+    assert (row["name"], row["default_code"]) == ("Other", "L-2")
+
+
+def test_copy_of_a_variant_copies_its_template(odoo: Odoo) -> None:
+    """ProductProduct.copy: `template = self.product_tmpl_id.copy(default=default)`, returns
+    the new template's variant."""
+    tid = odoo.call("product.template", "create", {"name": "Mug", "default_code": "M-1"})
+    var = odoo.call("product.template", "read", [tid], ["product_variant_id"])[0]
+    new = odoo.call("product.product", "copy", var["product_variant_id"][0])
+    row = odoo.call("product.product", "read", [new], ["name", "default_code", "product_tmpl_id"])
+    assert row[0]["name"] == "Mug (copy)" and row[0]["default_code"] is False
+    assert row[0]["product_tmpl_id"][0] != tid
+
+
+def test_default_get_leaves_fields_without_default(odoo: Odoo) -> None:
+    """BaseModel.default_get: context default_<f>, else field.default; company_id has none;
+    many2one as an id, many2many as [(6, 0, ids)] (convert_to_write)."""
+    got = odoo.call(
+        "product.template", "default_get", ["company_id", "categ_id", "taxes_id", "list_price"]
+    )
+    assert got == {"categ_id": 1, "taxes_id": [[6, 0, [1]]], "list_price": 1.0}
+    ctx = odoo.call(
+        "product.template", "default_get", ["company_id"], context={"default_company_id": 1}
+    )
+    assert ctx == {"company_id": 1}
+
+
+def test_unarchiving_does_not_recheck_barcodes(odoo: Odoo) -> None:
+    """_check_barcode_uniqueness is @api.constrains('barcode'): an archived product's barcode
+    is free for another (search skips archived), and unarchiving it does not re-check."""
+    old = odoo.call("product.template", "create", {"name": "Old", "barcode": "5901234123457"})
+    odoo.call("product.template", "write", [old], {"active": False})
+    new = odoo.call("product.template", "create", {"name": "New", "barcode": "5901234123457"})
+    assert odoo.call("product.template", "write", [old], {"active": True}) is True
+    ids = odoo.call("product.template", "search", [("barcode", "=", "5901234123457")])
+    assert sorted(ids) == sorted([old, new])
+    fault = odoo.fault("product.template", "write", [new], {"barcode": "5901234123457"})
+    assert fault.faultCode == 2 and "New, Old" in fault.faultString
