@@ -209,6 +209,25 @@ def value_error(message: str, kind: str, method: str) -> ServerError:
     return ServerError(f"ValueError: {message}", method_frames(kind, method))
 
 
+def malformed_request(exc: BaseException) -> ServerError:
+    """A POST body ``xmlrpc.client.loads`` cannot parse: rpc.py's ``_xmlrpc`` raises inside the
+    route's ``try``, so fault 1 (HTTP 200) whose traceback ends in the expat error."""
+    frames = [
+        RPC_FRAMES[0],
+        _code_frame(
+            "<odoo>/odoo/addons/base/controllers/rpc.py",
+            129,
+            "_xmlrpc",
+            "params, method = xmlrpc.client.loads(data, use_datetime=True)",
+        ),
+        _code_frame("<python>/xmlrpc/client.py", 1029, "loads", "p.feed(data)"),
+        _code_frame("<python>/xmlrpc/client.py", 451, "feed", "self._parser.Parse(data, False)"),
+    ]
+    name = type(exc).__name__
+    qualified = "xml.parsers.expat.ExpatError" if name == "ExpatError" else name
+    return ServerError(f"{qualified}: {exc}", frames)
+
+
 def python_error(exc: BaseException, kind: str, method: str) -> ServerError:
     """Any Python exception raised by a method, e.g. a ``TypeError`` on bad arguments."""
     return ServerError(f"{type(exc).__name__}: {exc}", method_frames(kind, method))

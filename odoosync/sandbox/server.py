@@ -87,7 +87,7 @@ class SandboxApp:
         try:
             params, method = xmlrpc.client.loads(body, use_datetime=self.store.version >= 17)
         except Exception as exc:  # malformed XML: Odoo answers fault 1 too
-            return self._fault(F.python_error(exc, "model", "loads"), legacy)
+            return self._fault(F.malformed_request(exc), legacy)
         method = method or ""
         model, meth = self._call_key(service, method, params)
         key = f"{model}.{meth}"
@@ -324,7 +324,8 @@ class Handler(BaseHTTPRequestHandler):
     def _not_found(self) -> None:
         body = (
             b"<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n"
-            b"<p>The requested URL was not found on the server.</p>\n"
+            b"<p>The requested URL was not found on the server. If you entered the URL manually "
+            b"please check your spelling and try again.</p>\n"
         )
         self._send(404, "NOT FOUND", body, "text/html; charset=utf-8")
 

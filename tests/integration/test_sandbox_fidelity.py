@@ -269,3 +269,48 @@ def test_unarchiving_does_not_recheck_barcodes(odoo: Odoo) -> None:
     assert sorted(ids) == sorted([old, new])
     fault = odoo.fault("product.template", "write", [new], {"barcode": "5901234123457"})
     assert fault.faultCode == 2 and "New, Old" in fault.faultString
+
+
+# -- HTTP (odoo/http.py, rpc.py, werkzeug's HTTPException pages) ------------------------------
+
+
+def _post(url: str, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
+    import http.client
+    from urllib.parse import urlsplit
+
+    conn = http.client.HTTPConnection(urlsplit(url).hostname, urlsplit(url).port, timeout=5)
+    try:
+        conn.request("POST", path, body=body, headers={"Content-Type": "text/xml"})
+        resp = conn.getresponse()
+        return resp.status, dict(resp.getheaders()), resp.read()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    ("body", "last"),
+    [
+        (b"not xml", "xml.parsers.expat.ExpatError: syntax error: line 1, column 0"),
+        (b"", "xml.parsers.expat.ExpatError: no element found: line 1, column 0"),
+    ],
+)
+def test_a_body_that_is_not_xml_is_fault_1(odoo: Odoo, body: bytes, last: str) -> None:
+    """rpc.py `_xmlrpc` calls xmlrpc.client.loads inside the route's try: HTTP 200 text/xml,
+    fault 1 whose traceback ends in the expat error (raised in loads, not in a model)."""
+    status, headers, data = _post(odoo.url, "/xmlrpc/2/object", body)
+    assert status == 200 and headers["Content-Type"].startswith("text/xml")
+    with pytest.raises(xmlrpc.client.Fault) as raised:
+        xmlrpc.client.loads(data)
+    assert raised.value.faultCode == 1
+    text = raised.value.faultString.rstrip()
+    assert text.endswith(last) and "models.py" not in text and "in loads" in text
+
+
+def test_unknown_path_is_werkzeugs_404_page(odoo: Odoo) -> None:
+    status, headers, data = _post(odoo.url, "/xmlrpc/2/nope/extra", b"<x/>")
+    assert status == 404 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert data.endswith(
+        b"<p>The requested URL was not found on the server. If you entered the URL manually "
+        b"please check your spelling and try again.</p>\n"
+    )
+    assert int(headers["Content-Length"]) == len(data)
