@@ -12,6 +12,7 @@ from odoosync.cli.app import app
 from odoosync.cli.common import password_for, settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, info
 from odoosync.config import Settings
+from odoosync.engine.context import run_error
 from odoosync.errors import ConfigError, OdooFault
 from odoosync.history import History
 from odoosync.odoo.client import OdooClient
@@ -171,7 +172,7 @@ def history_summary(path: Path, profile: str) -> dict[str, Any]:
         for run in history.runs(profile=profile, limit=200):
             if run.direction in summary["last_runs"]:
                 continue
-            summary["last_runs"][run.direction] = run.to_json()
+            summary["last_runs"][run.direction] = {**run.to_json(), "error": run_error(run)}
             failed = history.failed_products(run.batch_id)
             if failed:
                 summary["failures_pending_retry"].append(
@@ -179,6 +180,10 @@ def history_summary(path: Path, profile: str) -> dict[str, Any]:
                 )
         summary["products_linked"] = len(history.links(profile))
     return summary
+
+
+#: the command behind each run direction, as people know them
+_COMMAND = {"to_odoo": "export", "from_odoo": "import", "bidirectional": "sync"}
 
 
 def _render_status(settings: Settings, report: ConnectionReport, known: dict[str, Any]) -> None:
@@ -196,10 +201,17 @@ def _render_status(settings: Settings, report: ConnectionReport, known: dict[str
     if not runs:
         out.print("History: no runs yet.", markup=False)
     for direction, run in runs.items():
+        what = _COMMAND.get(direction, direction)
+        when = run["completed_at"] or run["started_at"]
+        if run["status"] == "failed" and run.get("error"):
+            out.print(
+                f"Last {what} failed: {run['error']} ({run['batch_id']} at {when})", markup=False
+            )
+            continue
         out.print(
-            f"Last {direction}: {run['batch_id']} {run['status']} at "
-            f"{run['completed_at'] or run['started_at']} (created {run.get('created', 0)}, "
-            f"updated {run.get('updated', 0)}, failed {run.get('failed', 0)})",
+            f"Last {what}: {run['batch_id']} {run['status']} at {when} "
+            f"(created {run.get('created', 0)}, updated {run.get('updated', 0)}, "
+            f"failed {run.get('failed', 0)})",
             markup=False,
         )
     out.print(f"Products linked: {known['products_linked']}", markup=False)

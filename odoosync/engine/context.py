@@ -11,6 +11,7 @@ Shared by export, import and two-way sync::
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -22,8 +23,14 @@ from typing import Any
 
 from odoosync.config import Settings
 from odoosync.engine.result import RunOptions, RunResult
-from odoosync.errors import ConfigError, Interrupted, OdooFault, PermissionDenied
-from odoosync.history import History
+from odoosync.errors import (
+    ConfigError,
+    Interrupted,
+    OdooFault,
+    OdoosyncError,
+    PermissionDenied,
+)
+from odoosync.history import History, Run
 from odoosync.lock import ProfileLock
 from odoosync.mapping import MappingConfig
 from odoosync.odoo.client import OdooClient
@@ -317,6 +324,12 @@ def recorded_run(
     exit its status is ``success``, ``partial`` (some products failed), ``failed`` (an error
     stopped it) or ``interrupted`` (Ctrl-C: ``Interrupted``, exit 130, is raised).
 
+    A run refused at its start (wrong password, unknown database, Odoo unreachable, a catalog
+    that cannot be read) keeps its ``failed`` row, with the reason (:func:`run_error`): the
+    history is also the audit trail of who tried to sync what and when — a cron job failing
+    every night on an expired API key must show up there and in ``odoosync status``, not look
+    like the last successful run was the last attempt.
+
     A dry run takes no lock and records nothing. It writes nothing (not even a lock file beside
     the history), so it cannot disturb a real run, and a real run cannot be disturbed by it; it
     reads the history as it is (SQLite gives it a consistent snapshot while a run writes). Open
@@ -365,8 +378,8 @@ def recorded_run(
                 f"Interrupted: run {handle.batch_id} is recorded as interrupted; "
                 f"`odoosync retry {handle.batch_id}` re-runs its failed products."
             ) from None
-        except BaseException:
-            _finish(handle, "failed")
+        except BaseException as exc:
+            _finish(handle, "failed", error=failure_reason(exc))
             raise
         result = handle.result
         if result.aborted is not None:
@@ -375,7 +388,7 @@ def recorded_run(
             status = "partial"
         else:
             status = "success"
-        _finish(handle, status)
+        _finish(handle, status, error=result.aborted)
     finally:
         if lock is not None:
             _release(lock)
@@ -397,7 +410,7 @@ def run_history(path: Path, *, dry_run: bool) -> Iterator[History]:
         yield history
 
 
-def _finish(handle: RunHandle, status: str) -> None:
+def _finish(handle: RunHandle, status: str, *, error: str | None = None) -> None:
     handle.result.status = status
     handle.result.duration_ms = handle.elapsed_ms()
     if handle.history is None:
@@ -406,6 +419,39 @@ def _finish(handle: RunHandle, status: str) -> None:
     handle.history.finish_run(
         handle.batch_id, status=status, counts=counts, duration_ms=handle.result.duration_ms
     )
+    if error:
+        _store_error(handle.history, handle.batch_id, error)
+
+
+#: the key of a failed run's reason in its stored options (until ``runs`` has an error column)
+RUN_ERROR_KEY = "error"
+
+
+def failure_reason(exc: BaseException) -> str:
+    """What stopped a run, in one line: our errors' message (never a secret: errors.py's rule),
+    else the exception's type (a bug; its text could hold anything)."""
+    if isinstance(exc, OdoosyncError):
+        return exc.message
+    return f"unexpected {type(exc).__name__} (a bug; run with -v for the traceback)"
+
+
+def run_error(run: Run) -> str | None:
+    """The reason a ``failed`` run stopped, or None."""
+    value = run.options.get(RUN_ERROR_KEY)
+    return str(value) if value else None
+
+
+def _store_error(history: History, batch_id: str, error: str) -> None:
+    """Keep the reason in the run's options JSON: ``runs`` has no column for it yet."""
+    run = history.run(batch_id)
+    if run is None:
+        return
+    options = {**run.options, RUN_ERROR_KEY: error}
+    with history.transaction() as conn:
+        conn.execute(
+            "update runs set options = ? where batch_id = ?",
+            [json.dumps(options, default=str), batch_id],
+        )
 
 
 def _profile_lock(settings: Settings) -> Any:

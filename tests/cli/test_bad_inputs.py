@@ -433,20 +433,44 @@ def test_verbose_trace_masks_the_password(
     assert folder.password not in out + err
 
 
-@pytest.mark.xfail(
-    reason="a run refused at start (wrong password, bad catalog) still records a 'failed' run "
-    "in history with no reason (engine/export.py, importer.py, bisync.py): expected no run row",
-    strict=True,
+@pytest.mark.parametrize(
+    ("env", "code", "reason"),
+    [
+        ({"ODOOSYNC_PASSWORD": "wrong"}, 4, "Access Denied"),
+        ({"ODOOSYNC_DATABASE": "nosuchdb"}, 4, 'Database "nosuchdb" does not exist'),
+        ({"ODOOSYNC_URL": "http://127.0.0.1:9"}, 5, ""),
+    ],
+    ids=["wrong password", "unknown database", "closed port"],
 )
-def test_a_refused_run_records_no_run_row(
-    folder: Folder, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+def test_a_refused_run_keeps_its_audit_row_with_the_reason(
+    folder: Folder,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    env: dict[str, str],
+    code: int,
+    reason: str,
 ) -> None:
-    monkeypatch.setenv("ODOOSYNC_PASSWORD", "wrong")
-    assert run(["export"]) == 4
-    capsys.readouterr()
-    db = folder.path / "odoosync.db"
-    rows = 0
-    if db.exists():
-        with sqlite3.connect(db) as conn:
-            rows = conn.execute("SELECT count(*) FROM runs").fetchone()[0]
-    assert rows == 0
+    """A run refused at its start keeps its ``failed`` row, now with the reason: the history is
+    the audit trail of who tried to sync what and when (a nightly cron failing on an expired API
+    key must show, not leave the last success looking like the last attempt), and
+    ``odoosync status`` says why the last export failed."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert run(["export"]) == code
+    err = capsys.readouterr().err
+    message = err.removeprefix("Error: ").splitlines()[0]
+    with sqlite3.connect(folder.path / "odoosync.db") as conn:
+        rows = conn.execute("SELECT status, options FROM runs").fetchall()
+    [(status, options)] = rows
+    stored = json.loads(options)["error"]
+    assert status == "failed"
+    assert reason in stored and stored in message  # the message the user saw
+    assert folder.password not in options
+
+    for name in env:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("ODOOSYNC_PASSWORD", folder.password)
+    assert run(["status"]) == 0
+    assert f"Last export failed: {stored} (sync_" in capsys.readouterr().out
+    assert run(["status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["last_runs"]["to_odoo"]["error"] == stored
