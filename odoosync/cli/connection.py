@@ -12,7 +12,7 @@ from odoosync.cli.app import app
 from odoosync.cli.common import password_for, settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, info
 from odoosync.config import Settings
-from odoosync.engine.context import run_error
+from odoosync.engine.context import products_to_retry, run_error
 from odoosync.errors import ConfigError, OdooFault
 from odoosync.history import History
 from odoosync.odoo.client import OdooClient
@@ -173,7 +173,7 @@ def history_summary(path: Path, profile: str) -> dict[str, Any]:
             if run.direction in summary["last_runs"]:
                 continue
             summary["last_runs"][run.direction] = {**run.to_json(), "error": run_error(run)}
-            failed = history.failed_products(run.batch_id)
+            failed = products_to_retry(history, run.batch_id)
             if failed:
                 summary["failures_pending_retry"].append(
                     {"batch_id": run.batch_id, "direction": run.direction, "count": len(failed)}

@@ -15,7 +15,7 @@ from odoosync.cli.app import app, globals_
 from odoosync.cli.common import password_for, settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, info, progress
 from odoosync.config import Settings
-from odoosync.engine.context import run_history
+from odoosync.engine.context import products_to_retry, run_history
 from odoosync.engine.result import RunOptions, RunResult
 from odoosync.errors import ConfigError, UsageError
 from odoosync.history import History, parse_since
@@ -106,7 +106,7 @@ def retry(
         run = history.run(batch_id)
         if run is None:
             raise ConfigError(f"No batch {batch_id!r} in the history; see `odoosync logs`.")
-        failed = history.failed_products(batch_id)
+        failed = products_to_retry(history, batch_id)
         if not failed:
             message = f"Batch {batch_id} has no failed products: nothing to retry."
             if json_out:

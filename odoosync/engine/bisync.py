@@ -85,8 +85,12 @@ def run_sync(
     client_factory: ClientFactory,
     history: History,
     progress: Progress | None = None,
+    retry_of: str | None = None,
 ) -> RunResult:
-    """Two-way sync of the catalog and Odoo; returns the run's result (SPEC §2.2)."""
+    """Two-way sync of the catalog and Odoo; returns the run's result (SPEC §2.2).
+
+    With ``options.product_ids`` (``odoosync retry``) only those products are synced, and Odoo's
+    products that no link names are not added."""
     options = options_with_settings(options, settings).but(direction="bidirectional")
     policy = options.conflict_policy or "newest"
     if policy not in POLICIES:
@@ -102,7 +106,9 @@ def run_sync(
     catalog = open_catalog(
         settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
     )
-    with recorded_run(settings, options, history, direction="bidirectional") as run:
+    with recorded_run(
+        settings, options, history, direction="bidirectional", retry_of=retry_of
+    ) as run:
         rights: tuple[str, ...] = () if options.dry_run else ("create", "write")
         client = connect(client_factory, rights=rights)
         try:
@@ -153,10 +159,15 @@ class _SyncRun:
     def run(self, batch_id: str, progress: Progress | None) -> list[str]:
         """Sync the linked products and add Odoo's new ones; returns the unlinked local keys."""
         links = self.history.links(self.profile)
+        wanted = {catalog_key(p) for p in self.options.product_ids}
+        if wanted:  # retry: only the products that failed
+            links = {key: link for key, link in links.items() if key in wanted}
         locals_: dict[str, _Local] = {}
         unlinked: list[str] = []
         for row in iter_catalog(self.catalog):
             key = catalog_key(row.get(self.catalog.key))
+            if wanted and key not in wanted:
+                continue
             if key not in links:
                 unlinked.append(key)
                 continue
@@ -191,7 +202,7 @@ class _SyncRun:
             record = records.get(link.odoo_id)
             if step.decision is Decision.PULL and record is not None:
                 updates[step.key] = self._pulled_values(record)
-        inserts = self._new_from_odoo(links) if self.options.create_missing else []
+        inserts = self._new_from_odoo(links) if self.options.create_missing and not wanted else []
         if self.options.dry_run:
             return unlinked
         if updates or inserts:

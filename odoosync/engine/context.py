@@ -441,6 +441,17 @@ def run_error(run: Run) -> str | None:
     return str(value) if value else None
 
 
+def products_to_retry(history: History, batch_id: str) -> list[str]:
+    """The products ``odoosync retry`` re-runs: those whose entry in the batch is an error, and
+    the resolved conflicts whose push Odoo refused (logged ``conflict``, one entry per product
+    and direction, with ``push_error`` in their details), in the order they were logged."""
+    failed = history.failed_products(batch_id)
+    for entry in reversed(history.logs(batch_id=batch_id, status="conflict", limit=None)):
+        if (entry.error_details or {}).get("push_error"):
+            failed.append(entry.product_id)
+    return list(dict.fromkeys(failed))
+
+
 def _store_error(history: History, batch_id: str, error: str) -> None:
     """Keep the reason in the run's options JSON: ``runs`` has no column for it yet."""
     run = history.run(batch_id)

@@ -445,6 +445,7 @@ def run_import(
     client_factory: ClientFactory,
     history: History,
     progress: Progress | None = None,
+    retry_of: str | None = None,
 ) -> RunResult:
     """Pull products from Odoo into the catalog; returns the run's result (SPEC §2.2).
 
@@ -459,7 +460,7 @@ def run_import(
         settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
     )
     profile = settings.profile.name
-    with recorded_run(settings, options, history, direction="from_odoo") as run:
+    with recorded_run(settings, options, history, direction="from_odoo", retry_of=retry_of) as run:
         client = connect(client_factory, rights=())
         side = resolve_odoo(client, mapping, base_dir=catalog.path.parent)
         if options.domain:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -367,3 +368,29 @@ def test_a_conflict_whose_push_fails_stays_a_conflict(setup: SyncSetup) -> None:
     assert set(entry.error_details["conflict"]) == {"title", "ean"}  # both values
     assert entry.error_details["push_error"]["odoo_error_code"] == "UNIQUE_VIOLATION"
     assert "Odoo refused it" in (entry.error_message or "")
+
+
+def test_retry_re_runs_a_conflict_whose_push_failed(
+    setup: SyncSetup, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from odoosync.cli import run
+
+    taken = setup.sandbox.execute("product.template", "read", [setup.charger], ["barcode"])
+    setup.edit_odoo(setup.mouse, name="Mouse (odoo)")
+    setup.edit_odoo(setup.charger, name="Charger (odoo)")  # a pull, not retried
+    setup.edit_local(setup.mouse, ean=taken[0]["barcode"], modified_at=FUTURE)
+    failed = setup.sync(conflict_policy="local")
+    assert (failed.conflicts, failed.failed) == (1, 1)
+
+    setup.edit_local(setup.mouse, ean="4006381333900", modified_at=FUTURE)  # fixed locally
+    monkeypatch.setenv("ODOOSYNC_PASSWORD", "admin")
+    assert run(["-c", str(setup.config), "retry", failed.batch_id, "--json"]) == 0
+    retried = json.loads(capsys.readouterr().out)
+    assert retried["batch_id"].startswith("bisync_") and retried["products_found"] == 1
+    assert (retried["conflicts"], retried["failed"]) == (1, 0)
+    [entry] = setup.logs(retried["batch_id"])  # the charger's pull is not part of the retry
+    assert entry.product_id == setup.key(setup.mouse) and entry.triggered_by == "retry"
+    assert entry.sync_status == "conflict" and entry.error_details is not None
+    assert "push_error" not in entry.error_details  # resolved by the policy, and pushed
+    [record] = setup.sandbox.execute("product.template", "read", [setup.mouse], ["barcode"])
+    assert record["barcode"] == "4006381333900"
