@@ -162,13 +162,8 @@ def test_sync_pulls_an_edit_made_in_odoo(live: LiveScope, rpc: Rpc) -> None:
     _assert_sync_pulls_p2(live)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in odoosync.engine.bisync._base_odoo: a link saved by export has no odoo_hash, "
-    "and Odoo counts as unchanged while write_date <= synced_at; both have whole seconds, so an "
-    "Odoo edit in the same second as the export (or within the client's clock skew ahead of the "
-    "server) becomes the base and is never pulled",
-)
+# fixed: export saves the link's Odoo-side digest (88bdec4) and sync decides Odoo-changed by
+# hash, never by clock, so an edit in the export's second is pulled
 def test_sync_pulls_an_edit_made_in_odoo_in_the_same_second_as_the_export(
     live: LiveScope, rpc: Rpc
 ) -> None:
