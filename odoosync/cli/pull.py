@@ -11,7 +11,7 @@ from rich.table import Table
 from odoosync.cli.app import app, globals_
 from odoosync.cli.common import settings_from_globals
 from odoosync.cli.output import console, emit_json, progress
-from odoosync.cli.sync import client_factory, quiet_summary
+from odoosync.cli.sync import client_factory, failed_line, print_products, quiet_summary
 from odoosync.engine.bisync import run_sync
 from odoosync.engine.bisync_plan import POLICIES
 from odoosync.engine.context import run_history
@@ -159,33 +159,10 @@ def _summary(result: RunResult, what: str, *, details: bool) -> None:
                            result.duration_ms))
     )  # fmt: skip
     out.print(table)
-    shown = [
-        p
-        for p in result.products
-        if p.action != "unchanged"
-        and (details or result.dry_run or p.action in ("error", "conflict"))
-    ]
-    if shown:
-        rows = Table(show_header=True)
-        for column in ("product", "action", "odoo id", "details"):
-            rows.add_column(column)
-        for p in shown[:200]:
-            what_ = (
-                p.error_message
-                or ", ".join(f"{k}: {v[0]!r} → {v[1]!r}" for k, v in (p.changes or {}).items())
-                or p.note
-                or ", ".join(p.fields_synced)
-            )
-            rows.add_row(p.product_id, p.action, str(p.odoo_product_id or ""), what_ or "")
-        out.print(rows)
-        if len(shown) > 200:
-            out.print(f"... and {len(shown) - 200} more (use --json for all).", markup=False)
+    print_products(result, details=details)
     if result.aborted:
         out.print(result.aborted, markup=False)
     elif result.failed or result.unresolved_conflicts:
-        out.print(
-            f"See the details: odoosync logs --batch {result.batch_id}",
-            markup=False,
-        )
+        out.print(failed_line(result), markup=False)
     if result.dry_run:
         out.print("Dry run: nothing was changed in Odoo, the catalog or the history.", markup=False)

@@ -16,7 +16,7 @@ from odoosync.cli.common import password_for, settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, info, progress
 from odoosync.config import Settings
 from odoosync.engine.context import products_to_retry, run_history
-from odoosync.engine.result import RunOptions, RunResult
+from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
 from odoosync.errors import ConfigError, UsageError
 from odoosync.history import History, parse_since
 from odoosync.odoo.client import OdooClient
@@ -197,27 +197,11 @@ def _summary(result: RunResult, *, details: bool) -> None:
                            result.unchanged, result.failed, result.skipped, result.duration_ms))
     )  # fmt: skip
     out.print(table)
-    shown = [p for p in result.products if details or result.dry_run or p.action == "error"]
-    shown = [p for p in shown if p.action != "unchanged" or details]
-    if shown:
-        rows = Table(show_header=True)
-        for column in ("product", "action", "odoo id", "fields / error"):
-            rows.add_column(column)
-        for p in shown[:200]:
-            what = (
-                p.error_message
-                or ", ".join(f"{k}: {v[0]!r} → {v[1]!r}" for k, v in (p.changes or {}).items())
-                or ", ".join(p.fields_synced)
-            )
-            rows.add_row(p.product_id, p.action, str(p.odoo_product_id or ""), what)
-        out.print(rows)
-        if len(shown) > 200:
-            out.print(f"... and {len(shown) - 200} more (use --json for all).", markup=False)
+    print_products(result, details=details)
     if result.aborted:
         out.print(result.aborted, markup=False)
     elif result.failed:
-        out.print(f"{result.failed} product(s) failed: odoosync logs --batch {result.batch_id}",
-                  markup=False)  # fmt: skip
+        out.print(failed_line(result), markup=False)
     if result.dry_run:
         out.print("Dry run: nothing was sent to Odoo or written.", markup=False)
 
@@ -234,11 +218,48 @@ def quiet_summary(result: RunResult, *, shown: int = 20) -> None:
     if result.aborted:
         err.print(result.aborted, markup=False)
     elif result.failed or result.unresolved_conflicts:
-        err.print(_failed_line(result), markup=False)
+        err.print(failed_line(result), markup=False)
 
 
-def _failed_line(result: RunResult) -> str:
+def failed_line(result: RunResult) -> str:
     what = [f"{result.failed} product(s) failed"] if result.failed else []
     if result.unresolved_conflicts:
         what.append(f"{result.unresolved_conflicts} conflict(s) wait for a decision")
     return f"{' and '.join(what)}: odoosync logs --batch {result.batch_id}"
+
+
+#: changed products listed without --details when there are at most this many
+FEW = 10
+
+
+def print_products(result: RunResult, *, details: bool, limit: int = 200) -> None:
+    """The products table: errors and conflicts always; the other changes with ``--details``, in
+    a dry run, or when there are only a few; unchanged products as one count line."""
+    changed = [p for p in result.products if p.action != "unchanged"]
+    unchanged = len(result.products) - len(changed)
+    if not (details or result.dry_run or len(changed) <= FEW):
+        changed = [p for p in changed if p.action in ("error", "conflict")]
+    out = console()
+    if changed:
+        rows = Table(show_header=True)
+        for column in ("product", "action", "odoo id", "details"):
+            rows.add_column(column)
+        for p in changed[:limit]:
+            rows.add_row(
+                p.product_id, p.action, str(p.odoo_product_id or ""), _what(p, result.direction)
+            )
+        out.print(rows)
+        if len(changed) > limit:
+            out.print(f"... and {len(changed) - limit} more (use --json for all).", markup=False)
+    hidden = len([p for p in result.products if p.action != "unchanged"]) - len(changed)
+    if hidden:
+        out.print(f"{hidden} created or updated product(s) not listed: --details lists them.")
+    if unchanged and details:
+        out.print(f"{unchanged} unchanged product(s) not listed: --json --details lists them.")
+
+
+def _what(p: ProductOutcome, direction: str) -> str:
+    changes = ", ".join(f"{k}: {v[0]!r} → {v[1]!r}" for k, v in (p.changes or {}).items())
+    fields = ", ".join(p.fields_synced)
+    moved = f"{'from Odoo' if direction == 'from_odoo' else 'sent'}: {fields}" if fields else ""
+    return p.error_message or changes or p.note or moved

@@ -358,7 +358,7 @@ class _SyncRun:
                 )
                 outcome.fields_synced = []
             else:
-                outcome.note = f"conflict resolved by policy {self.policy}: {winner}"
+                outcome.note = _resolved_note(step, self.policy)
         self.result.add(outcome)
         if outcome.action in ("unchanged",):
             return
@@ -460,6 +460,7 @@ class _SyncRun:
         for outcome in importer.result.products:
             if outcome.action != "create":
                 continue  # matched rows are left to export's matching; errors are reported
+            outcome.note = outcome.note or "new in Odoo: added to the catalog"
             self.result.add(outcome)
             self.entries.append(
                 LogEntry(
@@ -477,6 +478,25 @@ class _SyncRun:
                 self.new_rows.append((planned, by_key[planned.key]))
         self.result.products_found += len(by_key)
         return inserts
+
+
+def _resolved_note(step: SyncStep, policy: str) -> str:
+    """What a person needs of a resolved conflict: the values on both sides, the policy, which
+    side won and where its values went."""
+    both = "; ".join(
+        f"{name}: catalog {_shown(values.get('local'))}, Odoo {_shown(values.get('odoo'))}"
+        for name, values in (step.conflict or {}).items()
+        if isinstance(values, Mapping)
+    )
+    catalog_won = step.resolution == "local"
+    side = "the catalog's" if catalog_won else "Odoo's"
+    why = {"newest": f"kept {side} edit (the newer one)"}.get(policy, f"kept {side} values")
+    went = "pushed to Odoo" if catalog_won else "pulled into the catalog"
+    return f"both sides changed ({both or 'values'}); policy {policy} {why}: {went}"
+
+
+def _shown(value: Any) -> str:
+    return "empty" if value in (None, "", False) else repr(value)
 
 
 def _text(value: Any) -> str | None:

@@ -180,3 +180,18 @@ def test_quiet_prints_only_the_failures_on_stderr(
     lines = err.splitlines()
     assert lines[0].startswith("p-4: ") and "barcode" in lines[0]
     assert lines[-1].startswith("1 product(s) failed: odoosync logs --batch sync_")
+
+
+def test_details_lists_the_changes_and_counts_the_unchanged(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["-c", str(config), "export"]) == 0
+    rows = products(12)
+    rows[0]["price"] = "99.00"
+    write_catalog(config.parent / "products.csv", rows)
+    capsys.readouterr()
+    assert run(["-c", str(config), "export", "--details"]) == 0
+    out = capsys.readouterr().out
+    assert "p-1 " in out and "sent: list_price" in out
+    assert "│ unchanged" not in out
+    assert "11 unchanged product(s) not listed: --json --details lists them." in out

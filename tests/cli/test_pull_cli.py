@@ -100,3 +100,25 @@ def test_sync_refuses_an_unknown_policy(capsys: pytest.CaptureFixture[str]) -> N
 def test_help_has_an_example(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run([command, "--help"]) == 0
     assert f"Example: odoosync {command}" in capsys.readouterr().out
+
+
+def test_sync_summary_says_what_moved_and_how_a_conflict_was_resolved(
+    setup: PullSetup, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "300")  # no wrapped cells
+    assert cli(setup, "import") == 0
+    mouse, charger = setup.template("Wireless Mouse"), setup.template("USB-C Charger 65W")
+    setup.sandbox.execute("product.template", "write", [charger], {"name": "Charger (odoo)"})
+    setup.sandbox.execute("product.template", "write", [mouse], {"name": "Mouse (odoo)"})
+    open_catalog(setup.catalog_path, key="id").apply(
+        {f"odoo-{mouse}": {"title": "Mouse (local)"}}, []
+    )
+    capsys.readouterr()
+    assert cli(setup, "sync", "--conflict", "local") == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert f"odoo-{charger} │ update │ {charger} │ pulled from Odoo" in out
+    assert (
+        f"odoo-{mouse} │ conflict │ {mouse} │ both sides changed (title: catalog "
+        "'Mouse (local)', Odoo 'Mouse (odoo)'); policy local kept the catalog's values: pushed "
+        "to Odoo"
+    ) in out
