@@ -1,6 +1,8 @@
 """The history store: one SQLite file (WAL) holding runs, the per-product log, links, watermarks
 and schedules. Its records and their rows are in :mod:`odoosync.history_records`, the schema and
-its migrations in :mod:`odoosync.history_schema`; their public names are re-exported here.
+its migrations in :mod:`odoosync.history_schema`, the stats queries in
+:mod:`odoosync.history_stats`, the schedules table in :mod:`odoosync.history_schedules`; the
+public names of records and schema are re-exported here.
 
 Every write is one short transaction, so a crash loses at most the batch being written and never
 leaves half of one. Timestamps are stored as UTC ISO-8601 strings with ``Z`` at second precision,
@@ -16,12 +18,13 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, timedelta
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
+from odoosync import history_stats
 from odoosync.errors import ConfigError, UsageError
 from odoosync.history_records import (
     BATCH_PREFIX,
@@ -46,13 +49,11 @@ from odoosync.history_records import (
     parse_iso,
     parse_since,
     run_from_row,
-    schedule_from_row,
-    schedule_to_row,
     utc_now,
 )
+from odoosync.history_schedules import ScheduleStore
 from odoosync.history_schema import MIGRATIONS, SCHEMA_VERSION, migrate
 from odoosync.lock import pid_alive
-from odoosync.schedule import Schedule
 
 __all__ = [
     "BATCH_PREFIX",
@@ -80,7 +81,7 @@ __all__ = [
 # --------------------------------------------------------------------------- the store
 
 
-class History:
+class History(ScheduleStore):
     """The history DB. Thread-safe (one connection, one lock); processes meet in SQLite."""
 
     def __init__(
@@ -146,10 +147,13 @@ class History:
             names = [d[0] for d in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+    def _tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
-            row = self.db.conn.execute(sql, list(params)).fetchone()
-        return None if row is None else row[0]
+            return [tuple(row) for row in self.db.conn.execute(sql, list(params)).fetchall()]
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        rows = self._tuples(sql, params)
+        return rows[0][0] if rows else None
 
     def schema_version(self) -> int:
         return int(self._one("select max(version) from schema_version") or 0)
@@ -354,95 +358,17 @@ class History:
 
     def stats(self, since: str | None = None, *, profile: str | None = None) -> Stats:
         """Counts over log entries (one per product outcome), optionally since a time."""
-        params: list[Any] = [] if since is None else [parse_since(since)]
-        rows = self._stat_rows(params[0] if params else None, profile)
-        by_status: dict[str, int] = {}
-        by_direction: dict[str, dict[str, int]] = {}
-        errors: dict[str, int] = {}
-        total = duration = 0
-        last: str | None = None
-        for direction, status, code, count, dur, latest in rows:
-            total += count
-            duration += dur or 0
-            by_status[status] = by_status.get(status, 0) + count
-            counts = by_direction.setdefault(
-                direction, {"total": 0} | dict.fromkeys(LOG_STATUSES, 0)
-            )
-            counts["total"] += count
-            counts[status] = counts.get(status, 0) + count
-            if status == "error":
-                errors[code or "UNKNOWN"] = errors.get(code or "UNKNOWN", 0) + count
-            last = latest if last is None or (latest and latest > last) else last
-        run_where = "where completed_at is not null" + (" and started_at >= ?" if since else "")
-        run_params = params[:1] if since else []
-        if profile is not None:
-            run_where += " and profile = ?"
-            run_params.append(profile)
-        last_run = self._one(f"select max(completed_at) from runs {run_where}", run_params)
-        if last_run and (last is None or last_run > last):
-            last = last_run
-        link_where, link_params = ("where profile = ?", [profile]) if profile else ("", [])
-        linked = self._one(f"select count(*) from links {link_where}", link_params)
-        successful = by_status.get("success", 0)
-        return Stats(
-            total_syncs=total,
-            successful_syncs=successful,
-            failed_syncs=by_status.get("error", 0),
-            success_rate=round(successful * 100 / total, 2) if total else 0.0,
-            avg_duration_ms=int(duration / total + 0.5) if total else 0,
-            last_sync_at=last,
-            products_with_odoo_id=int(linked),
-            skipped_syncs=by_status.get("skipped", 0),
-            conflicts=by_status.get("conflict", 0),
-            by_direction=by_direction,
-            top_errors=sorted(errors.items(), key=lambda kv: (-kv[1], kv[0]))[:10],
-        )
+        start = None if since is None else parse_since(since)
+        groups = self._stat_rows(start, profile)
+        return history_stats.summarise(groups, self._tuples, since=start, profile=profile)
 
     def _stat_rows(self, since: str | None, profile: str | None) -> list[tuple[Any, ...]]:
-        """(direction, status, error code, count, duration sum, latest start) groups, from the
-        per-day rollup for whole days and from the log itself for the day ``since`` falls in."""
-        clauses, params = ["1 = 1"], []
-        if profile is not None:
-            clauses.append("profile = ?")
-            params.append(profile)
-        partial: list[tuple[Any, ...]] = []
-        if since is not None:
-            day = since[:10]
-            clauses.append("day > ?")
-            params.append(day)
-            next_day = iso(parse_iso(day) + timedelta(days=1))
-            partial = self._stat_rows_scan(since, profile, until=next_day)
-        with self._lock:
-            rolled = self.db.conn.execute(
-                "select sync_direction, sync_status, nullif(error_code, ''), sum(entries),"
-                " sum(duration_ms), max(last_started) from log_rollup"
-                f" where {' and '.join(clauses)} group by 1, 2, 3",
-                params,
-            ).fetchall()
-        return [tuple(row) for row in rolled] + partial
+        return history_stats.rollup_groups(self._tuples, since, profile)
 
     def _stat_rows_scan(
         self, since: str | None, profile: str | None, *, until: str | None = None
     ) -> list[tuple[Any, ...]]:
-        """The same groups, straight from the log (the rollup's reference)."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        for clause, value in (
-            ("started_at >= ?", since), ("started_at < ?", until), ("profile = ?", profile)
-        ):  # fmt: skip
-            if value is not None:
-                clauses.append(clause)
-                params.append(value)
-        where = f"where {' and '.join(clauses)}" if clauses else ""
-        with self._lock:
-            return [
-                tuple(row)
-                for row in self.db.conn.execute(
-                    "select sync_direction, sync_status, error_code, count(*), sum(duration_ms),"
-                    f" max(started_at) from sync_log {where} group by 1, 2, 3",
-                    params,
-                ).fetchall()
-            ]
+        return history_stats.scan_groups(self._tuples, since, profile, until=until)
 
     # ----------------------------------------------------------------------- links, watermarks
 
@@ -499,68 +425,3 @@ class History:
                 "insert or replace into watermarks (profile, name, value) values (?, ?, ?)",
                 [profile, name, value],
             )
-
-    # ----------------------------------------------------------------------- schedules
-
-    def add_schedule(self, schedule: Schedule) -> Schedule:
-        """Insert a schedule (its ``id`` is ignored) and return it with its new id."""
-        row = schedule_to_row(schedule)
-        row.pop("id")
-        with self.transaction() as conn:
-            cursor = conn.execute(
-                f"insert into schedules ({', '.join(row)}) values ({','.join('?' * len(row))})",
-                list(row.values()),
-            )
-            new_id = int(cursor.lastrowid or 0)
-        found = self.schedule(new_id)
-        assert found is not None
-        return found
-
-    def schedules(self, *, profile: str | None = None) -> list[Schedule]:
-        where, params = ("where profile = ?", [profile]) if profile else ("", [])
-        return [
-            schedule_from_row(row)
-            for row in self._rows(f"select * from schedules {where} order by id", params)
-        ]
-
-    def schedule(self, schedule_id: int) -> Schedule | None:
-        rows = self._rows("select * from schedules where id = ?", [schedule_id])
-        return schedule_from_row(rows[0]) if rows else None
-
-    def update_schedule(self, schedule: Schedule) -> Schedule:
-        """Write every field of ``schedule`` (found by id) back."""
-        row = schedule_to_row(schedule)
-        sid = row.pop("id")
-        with self.transaction() as conn:
-            cursor = conn.execute(
-                f"update schedules set {', '.join(f'{k} = ?' for k in row)} where id = ?",
-                [*row.values(), sid],
-            )
-            if not cursor.rowcount:
-                raise UsageError(f"No schedule with id {sid}; see `odoosync schedule list`.")
-        return schedule
-
-    def delete_schedule(self, schedule_id: int) -> bool:
-        with self.transaction() as conn:
-            cursor = conn.execute("delete from schedules where id = ?", [schedule_id])
-            return bool(cursor.rowcount)
-
-    def claim_schedules(
-        self, choose: Callable[[list[Schedule]], list[Schedule]], *, pid: int, since: str
-    ) -> list[Schedule]:
-        """In one IMMEDIATE transaction: read every schedule, let ``choose`` pick, mark them taken.
-
-        Overlapping callers serialise on the write lock, so a schedule is claimed once.
-        """
-        with self.transaction() as conn:
-            rows = conn.execute("select * from schedules order by id").fetchall()
-            names = [d[0] for d in conn.execute("select * from schedules limit 0").description]
-            chosen = choose([schedule_from_row(dict(zip(names, row, strict=True))) for row in rows])
-            for item in chosen:
-                item.running_pid, item.running_since, item.running_host = pid, since, self.host
-                conn.execute(
-                    "update schedules set running_pid = ?, running_since = ?, running_host = ?"
-                    " where id = ?",
-                    [pid, since, self.host, item.id],
-                )
-        return chosen
