@@ -70,15 +70,26 @@ def logs(
     if json_:
         emit_json([entry.to_json() for entry in entries])
         return
-    table = Table("id", "started (UTC)", "product", "direction", "type", "status", "odoo id",
-                  "ms", "batch", "error", title="odoosync logs")  # fmt: skip
-    for e in entries:
-        table.add_row(
-            str(e.id), _cell(e.started_at), e.product_id, e.sync_direction, e.sync_type,
-            e.sync_status, _cell(e.odoo_product_id), str(e.duration_ms), _cell(e.batch_id),
-            _cell(e.error_message),
-        )  # fmt: skip
-    console().print(table)
+    rows = [
+        (
+            str(e.id), _cell(e.started_at).replace("T", " ").rstrip("Z"), e.product_id,
+            e.sync_direction, e.sync_type, e.sync_status, _cell(e.odoo_product_id),
+            _cell(e.batch_id), _cell(e.error_message),
+        )
+        for e in entries
+    ]  # fmt: skip
+    headers = ("id", "started (UTC)", "product", "direction", "type", "status", "odoo id", "batch")
+    out = console()
+    # every column at its natural width; the error column gets what is left (at least 20)
+    widths = [max([len(h), *(len(row[i]) for row in rows)]) for i, h in enumerate(headers)]
+    error_width = max(20, out.width - sum(widths) - 3 * (len(headers) + 1) - 1)
+    table = Table(title="odoosync logs (newest first; `odoosync logs show ID` for details)")
+    for header, width in zip(headers, widths, strict=True):
+        table.add_column(header, no_wrap=True, min_width=width)
+    table.add_column("error", no_wrap=True, overflow="ellipsis", max_width=error_width)
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
     info(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}.")
 
 
