@@ -30,3 +30,20 @@ def test_quiet_and_verbose_are_accepted_after_the_command() -> None:
         "P1",
     ]
     assert hoist_flags(["export", "--", "-q"]) == ["export", "--", "-q"]
+
+
+def test_shell_completion_offers_commands() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "_ODOOSYNC_COMPLETE": "complete_bash",
+        "COMP_WORDS": "odoosync sch",
+        "COMP_CWORD": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "odoosync"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert set(done.stdout.split()) == {"schedule", "scheduler"}
