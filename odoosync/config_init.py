@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import tomllib
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from odoosync.config_validate import SQLITE_SUFFIXES
 from odoosync.errors import ConfigError
+from odoosync.files import write_text_atomic
 
 if TYPE_CHECKING:
     from odoosync.config import Settings
@@ -123,19 +123,10 @@ def write_init_files(
     config_path.absolute().parent.mkdir(parents=True, exist_ok=True)
     for path, text in ((config_path, config_text), (mapping_path, mapping_text)):
         try:
-            _write_text_atomic(path, text)
+            write_text_atomic(path, text)
         except OSError as exc:
             raise ConfigError(f"{path}: cannot write it ({exc.strerror or exc}).") from None
     return config_path, mapping_path
-
-
-def _write_text_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def describe_settings(settings: Settings) -> dict[str, Any]:

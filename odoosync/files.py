@@ -1,7 +1,7 @@
 """Atomic file writes: a temp file in the same folder, fsync, then ``os.replace``.
 
 A failure (or a crash) before the rename leaves the original file untouched. Used for the
-catalog, mapping.toml and the files ``init`` writes.
+catalog, mapping.toml, the files ``init`` writes and the secrets file (mode 0600).
 """
 
 from __future__ import annotations
@@ -17,10 +17,14 @@ __all__ = ["atomic_file", "write_text_atomic"]
 
 
 @contextmanager
-def atomic_file(path: Path, *, newline: str | None = None) -> Iterator[IO[str]]:
+def atomic_file(
+    path: Path, *, newline: str | None = None, mode: int | None = None
+) -> Iterator[IO[str]]:
     """Write ``path`` through a temp file in the same folder: fsync, then ``os.replace``.
 
-    The file keeps its permission bits; the folder is fsynced so the rename is durable.
+    The file gets ``mode`` when given, else keeps its permission bits (a new file: what
+    ``open(path, "w")`` would give, 0666 less the umask); the folder is fsynced so the rename
+    is durable.
     """
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -29,8 +33,12 @@ def atomic_file(path: Path, *, newline: str | None = None) -> Iterator[IO[str]]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
+        if mode is not None:
+            os.chmod(tmp, mode)
+        elif path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -47,7 +55,14 @@ def atomic_file(path: Path, *, newline: str | None = None) -> Iterator[IO[str]]:
         os.close(dir_fd)
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` (UTF-8) atomically."""
-    with atomic_file(path) as handle:
+def _umask() -> int:
+    """The process umask (read by setting it, the only portable way, and putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_text_atomic(path: Path, text: str, *, mode: int | None = None) -> None:
+    """Replace ``path`` with ``text`` (UTF-8) atomically (``mode``: as :func:`atomic_file`)."""
+    with atomic_file(path, mode=mode) as handle:
         handle.write(text)

@@ -15,7 +15,6 @@ import os
 import secrets as _random
 import stat
 import sys
-import tempfile
 import tomllib
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -29,6 +28,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from odoosync.config import Settings
 from odoosync.errors import SecretError
+from odoosync.files import write_text_atomic
 
 SECRET_KEY_ENV = "ODOOSYNC_SECRET_KEY"
 KEY_FILE_ENV = "ODOOSYNC_KEY_FILE"
@@ -181,17 +181,7 @@ def _read_entries(path: Path) -> dict[str, dict[str, Any]]:
 def _write_entries(path: Path, entries: Mapping[str, Mapping[str, Any]]) -> None:
     """Atomic write with mode 0600 (temp file in the same folder, then rename)."""
     text = _FILE_HEADER + tomli_w.dumps({"version": 1, "profiles": dict(entries)})
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # mode 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, text, mode=0o600)
 
 
 def permissions_warning(path: Path) -> str | None:

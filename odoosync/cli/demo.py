@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import os
 import shutil
 import tempfile
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import typer
 
+from odoosync.catalog import open_catalog
 from odoosync.cli.app import app, globals_
 from odoosync.cli.output import console
 from odoosync.errors import ConfigError
@@ -76,45 +76,26 @@ def prepare_workspace(workspace: Path, url: str, database: str) -> Path:
     return config
 
 
+def _now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def edit_catalog(catalog: Path, count: int) -> list[str]:
     """Raise the price of the first ``count`` products with a price; return their keys."""
-    with catalog.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        fields = list(reader.fieldnames or [])
-        rows = list(reader)
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    changed: list[str] = []
-    for row in rows:
-        if len(changed) == count:
+    products = open_catalog(catalog)
+    now = _now_iso()
+    updates: dict[str, dict[str, str]] = {}
+    for row in products.iter_rows():
+        if len(updates) == count:
             break
         if row.get("price"):
-            row["price"] = f"{float(row['price']) + 1.0:.2f}"
-            row["modified_at"] = now
-            changed.append(row["id"])
-    tmp = catalog.with_suffix(".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp, catalog)
-    return changed
+            updates[row["id"]] = {"price": f"{float(row['price']) + 1.0:.2f}", "modified_at": now}
+    products.apply(updates, [])
+    return list(updates)
 
 
 def set_catalog_value(catalog: Path, key: str, column: str, value: str) -> None:
-    with catalog.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        fields = list(reader.fieldnames or [])
-        rows = list(reader)
-    for row in rows:
-        if row["id"] == key:
-            row[column] = value
-            row["modified_at"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    tmp = catalog.with_suffix(".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp, catalog)
+    open_catalog(catalog).apply({key: {column: value, "modified_at": _now_iso()}}, [])
 
 
 @contextmanager
@@ -190,8 +171,7 @@ def demo(
             console().print(f"edited in products.csv: {', '.join(changed)}")
             _run(config, "export", "--details")
             _step("5. Someone edits a product in Odoo; `sync` pulls it into the catalog")
-            with catalog.open(newline="", encoding="utf-8-sig") as handle:
-                rows = [row for row in csv.DictReader(handle) if row.get("ean")]
+            rows = [row for row in open_catalog(catalog).iter_rows() if row.get("ean")]
             pulled, conflicted = rows[5], rows[6]
             odoo_id = _odoo_id(sandbox, pulled["ean"])
             sandbox.execute("product.template", "write", [odoo_id], {"list_price": 99.0})
