@@ -188,6 +188,26 @@ def method_frames(kind: str, method: str) -> list[str]:
     ]
 
 
+def create_without_positional_vals() -> ServerError:
+    """``create(vals_list=...)`` over RPC: the create runs, then ``_call_kw_model_create`` reads
+    ``args[0]`` of an empty tuple (odoo-facts §1.3 item 4; ``odoo/api.py``); rolled back."""
+    return ServerError(
+        "IndexError: tuple index out of range",
+        [
+            *OBJECT_FRAMES,
+            _code_frame(
+                "<odoo>/odoo/api.py", _API_KIND["create"][0], "call_kw", _API_KIND["create"][1]
+            ),
+            _code_frame(
+                "<odoo>/odoo/api.py",
+                445,
+                "_call_kw_model_create",
+                "return result.id if isinstance(args[0], Mapping) else result.ids",
+            ),
+        ],
+    )
+
+
 def unknown_method(model: str, method: str, version: int) -> ServerError:
     """Observation #29 (17), 18's ``api.call_kw`` (``getattr(type(model), name, None)``, then
     "The method '%s' does not exist on the model '%s'") and odoo19-observations (19)."""

@@ -15,6 +15,7 @@ from odoosync.sandbox.faults import (
     OdooException,
     ServerError,
     UserError,
+    create_without_positional_vals,
     method_frames,
     python_error,
     unknown_method,
@@ -303,7 +304,10 @@ def call_kw(env: Env, model: str, method: str, args: Sequence[Any], kwargs: dict
     recs = BaseModel(env, model, ids)
     func: Callable[..., Any] = getattr(recs, method)
     try:
-        return func(*args, **kwargs)
+        result = func(*args, **kwargs)
+        if kind == "create" and not args:  # vals passed by keyword: args[0] fails after create
+            raise create_without_positional_vals()
+        return result
     except OdooException:
         raise
     except (TypeError, ValueError, AttributeError, IndexError, KeyError) as exc:

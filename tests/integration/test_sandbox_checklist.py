@@ -1,0 +1,102 @@
+"""odoo-facts §8 checklist items not covered elsewhere, over a real socket with plain xmlrpc.client.
+
+docs/sandbox-fidelity.md maps every checklist item to its test.
+"""
+
+from __future__ import annotations
+
+import xmlrpc.client
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from odoosync.sandbox import SandboxHandle, serve
+
+
+@pytest.fixture
+def sandbox() -> Iterator[SandboxHandle]:
+    with serve(seed="empty") as handle:
+        yield handle
+
+
+def objects(sb: SandboxHandle) -> xmlrpc.client.ServerProxy:
+    return xmlrpc.client.ServerProxy(f"{sb.url}/xmlrpc/2/object", allow_none=True)
+
+
+def call(sb: SandboxHandle, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+    return objects(sb).execute_kw("odoosync", 2, "admin", model, method, list(args), kwargs)
+
+
+def names(sb: SandboxHandle, name: str) -> int:
+    result: int = call(sb, "product.template", "search_count", [("name", "=", name)])
+    return result
+
+
+def test_create_with_vals_by_keyword_is_fault_1_and_creates_nothing(
+    sandbox: SandboxHandle,
+) -> None:
+    # odoo/api.py _call_kw_model_create: `result.id if isinstance(args[0], Mapping)` on args=()
+    with pytest.raises(xmlrpc.client.Fault) as info:
+        call(sandbox, "product.template", "create", vals_list=[{"name": "Kw"}])
+    assert info.value.faultCode == 1
+    assert info.value.faultString.rstrip().splitlines()[-1] == (
+        "IndexError: tuple index out of range"
+    )
+    assert "_call_kw_model_create" in info.value.faultString
+    assert names(sandbox, "Kw") == 0
+
+
+@pytest.mark.parametrize(
+    ("version", "info", "serie"),
+    [
+        ("17.0", [17, 0, 0, "final", 0, ""], "17.0"),
+        ("18.0+e", [18, 0, 0, "final", 0, "+e"], "18.0"),
+        ("saas~17.4+e", ["saas~17", 4, 0, "final", 0, "+e"], "saas~17.4"),
+        ("19.0", [19, 0, 0, "final", 0, ""], "19.0"),
+    ],
+)
+def test_tests_choose_the_version_string(version: str, info: list[Any], serie: str) -> None:
+    with serve(seed="empty", odoo_version=version) as sb:
+        common = xmlrpc.client.ServerProxy(f"{sb.url}/xmlrpc/2/common")
+        assert common.version() == {
+            "server_version": version,
+            "server_version_info": info,
+            "server_serie": serie,
+            "protocol_version": 1,
+        }
+        db = xmlrpc.client.ServerProxy(f"{sb.url}/xmlrpc/2/db")
+        assert db.server_version() == version
+
+
+def test_nil_arguments_are_accepted(sandbox: SandboxHandle) -> None:
+    new = call(sandbox, "product.template", "create", {"name": "Nil", "description_sale": None})
+    rows = call(
+        sandbox,
+        "product.template",
+        "search_read",
+        [("id", "=", new)],
+        ["name", "description_sale"],
+        limit=None,
+        order=None,
+    )
+    assert rows == [{"id": new, "name": "Nil", "description_sale": False}]
+
+
+def test_authenticate_requires_its_fourth_argument(sandbox: SandboxHandle) -> None:
+    common = xmlrpc.client.ServerProxy(f"{sandbox.url}/xmlrpc/2/common")
+    with pytest.raises(xmlrpc.client.Fault) as info:
+        common.authenticate("odoosync", "admin", "admin")
+    assert info.value.faultCode == 1
+    assert info.value.faultString.rstrip().splitlines()[-1] == (
+        "TypeError: exp_authenticate() missing 1 required positional argument: 'user_agent_env'"
+    )
+    assert common.login("odoosync", "admin", "admin") == 2
+
+
+def test_api_key_replaces_the_password_everywhere(sandbox: SandboxHandle) -> None:
+    common = xmlrpc.client.ServerProxy(f"{sandbox.url}/xmlrpc/2/common")
+    key = sandbox.admin_api_key
+    assert common.authenticate("odoosync", "admin", key, {}) == 2
+    assert common.authenticate("odoosync", "viewer", key, {}) is False  # another user's key
+    assert objects(sandbox).execute_kw("odoosync", 2, key, "res.company", "search", [[]]) == [1]
