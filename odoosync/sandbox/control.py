@@ -4,7 +4,9 @@ A rule fires on the ``on_call``-th matching call after it was injected, then on 
 ones until it has fired ``times`` times. Kinds (docs/architecture.md ``SandboxHandle.inject``):
 ``fault`` and ``serialization`` (fault 1 before the change), ``lost_response`` (commit, then
 close the connection without an answer), ``http_502``/``http_503``/``http_504``/``http_429``
-(HTTP error, nothing changed) and ``timeout`` (hold the request ``hang_seconds``, then answer).
+(HTTP error, nothing changed), ``http_502_after_commit``/``http_504_after_commit`` (the call
+commits, then the proxy answers the error: odoo-facts §8 item 9, §7 "Ambiguous outcomes") and
+``timeout`` (hold the request ``hang_seconds``, then answer).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ FAULT_KINDS = frozenset(
         "http_503",
         "http_504",
         "http_429",
+        "http_502_after_commit",
+        "http_504_after_commit",
         "timeout",
     }
 )
@@ -30,6 +34,12 @@ HTTP_STATUS = {
     "http_503": (503, "Service Unavailable"),
     "http_504": (504, "Gateway Timeout"),
     "http_429": (429, "Too Many Requests"),
+}
+#: the same statuses, answered once the call has committed (a proxy timing out on a worker
+#: that still finishes)
+HTTP_STATUS_AFTER_COMMIT = {
+    "http_502_after_commit": HTTP_STATUS["http_502"],
+    "http_504_after_commit": HTTP_STATUS["http_504"],
 }
 
 

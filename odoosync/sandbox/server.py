@@ -20,7 +20,7 @@ from typing import Any
 
 from odoosync.sandbox import faults as F
 from odoosync.sandbox.auth import Accounts
-from odoosync.sandbox.control import HTTP_STATUS, Control
+from odoosync.sandbox.control import HTTP_STATUS, HTTP_STATUS_AFTER_COMMIT, Control
 from odoosync.sandbox.methods import call_kw, method_kind
 from odoosync.sandbox.orm import Env
 from odoosync.sandbox.store import Store
@@ -110,6 +110,8 @@ class SandboxApp:
             result = self.dispatch(service, method, params, addr)
             if rule is not None and rule.kind == "lost_response":
                 return Outcome(close=True)
+            if rule is not None and rule.kind in HTTP_STATUS_AFTER_COMMIT:
+                return Outcome(status=HTTP_STATUS_AFTER_COMMIT[rule.kind])
             return Outcome(body=self._marshal(result, legacy))
         except F.OdooException as exc:
             return self._fault(exc, legacy)

@@ -47,6 +47,24 @@ def test_create_with_vals_by_keyword_is_fault_1_and_creates_nothing(
     assert names(sandbox, "Kw") == 0
 
 
+@pytest.mark.parametrize(("kind", "status"), [("http_502", 502), ("http_504", 504)])
+def test_http_errors_after_commit_land_the_create(
+    sandbox: SandboxHandle, kind: str, status: int
+) -> None:
+    sandbox.inject(f"{kind}_after_commit", model="product.template", method="create")
+    with pytest.raises(xmlrpc.client.ProtocolError) as info:
+        call(sandbox, "product.template", "create", {"name": "Landed"})
+    assert info.value.errcode == status
+    assert names(sandbox, "Landed") == 1  # a retrying client would now make a second one
+
+
+def test_http_errors_before_commit_change_nothing(sandbox: SandboxHandle) -> None:
+    sandbox.inject("http_502", model="product.template", method="create")
+    with pytest.raises(xmlrpc.client.ProtocolError):
+        call(sandbox, "product.template", "create", {"name": "Lost"})
+    assert names(sandbox, "Lost") == 0
+
+
 @pytest.mark.parametrize(
     ("version", "info", "serie"),
     [
