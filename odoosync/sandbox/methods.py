@@ -202,6 +202,16 @@ class BaseModel:
         new_id = copy_record(self.env, self._name, self.ids[0], default)
         return [new_id] if self.env.version >= 18 else new_id
 
+    def get_external_id(self) -> dict[int, str]:
+        """``{id: 'module.name' or ''}``: int keys, so over XML-RPC the marshaller fails with
+        fault 1 ``TypeError: dictionary key must be string`` (odoo-facts §1.6, §4)."""
+        store = self.env.store
+        xmlids: dict[int, str] = {}
+        for rec in sorted(store.tables["ir.model.data"].values(), key=lambda r: int(r["id"])):
+            if rec.get("model") == self._name and rec.get("res_id") in self.ids:
+                xmlids[int(rec["res_id"])] = f"{rec['module']}.{rec['name']}"
+        return {i: xmlids.get(i, "") for i in self.ids}
+
     def name_get(self) -> list[list[Any]]:
         store = self.env.store
         table = store.tables[self._name]
@@ -255,6 +265,7 @@ MULTI_METHODS = frozenset(
         "exists",
         "copy",
         "name_get",
+        "get_external_id",
         "toggle_active",
         "action_archive",
         "action_unarchive",

@@ -118,3 +118,20 @@ def test_api_key_replaces_the_password_everywhere(sandbox: SandboxHandle) -> Non
     assert common.authenticate("odoosync", "admin", key, {}) == 2
     assert common.authenticate("odoosync", "viewer", key, {}) is False  # another user's key
     assert objects(sandbox).execute_kw("odoosync", 2, key, "res.company", "search", [[]]) == [1]
+
+
+def test_int_keyed_result_is_fault_1_after_the_call(sandbox: SandboxHandle) -> None:
+    new = call(sandbox, "product.template", "create", {"name": "X"})
+    call(
+        sandbox,
+        "ir.model.data",
+        "create",
+        {"module": "m", "name": "x", "model": "product.template", "res_id": new},
+    )
+    with pytest.raises(xmlrpc.client.Fault) as info:
+        call(sandbox, "product.template", "get_external_id", [new])
+    assert info.value.faultCode == 1
+    assert info.value.faultString.rstrip().splitlines()[-1] == (
+        "TypeError: dictionary key must be string"
+    )
+    assert sandbox.execute("product.template", "get_external_id", [new]) == {new: "m.x"}
