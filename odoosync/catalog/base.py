@@ -100,13 +100,15 @@ def check_apply(
         if catalog_key(update_key) not in existing:
             raise CatalogError(f"{path}: cannot update {update_key!r}: no row has that key")
     keys: list[str] = []
+    seen: set[str] = set()  # not ``in keys``: that is quadratic in the inserts
     for index, row in enumerate(inserts):
         insert_key = catalog_key(row.get(key))
         if not insert_key:
             raise CatalogError(f"{path}: new row {index} has no {key!r} value")
-        if insert_key in existing or insert_key in keys:
+        if insert_key in existing or insert_key in seen:
             raise CatalogError(f"{path}: cannot insert {insert_key!r}: the key already exists")
         keys.append(insert_key)
+        seen.add(insert_key)
     return keys
 
 
