@@ -135,3 +135,61 @@ def test_int_keyed_result_is_fault_1_after_the_call(sandbox: SandboxHandle) -> N
         "TypeError: dictionary key must be string"
     )
     assert sandbox.execute("product.template", "get_external_id", [new]) == {new: "m.x"}
+
+
+def test_about_and_master_password_methods(sandbox: SandboxHandle) -> None:
+    common = xmlrpc.client.ServerProxy(f"{sandbox.url}/xmlrpc/2/common")
+    assert common.about() == "See http://openerp.com"
+    assert common.about(True) == ["See http://openerp.com", "17.0"]
+    db = xmlrpc.client.ServerProxy(f"{sandbox.url}/xmlrpc/2/db")
+    with pytest.raises(xmlrpc.client.Fault) as info:
+        db.drop("admin", "odoosync")
+    assert (info.value.faultCode, info.value.faultString) == (3, "Access Denied")
+
+
+def test_search_takes_domain_not_args_from_16() -> None:
+    with serve(seed="empty", odoo_version="16.0") as sb:
+        assert call(sb, "product.template", "search", domain=[]) == []
+        with pytest.raises(xmlrpc.client.Fault) as info:
+            call(sb, "product.template", "search", args=[])
+        assert info.value.faultString.rstrip().splitlines()[-1] == (
+            "TypeError: BaseModel.search() got an unexpected keyword argument 'args'"
+        )
+
+
+def test_unauthorized_company_in_context_is_fault_4(sandbox: SandboxHandle) -> None:
+    with pytest.raises(xmlrpc.client.Fault) as info:
+        call(sandbox, "product.template", "search", [], context={"allowed_company_ids": [99]})
+    assert (info.value.faultCode, info.value.faultString) == (
+        4,
+        "Access to unauthorized or invalid companies.",
+    )
+    assert (
+        call(sandbox, "product.template", "search", [], context={"allowed_company_ids": [1]}) == []
+    )
+
+
+def test_external_ids_refuse_spaces(sandbox: SandboxHandle) -> None:
+    with pytest.raises(xmlrpc.client.Fault) as info:
+        call(
+            sandbox,
+            "ir.model.data",
+            "create",
+            {"module": "m", "name": "a b", "model": "product.template", "res_id": 1},
+        )
+    assert info.value.faultCode == 2
+    assert "External IDs cannot contain spaces" in info.value.faultString
+
+
+def test_internal_user_creates_external_ids_but_not_fields(sandbox: SandboxHandle) -> None:
+    obj = objects(sandbox)
+    vals = {"module": "m", "name": "v", "model": "product.template", "res_id": 1}
+    xid = obj.execute_kw("odoosync", 6, "viewer", "ir.model.data", "create", [vals])
+    with pytest.raises(xmlrpc.client.Fault) as info:
+        obj.execute_kw("odoosync", 6, "viewer", "ir.model.data", "write", [[xid], {"name": "w"}])
+    assert info.value.faultCode == 4
+    [model_id] = call(sandbox, "ir.model", "search", [("model", "=", "product.template")])
+    field = {"model_id": model_id, "name": "x_a", "ttype": "char", "field_description": "A"}
+    with pytest.raises(xmlrpc.client.Fault) as info:
+        obj.execute_kw("odoosync", 6, "viewer", "ir.model.fields", "create", [field])
+    assert info.value.faultCode == 4
