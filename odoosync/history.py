@@ -413,6 +413,21 @@ class History(ScheduleStore):
         )
         return link_from_row(rows[0]) if rows else None
 
+    def keys_by_odoo_id(self, profile: str, odoo_ids: Iterable[int]) -> dict[int, str]:
+        """``{odoo id: key}`` of the links to these Odoo ids (500 ids a query)."""
+        wanted = [int(i) for i in odoo_ids]
+        found: dict[int, str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for odoo_id, key in self._tuples(
+                f"select odoo_id, key from links where profile = ? and odoo_id in ({marks})"
+                " order by rowid desc",
+                [profile, *chunk],
+            ):
+                found[int(odoo_id)] = str(key)
+        return found
+
     def watermark(self, profile: str, name: str) -> str | None:
         value = self._one(
             "select value from watermarks where profile = ? and name = ?", [profile, name]

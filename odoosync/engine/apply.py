@@ -63,9 +63,17 @@ def import_cell(value: Any, field_type: str | None) -> str:
 
 
 def apply_plans(
-    run: ExportRun, client: OdooClient, plans: list[ProductPlan]
+    run: ExportRun,
+    client: OdooClient,
+    plans: list[ProductPlan],
+    known: Mapping[str, Link] | None = None,
 ) -> tuple[list[ProductOutcome], list[Link]]:
-    """Send the chunk's creates and updates; returns outcomes (in plan order) and the links."""
+    """Send the chunk's creates and updates; returns outcomes (in plan order) and the links.
+
+    ``known``: the chunk's history links as its look-up read them (key -> link); without it
+    they are read again, in one query."""
+    if known is None:
+        known = run.history.links(run.handle.profile, [p.key for p in plans if p.mapped])
     outcomes: dict[int, ProductOutcome] = {}
     links: list[Link] = []
     creates = [i for i, p in enumerate(plans) if p.action == "create"]
@@ -77,7 +85,7 @@ def apply_plans(
             outcomes[i] = _outcome(plan, "unchanged")
             outcomes[i].fields_synced = []
             if plan.refresh_link:
-                links.append(_link(run, plan))
+                links.append(_link(run, plan, known.get(plan.key)))
     _external_ids(run, client, [plans[i] for i in updates if plans[i].needs_external_id])
     _external_ids(
         run, client, [p for p in plans if p.action == "unchanged" and p.needs_external_id]
@@ -96,7 +104,7 @@ def apply_plans(
         outcome = outcomes[i]
         if outcome.action in ("create", "update"):
             plan.odoo_id = outcome.odoo_product_id
-            links.append(_link(run, plan))
+            links.append(_link(run, plan, known.get(plan.key)))
     stamp_links(client, run.odoo_fields, links)
     return [outcomes[i] for i in range(len(plans))], links
 
@@ -149,10 +157,10 @@ def _failed(plan: ProductPlan, failure: RowFailure) -> ProductOutcome:
     return outcome
 
 
-def _link(run: ExportRun, plan: ProductPlan) -> Link:
+def _link(run: ExportRun, plan: ProductPlan, old: Link | None) -> Link:
+    """The product's new link; ``old`` is its link before this run's change, if any."""
     mapped = plan.mapped
     assert mapped is not None and plan.odoo_id is not None
-    old = run.history.links(run.handle.profile, [plan.key]).get(plan.key)
     hashes = dict(old.field_hashes) if old is not None and old.odoo_id == plan.odoo_id else {}
     hashes.update(mapped.hashes)
     return Link(

@@ -361,7 +361,7 @@ def _chunk(
         )
         if run.options.dry_run:
             return ChunkReport([_outcome(p, dry_run=True) for p in plans], seq=seq)
-        report = apply_plans(run, client, plans)
+        report = apply_plans(run, client, plans, matches.links)
     except OdooUnreachable as exc:
         plans_failed = [
             ProductOutcome(
@@ -503,10 +503,7 @@ def _owners(run: ExportRun, client: OdooClient, ids: list[int]) -> dict[int, str
         name = str(row["name"])
         if name.startswith(prefix):
             owners[int(row["res_id"])] = name[len(prefix) :]
-    for odoo_id in ids:
-        link = run.history.link_by_odoo_id(run.handle.profile, odoo_id)
-        if link is not None:
-            owners[odoo_id] = link.key
+    owners.update(run.history.keys_by_odoo_id(run.handle.profile, ids))
     return owners
 
 
