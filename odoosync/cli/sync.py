@@ -236,8 +236,7 @@ def print_products(result: RunResult, *, details: bool, limit: int = 200) -> Non
     """The products table: errors and conflicts always; the other changes with ``--details``, in
     a dry run, or when there are only a few; unchanged products as one count line."""
     changed = [p for p in result.products if p.action != "unchanged"]
-    unchanged = len(result.products) - len(changed)
-    if not (details or result.dry_run or len(changed) <= FEW):
+    if not (details or result.dry_run or result.changed <= FEW):
         changed = [p for p in changed if p.action in ("error", "conflict")]
     out = console()
     if changed:
@@ -251,11 +250,13 @@ def print_products(result: RunResult, *, details: bool, limit: int = 200) -> Non
         out.print(rows)
         if len(changed) > limit:
             out.print(f"... and {len(changed) - limit} more (use --json for all).", markup=False)
-    hidden = len([p for p in result.products if p.action != "unchanged"]) - len(changed)
+    hidden = result.changed - len(changed)
     if hidden:
         out.print(f"{hidden} created or updated product(s) not listed: --details lists them.")
-    if unchanged and details:
-        out.print(f"{unchanged} unchanged product(s) not listed: --json --details lists them.")
+    if result.unchanged and details:
+        out.print(
+            f"{result.unchanged} unchanged product(s) not listed: --json --details lists them."
+        )
 
 
 def _what(p: ProductOutcome, direction: str) -> str:

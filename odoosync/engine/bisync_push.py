@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from odoosync.engine.apply import update_plans
 from odoosync.engine.bisync_plan import SyncStep
 from odoosync.engine.plan import ProductPlan
-from odoosync.engine.result import RunOptions, RunResult
+from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
 from odoosync.history import Link, LogEntry
 from odoosync.mapping import MappedProduct, field_hash
 from odoosync.odoo.client import OdooClient
@@ -95,8 +95,10 @@ def _push_failed(job: SyncJob, key: str, message: str, details: dict[str, Any]) 
     (``conflict``, with both values: one entry per product and direction), its message and
     details saying that the push of the winning side failed, and why."""
     conflict = False
+    found = False
     for outcome in job.result.products:
         if outcome.product_id == key:
+            found = True
             if outcome.action == "update":
                 job.result.updated -= 1
             conflict = outcome.action == "conflict"
@@ -105,6 +107,11 @@ def _push_failed(job: SyncJob, key: str, message: str, details: dict[str, Any]) 
             outcome.error_details = details
             outcome.fields_synced = []
             job.result.failed += 1
+    if not found:  # an update the result counted without keeping it (no --details)
+        job.result.updated -= 1
+        job.result.omitted -= 1
+        odoo_id = next((e.odoo_product_id for e in job.entries if e.product_id == key), None)
+        job.result.add(ProductOutcome(key, "error", odoo_id, [], None, message, details))
     for entry in job.entries:
         if entry.product_id != key:
             continue

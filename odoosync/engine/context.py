@@ -370,6 +370,9 @@ def recorded_run(
             )
         handle.result.batch_id = handle.batch_id
         handle.result.single_product = options.single_product
+        # a big run keeps counts, not every product's outcome, unless they are to be listed
+        handle.result.keep_all = options.details or options.single_product
+        handle.result.keep_changes = options.dry_run
         try:
             yield handle
         except (KeyboardInterrupt, Interrupted):

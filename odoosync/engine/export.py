@@ -85,7 +85,8 @@ class ExportRun:
     barcode_field: str | None
     category_field: str | None
     lock: threading.Lock = field(default_factory=threading.Lock)
-    #: id(outcome) -> (chunk number, position): results are listed in catalog order
+    #: id(outcome) -> (chunk number, position) of the outcomes the result keeps: they are
+    #: listed in catalog order
     rank: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def xml_id(self, key: str) -> str:
@@ -327,11 +328,8 @@ def _collect(
 def _merge(run: ExportRun, report: ChunkReport) -> None:
     result = run.handle.result
     for position, outcome in enumerate(report.outcomes):
-        run.rank[id(outcome)] = (report.seq, position)
-        if outcome.action == "unchanged" and not (run.options.details or result.single_product):
-            result.unchanged += 1
-            continue
-        result.add(outcome)
+        if result.add(outcome):
+            run.rank[id(outcome)] = (report.seq, position)
 
 
 def _chunk(

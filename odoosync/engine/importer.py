@@ -346,6 +346,13 @@ class _ImportRun:
             if self.images and self.travel.image is not None:
                 images[odoo_id] = record.get(self.travel.image.odoo_field)
         for planned in plan_page(products, self.index, self.views, self.plan_options, self.state):
+            if (
+                planned.action is ImportAction.UNCHANGED
+                and not self.result.keep_all
+                and not _needs_link(planned, self.links)
+            ):  # nothing to write, list or link: counted, not kept
+                self.result.add(self._outcome(planned))
+                continue
             self.planned.append(planned)
             writes = planned.action in (ImportAction.CREATE, ImportAction.UPDATE)
             if writes and planned.key is not None and self.images and not self.options.dry_run:
@@ -375,30 +382,35 @@ class _ImportRun:
                 values[self.travel.image.local_field] = self.image_paths[key]
             if self.modified_field and planned.write_date:
                 values[self.modified_field] = iso_from_odoo(planned.write_date)
-            note = planned.reason
-            if note is None and planned.matched_by not in (None, "link"):
-                note = f"matched by {planned.matched_by}"
-            outcome = ProductOutcome(
-                product_id=key,
-                action=planned.action.value,
-                odoo_product_id=planned.odoo_id,
-                note=note,
-            )
+            outcome = self._outcome(planned)
             if planned.action is ImportAction.CREATE:
-                outcome.fields_synced = self.travel.odoo_fields
                 inserts.append({self.catalog.key: key, **values})
                 if dry:
                     outcome.changes = {
                         k: [None, v] for k, v in planned.values.items() if v is not None
                     }
             elif planned.action is ImportAction.UPDATE:
-                outcome.fields_synced = self.travel.odoo_fields
                 updates[key] = values
                 if dry:
                     changed = changed_fields(current.get(key, {}), planned.values)
                     outcome.changes = {k: [old, new] for k, (old, new) in changed.items()}
             self.result.add(outcome)
         return updates, inserts
+
+    def _outcome(self, planned: PlannedImport) -> ProductOutcome:
+        """One planned product's outcome (without a dry run's changes)."""
+        note = planned.reason
+        if note is None and planned.matched_by not in (None, "link"):
+            note = f"matched by {planned.matched_by}"
+        outcome = ProductOutcome(
+            product_id=planned.key or f"odoo-{planned.odoo_id}",
+            action=planned.action.value,
+            odoo_product_id=planned.odoo_id,
+            note=note,
+        )
+        if planned.action in (ImportAction.CREATE, ImportAction.UPDATE):
+            outcome.fields_synced = self.travel.odoo_fields
+        return outcome
 
     def record(self, batch_id: str) -> None:
         """Log entries (not for unchanged products), then the links."""
@@ -431,7 +443,11 @@ class _ImportRun:
                     synced_at=now,
                 )
             )
-        entries = [_entry(o) for o in self.result.products if o.action != "unchanged"]
+        # the errors met while reading (always kept), then each planned change, in order
+        entries = [_entry(o) for o in self.result.products if o.action == "error"]
+        entries += [
+            _entry(self._outcome(p)) for p in self.planned if p.action is not ImportAction.UNCHANGED
+        ]
         if entries:
             self.history.record(batch_id, entries)
         if new_links:

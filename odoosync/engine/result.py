@@ -16,6 +16,17 @@ from odoosync.errors import ExitCode
 ACTIONS = ("create", "update", "unchanged", "skip", "error", "conflict")
 #: ``RunOptions.direction`` values
 DIRECTIONS = ("to_odoo", "from_odoo", "bidirectional")
+#: without ``keep_all``, a result keeps the first this many changed products (the CLI lists the
+#: changes when there are at most 10), besides every error and conflict
+KEPT_CHANGES = 10
+_COUNTERS = {
+    "create": "created",
+    "update": "updated",
+    "unchanged": "unchanged",
+    "skip": "skipped",
+    "error": "failed",
+    "conflict": "conflicts",
+}
 
 
 @dataclass(frozen=True)
@@ -142,8 +153,18 @@ class RunResult:
     #: conflicts left to a person (policy ``skip``): they make ``success`` false
     unresolved_conflicts: int = 0
     duration_ms: int = 0
+    #: the products' outcomes: all of them with ``keep_all``; else every error and conflict and
+    #: the first ``KEPT_CHANGES`` other changes (a big run keeps counts, not a list of products)
     products: list[ProductOutcome] = field(default_factory=list)
     single_product: bool = False
+    #: keep every outcome (``--details``, a single product)
+    keep_all: bool = True
+    #: keep every outcome but ``unchanged`` ones (dry runs: the plan is listed)
+    keep_changes: bool = True
+    #: changed products (not ``unchanged``) counted but not kept in ``products``
+    omitted: int = 0
+    #: changes other than errors and conflicts kept in ``products``
+    kept_changes: int = field(default=0, repr=False)
     #: "success" | "partial" | "failed" | "interrupted" (the run's status in the history)
     status: str = "success"
     #: a run stopped before the end (Odoo unreachable): the reason, and the exit code it means
@@ -165,18 +186,32 @@ class RunResult:
             return ExitCode.PARTIAL_FAILURE
         return ExitCode.OK
 
-    def add(self, outcome: ProductOutcome) -> None:
-        """Record one product's outcome and count it."""
-        self.products.append(outcome)
-        counter = {
-            "create": "created",
-            "update": "updated",
-            "unchanged": "unchanged",
-            "skip": "skipped",
-            "error": "failed",
-            "conflict": "conflicts",
-        }[outcome.action]
+    def add(self, outcome: ProductOutcome) -> bool:
+        """Count one product's outcome; keep it in ``products`` when wanted (see ``products``).
+        Returns whether it was kept."""
+        counter = _COUNTERS[outcome.action]
         setattr(self, counter, getattr(self, counter) + 1)
+        if self.keeps(outcome.action):
+            self.products.append(outcome)
+            if outcome.action not in ("error", "conflict", "unchanged"):
+                self.kept_changes += 1
+            return True
+        if outcome.action != "unchanged":
+            self.omitted += 1
+        return False
+
+    def keeps(self, action: str) -> bool:
+        """Whether an outcome with this action would be kept in ``products`` now."""
+        return (
+            self.keep_all
+            or action in ("error", "conflict")
+            or (action != "unchanged" and (self.keep_changes or self.kept_changes < KEPT_CHANGES))
+        )
+
+    @property
+    def changed(self) -> int:
+        """Products with an outcome other than ``unchanged``, kept in ``products`` or not."""
+        return sum(1 for p in self.products if p.action != "unchanged") + self.omitted
 
     def counts(self) -> dict[str, int]:
         """The counters, as ``History.finish_run(counts=...)`` takes them."""

@@ -100,6 +100,19 @@ def test_second_export_sends_nothing_and_makes_a_handful_of_calls(setup: Setup) 
         assert history.logs(batch_id=result.batch_id) == []  # unchanged: no log entries
 
 
+def test_without_details_the_result_keeps_counts_not_every_product(setup: Setup) -> None:
+    first = setup.export()
+    assert (first.created, first.omitted) == (25, 15)
+    assert len(first.products) == 10  # the first 10 to complete (workers finish in any order)
+    assert {p.action for p in first.products} == {"create"}
+    second = setup.export()
+    assert (second.unchanged, second.products, second.omitted) == (25, [], 0)
+    listed = setup.export(details=True)
+    assert [p.product_id for p in listed.products] == [f"p-{i}" for i in range(1, 26)]
+    with History(setup.settings.history_path) as history:  # every create is logged all the same
+        assert len(history.logs(batch_id=first.batch_id, limit=None)) == 25
+
+
 def test_changing_three_products_updates_exactly_those(setup: Setup) -> None:
     setup.export()
     setup.rows[0]["price"] = "99.00"

@@ -73,3 +73,28 @@ def test_aborted_run_exits_5() -> None:
     result = RunResult(batch_id="sync_x", aborted="Odoo unreachable", aborted_exit_code=5)
     assert result.exit_code == ExitCode.ODOO_UNREACHABLE
     assert result.to_json()["success"] is False
+
+
+def test_a_result_without_keep_all_counts_every_outcome_and_keeps_only_what_is_listed() -> None:
+    result = RunResult(batch_id="sync_x", keep_all=False, keep_changes=False)
+    for i in range(30):
+        result.add(ProductOutcome(f"c{i}", "create", odoo_product_id=i))
+        result.add(ProductOutcome(f"u{i}", "unchanged", odoo_product_id=100 + i))
+    result.add(ProductOutcome("bad", "error", error_message="refused"))
+    assert (result.created, result.unchanged, result.failed) == (30, 30, 1)
+    kept = [p.product_id for p in result.products]
+    assert kept == [f"c{i}" for i in range(10)] + ["bad"]  # the first 10 changes, every error
+    assert (result.omitted, result.changed) == (20, 31)
+    assert result.to_json()["errors"] == [
+        {"product_id": "bad", "error_message": "refused", "error_details": None}
+    ]
+
+
+def test_a_dry_run_result_keeps_every_change_but_not_the_unchanged() -> None:
+    result = RunResult(batch_id="sync_x", keep_all=False, keep_changes=True)
+    for i in range(30):
+        result.add(ProductOutcome(f"c{i}", "update"))
+        result.add(ProductOutcome(f"u{i}", "unchanged"))
+    assert len(result.products) == 30
+    assert {p.action for p in result.products} == {"update"}
+    assert (result.omitted, result.changed, result.unchanged) == (0, 30, 30)
