@@ -11,11 +11,16 @@ import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from odoosync.errors import ConfigError, UsageError
 from odoosync.schedule import Schedule
+
+# re-exported: history.py and history_stats.py take them from here
+from odoosync.timestamps import iso as iso
+from odoosync.timestamps import parse_iso as parse_iso
+from odoosync.timestamps import utc_now as utc_now
 
 DIRECTIONS = ("to_odoo", "from_odoo", "bidirectional")
 SYNC_TYPES = ("incremental", "full")
@@ -27,25 +32,6 @@ COUNT_KEYS = ("products_found", "created", "updated", "unchanged", "failed", "sk
 BATCH_PREFIX = {"to_odoo": "sync_", "from_odoo": "import_", "bidirectional": "bisync_"}
 
 Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def iso(moment: datetime) -> str:
-    """``2025-12-16T14:30:22Z``: UTC, second precision (naive datetimes are taken as UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_iso(text: str) -> datetime:
-    """An ISO-8601 date or date-time as an aware UTC datetime (naive values are UTC)."""
-    moment = datetime.fromisoformat(text.strip())
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def parse_since(text: str, *, option: str = "--since") -> str:

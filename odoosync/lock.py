@@ -13,11 +13,11 @@ import os
 import socket
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from odoosync.errors import LockHeld
+from odoosync.timestamps import now_iso
 
 
 def pid_alive(pid: int) -> bool:
@@ -83,7 +83,7 @@ class ProfileLock:
         holder = {
             "pid": os.getpid(),
             "host": socket.gethostname(),
-            "started_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "started_at": now_iso(),
             "command": self.command,
         }
         os.ftruncate(fd, 0)

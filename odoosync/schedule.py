@@ -28,6 +28,7 @@ from croniter import CroniterBadDateError, CroniterError, croniter
 from odoosync.catalog.filters import parse_filters
 from odoosync.errors import ConfigError
 from odoosync.lock import pid_alive
+from odoosync.timestamps import iso, parse_iso
 
 if TYPE_CHECKING:
     from odoosync.history import History
@@ -36,15 +37,6 @@ DIRECTIONS = ("to_odoo", "from_odoo", "bidirectional")
 SYNC_TYPES = ("incremental", "full")
 #: a claim from another host older than this is considered abandoned
 STALE_FOREIGN_CLAIM = timedelta(hours=24)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _parse(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 # --------------------------------------------------------------------------- time zones and cron
@@ -177,7 +169,7 @@ class Schedule:
         if not self.is_enabled:
             return None
         return Cron(self.cron_expression, timezone).next_after(
-            _parse(self.last_run_at or self.created_at)
+            parse_iso(self.last_run_at or self.created_at)
         )
 
     def to_json(self, timezone: str | None = None) -> dict[str, Any]:
@@ -198,7 +190,7 @@ class Schedule:
             "last_run_at": self.last_run_at,
             "last_status": self.last_status,
             "last_batch_id": self.last_batch_id,
-            "next_run_at": _iso(upcoming) if upcoming else None,
+            "next_run_at": iso(upcoming) if upcoming else None,
             "next_run_at_local": local.isoformat() if local else None,
             "timezone": timezone or "local",
             "running": self.running_pid is not None,
@@ -283,7 +275,7 @@ def create_schedule(
         raise ConfigError("A schedule needs a name; pass --name.")
     schedule = Schedule(
         id=None, name=name.strip(), cron_expression=validate_cron(cron), profile=profile,
-        created_at=_iso(now), description=description, sync_direction=direction,
+        created_at=iso(now), description=description, sync_direction=direction,
         sync_type=sync_type, filters=validate_filters(filters or {}), batch_size=batch_size,
         is_enabled=enabled,
     )  # fmt: skip
@@ -351,7 +343,7 @@ def toggle_schedule(
 
 def _next_text(schedule: Schedule, timezone: str | None) -> str | None:
     upcoming = schedule.next_run(timezone)
-    return _iso(upcoming) if upcoming else None
+    return iso(upcoming) if upcoming else None
 
 
 def _claimed_elsewhere(
@@ -361,7 +353,7 @@ def _claimed_elsewhere(
         return False
     if schedule.running_host in (None, host):
         return alive(schedule.running_pid)
-    since = _parse(schedule.running_since) if schedule.running_since else now
+    since = parse_iso(schedule.running_since) if schedule.running_since else now
     return now - since < STALE_FOREIGN_CLAIM
 
 
@@ -383,7 +375,7 @@ def claim_due(
             if due(s, now, timezone) and not _claimed_elsewhere(s, history.host, now, alive)
         ]
 
-    return history.claim_schedules(choose, pid=pid, since=_iso(now))
+    return history.claim_schedules(choose, pid=pid, since=iso(now))
 
 
 def claim(
@@ -406,7 +398,7 @@ def claim(
             )
         return mine
 
-    return history.claim_schedules(choose, pid=pid, since=_iso(now))[0]
+    return history.claim_schedules(choose, pid=pid, since=iso(now))[0]
 
 
 def release(
@@ -422,7 +414,7 @@ def release(
     fire times that passed during the run still count); without, just give the claim back."""
     schedule = get_schedule(history, schedule_id)
     if status is not None:
-        schedule.last_run_at = schedule.running_since or _iso(now)
+        schedule.last_run_at = schedule.running_since or iso(now)
         schedule.last_status = status
         schedule.last_batch_id = batch_id
     schedule.running_pid = schedule.running_since = schedule.running_host = None

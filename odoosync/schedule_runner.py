@@ -11,11 +11,12 @@ import importlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from odoosync.errors import ExitCode, LockHeld, OdoosyncError
 from odoosync.schedule import Schedule, claim, claim_due, release
+from odoosync.timestamps import utc_now
 
 if TYPE_CHECKING:
     from odoosync.config import Settings
@@ -65,15 +66,11 @@ class ScheduleOutcome:
 _CODES = {"success": 0, "partial": 6, "failed": 1, "interrupted": 130, "locked": 7}
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def run_due(
     history: History,
     runner: Runner,
     *,
-    now: Clock = _utc_now,
+    now: Clock = utc_now,
     pid: int | None = None,
     timezone: str | None = None,
     stop: Callable[[], bool] = lambda: False,
@@ -98,7 +95,7 @@ def run_now(
     schedule_id: int,
     runner: Runner,
     *,
-    now: Clock = _utc_now,
+    now: Clock = utc_now,
     pid: int | None = None,
     timezone: str | None = None,
 ) -> ScheduleOutcome:

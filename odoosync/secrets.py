@@ -17,7 +17,6 @@ import stat
 import sys
 import tomllib
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from odoosync.config import Settings
 from odoosync.errors import SecretError
 from odoosync.files import write_text_atomic
+from odoosync.timestamps import now_iso
 
 SECRET_KEY_ENV = "ODOOSYNC_SECRET_KEY"
 KEY_FILE_ENV = "ODOOSYNC_KEY_FILE"
@@ -224,7 +224,7 @@ def _encrypt(value: str, key: _Key) -> dict[str, Any]:
     return {
         "token": key.fernet.encrypt(value.encode("utf-8")).decode("ascii"),
         "key_fingerprint": key.fingerprint,
-        "updated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "updated_at": now_iso(),
     }
 
 

@@ -12,13 +12,14 @@ import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from odoosync.catalog.base import catalog_key
 from odoosync.errors import CatalogError, ConfigError
 from odoosync.suggest import did_you_mean
+from odoosync.timestamps import parse_iso
 
 __all__ = ["RowFilter", "parse_filters", "values_equal"]
 
@@ -51,18 +52,12 @@ def values_equal(row_value: Any, wanted: Any) -> bool:
     return str(row_value).strip() == str(wanted).strip()
 
 
-def parse_timestamp(value: Any, *, what: str = "timestamp") -> datetime:
-    """An ISO-8601 timestamp (``Z`` allowed) as an aware UTC datetime; naive means UTC."""
-    if isinstance(value, datetime):
-        moment = value
-    else:
-        text = str(value).strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        moment = datetime.fromisoformat(text)  # ValueError for callers to report
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+def parse_timestamp(value: Any) -> datetime:
+    """A catalog value as an aware UTC datetime (:func:`odoosync.timestamps.parse_iso`).
+
+    ValueError, for callers to report, when it is not an ISO-8601 timestamp.
+    """
+    return parse_iso(value if isinstance(value, date) else str(value))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
@@ -17,6 +16,7 @@ from odoosync.catalog import open_catalog
 from odoosync.cli.app import app, globals_
 from odoosync.cli.output import console
 from odoosync.errors import ConfigError
+from odoosync.timestamps import now_iso
 
 DEMO_PASSWORD_ENV = "ODOOSYNC_DEMO_PASSWORD"
 
@@ -76,14 +76,10 @@ def prepare_workspace(workspace: Path, url: str, database: str) -> Path:
     return config
 
 
-def _now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def edit_catalog(catalog: Path, count: int) -> list[str]:
     """Raise the price of the first ``count`` products with a price; return their keys."""
     products = open_catalog(catalog)
-    now = _now_iso()
+    now = now_iso()
     updates: dict[str, dict[str, str]] = {}
     for row in products.iter_rows():
         if len(updates) == count:
@@ -95,7 +91,7 @@ def edit_catalog(catalog: Path, count: int) -> list[str]:
 
 
 def set_catalog_value(catalog: Path, key: str, column: str, value: str) -> None:
-    open_catalog(catalog).apply({key: {column: value, "modified_at": _now_iso()}}, [])
+    open_catalog(catalog).apply({key: {column: value, "modified_at": now_iso()}}, [])
 
 
 @contextmanager

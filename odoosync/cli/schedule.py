@@ -7,7 +7,6 @@ import shlex
 import signal
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
@@ -29,6 +28,7 @@ from odoosync.schedule import (
     update_schedule,
 )
 from odoosync.schedule_runner import Runner, ScheduleOutcome, engine_runner, run_due, run_now
+from odoosync.timestamps import utc_now
 
 schedule_app = typer.Typer(
     help=(
@@ -43,10 +43,6 @@ app.add_typer(schedule_app, name="schedule")
 def runner_factory(history: History, settings: Settings) -> Runner:
     """The runner for run / run-due / scheduler: the sync engine (tests plug in a trivial one)."""
     return engine_runner(history, settings_from_globals)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _json_opt(help_text: str = "Print JSON.") -> bool:
@@ -102,7 +98,7 @@ def add(
     settings = settings_from_globals()
     with History(settings.history_path) as history:
         created = create_schedule(
-            history, name=name, cron=cron, profile=settings.profile.name, now=_now(),
+            history, name=name, cron=cron, profile=settings.profile.name, now=utc_now(),
             description=description, direction=direction, sync_type=sync_type,
             filters=parse_filter_args(filters), batch_size=batch_size, enabled=not disabled,
             timezone=settings.timezone,
@@ -145,7 +141,7 @@ def update(
     settings = settings_from_globals()
     with History(settings.history_path) as history:
         changed = update_schedule(
-            history, schedule_id, now=_now(), timezone=settings.timezone, name=name, cron=cron,
+            history, schedule_id, now=utc_now(), timezone=settings.timezone, name=name, cron=cron,
             description=description, direction=direction, sync_type=sync_type,
             filters=parse_filter_args(filters) if filters else None, batch_size=batch_size,
             enabled=enabled,
@@ -164,7 +160,7 @@ def toggle(
     """
     settings = settings_from_globals()
     with History(settings.history_path) as history:
-        changed = toggle_schedule(history, schedule_id, now=_now(), timezone=settings.timezone)
+        changed = toggle_schedule(history, schedule_id, now=utc_now(), timezone=settings.timezone)
     _show(changed, settings.timezone, json_, "Enabled" if changed.is_enabled else "Disabled")
 
 

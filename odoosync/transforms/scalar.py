@@ -5,10 +5,11 @@ lower) and dates (date, datetime), with the number parser the other transforms s
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from odoosync.timestamps import parse_iso
 from odoosync.transforms.base import (
     Transform,
     TransformContext,
@@ -155,25 +156,14 @@ def _lower_to(value: Any, ctx: TransformContext) -> Any:
 
 
 def _parse_datetime(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime(value.year, value.month, value.day)
-    elif isinstance(value, str):
-        text = value.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            raise mapping_error(
-                f"{value!r} is not an ISO-8601 date/time (e.g. 2025-12-16T14:30:22Z)", value
-            ) from None
-    else:
+    if not isinstance(value, str | date):
         raise mapping_error(f"{value!r} is not an ISO-8601 date/time", value)
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return parse_iso(value)
+    except ValueError:
+        raise mapping_error(
+            f"{value!r} is not an ISO-8601 date/time (e.g. 2025-12-16T14:30:22Z)", value
+        ) from None
 
 
 def _date_to(value: Any, ctx: TransformContext) -> Any:
