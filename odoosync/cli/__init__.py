@@ -66,9 +66,9 @@ def _run(args: list[str]) -> tuple[int, str | None, str | None]:
     command = typer.main.get_command(app)
     try:
         result = command.main(args=args, prog_name="odoosync", standalone_mode=False)
-    except typer.Abort:
+    except (typer.Abort, KeyboardInterrupt):  # click turns Ctrl-C at a prompt into Abort
         error_console().print("Interrupted.")
-        return ExitCode.INTERRUPTED, "Interrupted.", None
+        return int(exit_code_for(KeyboardInterrupt())), "Interrupted.", None
     except typer.Exit as exc:
         return int(exc.exit_code), None, None
     except typer.TyperException as exc:  # click's usage errors, vendored by Typer
@@ -86,15 +86,12 @@ def _run(args: list[str]) -> tuple[int, str | None, str | None]:
             traceback.print_exc()
         error_console().print(f"Error: {exc}", markup=False, highlight=False)
         return int(exit_code_for(exc)), str(exc), exc.error_code
-    except KeyboardInterrupt:
-        error_console().print("Interrupted.")
-        return ExitCode.INTERRUPTED, "Interrupted.", None
     except Exception as exc:  # the last resort: a bug, reported in one line
         if globals_().verbose:
             traceback.print_exc()
         text = f"Internal error: {type(exc).__name__}: {exc} (run with -v for the traceback)"
         error_console().print(text, markup=False, highlight=False)
-        return ExitCode.INTERNAL, text, None
+        return int(exit_code_for(exc)), text, None
     if isinstance(result, int):
         return result, None, None
     return ExitCode.OK, None, None

@@ -322,8 +322,6 @@ def _set_password(settings: Settings, *, stdin: bool) -> None:
         )
     else:
         raise UsageError("stdin is not a terminal: pass --stdin to read the password from it.")
-    if not value:
-        raise ConfigError("The password is empty; nothing was stored.")
     store_password(settings, Secret(value), env=os.environ)
     warn_secrets_permissions(settings)
     info(

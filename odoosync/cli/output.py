@@ -81,7 +81,6 @@ def progress(total: int | None, description: str) -> Iterator[ProgressCallback]:
         BarColumn(),
         MofNCompleteColumn(),
         TaskProgressColumn(),
-        TextColumn("{task.speed:>6.0f}/s" if False else ""),
         TimeRemainingColumn(),
         console=err,
         transient=False,
