@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from odoosync.errors import ExitCode, LockHeld, OdoosyncError
+from odoosync.errors import ExitCode, LockHeld, OdoosyncError, exit_code_for
 from odoosync.schedule import Schedule, claim, claim_due, release
 from odoosync.timestamps import utc_now
 
@@ -63,7 +63,13 @@ class ScheduleOutcome:
         return self.status in ("success", "locked")
 
 
-_CODES = {"success": 0, "partial": 6, "failed": 1, "interrupted": 130, "locked": 7}
+_CODES = {
+    "success": ExitCode.OK,
+    "partial": ExitCode.PARTIAL_FAILURE,
+    "failed": ExitCode.INTERNAL,
+    "interrupted": ExitCode.INTERRUPTED,
+    "locked": ExitCode.LOCKED,
+}
 
 
 def run_due(
@@ -126,16 +132,16 @@ def _run_claimed(
         status, batch_id = runner(schedule, triggered_by)
     except LockHeld as exc:  # someone else is syncing this profile: try again next time
         release(history, sid, None, None, now(), timezone=timezone)
-        return outcome("locked", message=str(exc), code=int(exc.exit_code))
+        return outcome("locked", message=str(exc), code=exit_code_for(exc))
     except BaseException as exc:
-        interrupted = isinstance(exc, KeyboardInterrupt) or getattr(exc, "exit_code", 0) == 130
+        interrupted = exit_code_for(exc) == ExitCode.INTERRUPTED
         status = "interrupted" if interrupted else "failed"
         batch = getattr(exc, "batch_id", None)
         release(history, sid, status, batch, now(), timezone=timezone)
         if interrupted or not isinstance(exc, Exception):
             raise
         if isinstance(exc, OdoosyncError):
-            return outcome(status, batch, message=str(exc), code=int(exc.exit_code))
+            return outcome(status, batch, message=str(exc), code=exit_code_for(exc))
         return outcome(status, message=f"Internal error: {type(exc).__name__}: {exc}")
     release(history, sid, status, batch_id, now(), timezone=timezone)
     return outcome(status, batch_id)

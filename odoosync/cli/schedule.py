@@ -22,7 +22,6 @@ from odoosync.history import History
 from odoosync.schedule import (
     Schedule,
     create_schedule,
-    get_schedule,
     parse_filter_args,
     toggle_schedule,
     update_schedule,
@@ -202,7 +201,6 @@ def run(
     """
     settings = settings_from_globals()
     with History(settings.history_path) as history:
-        get_schedule(history, schedule_id)
         outcome = run_now(
             history, schedule_id, runner_factory(history, settings), timezone=settings.timezone
         )
