@@ -419,32 +419,19 @@ def test_access_checks_use_the_method_of_the_version(odoo_version: str, first: s
             assert viewer.check_access_rights("product.template", "create") is False
 
 
-def test_has_access_is_used_when_the_server_has_it(sandbox: Any) -> None:
-    """A server where check_access_rights is gone (a future version): has_access answers."""
-    client = make_client(sandbox)
-    client._access_method = None
-    calls: list[tuple[str, tuple[Any, ...]]] = []
-
-    def execute(model: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        calls.append((method, args))
-        if method == "check_access_rights":
-            raise OdooFault(
-                "gone",
-                fault_code=1,
-                odoo_message="AttributeError: The method 'product.template.check_access_rights' "
-                "does not exist",
-            )
-        return True
-
-    client.execute = execute  # type: ignore[method-assign]
-    client._version = parse_version({"server_version": "17.0"})
-    assert client.check_access_rights("product.template", "read") is True
-    assert client.check_access_rights("product.template", "write") is True
-    assert calls == [
-        ("check_access_rights", ("read",)),
-        ("has_access", ([], "read")),
-        ("has_access", ([], "write")),
-    ]
+def test_the_other_access_method_is_used_when_the_server_lacks_the_first(sandbox: Any) -> None:
+    """A server whose version says "ask has_access" but that has only check_access_rights
+    (the 17.0 sandbox, its version read as 18.0): the real "does not exist" fault sends the
+    client to the other method, once, and the one that worked is remembered."""
+    with make_client(sandbox) as client:
+        client.authenticate()
+        client._version = parse_version({"server_version": "18.0"})  # what the server claims
+        sandbox.reset_calls()
+        assert client.check_access_rights("product.template", "read") is True
+        assert client.check_access_rights("product.template", "write") is True
+        calls = sandbox.calls()
+        assert calls.get("product.template.has_access") == 1
+        assert calls.get("product.template.check_access_rights") == 2
 
 
 def test_an_access_fault_that_is_not_a_missing_method_propagates(sandbox: Any) -> None:
