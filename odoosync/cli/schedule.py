@@ -45,7 +45,7 @@ def runner_factory(history: History, settings: Settings) -> Runner:
 
 
 def _json_opt(help_text: str = "Print JSON.") -> bool:
-    return typer.Option(False, "--json", help=help_text)  # type: ignore[no-any-return]
+    return typer.Option(False, "--json", help=help_text)  # type: ignore[no-any-return]  # Option() is typed Any
 
 
 def _render(schedules: list[Schedule], tz: str | None) -> None:

@@ -199,7 +199,7 @@ def test_run_now_is_manual_and_reports_failures(
     assert "partial, batch sync_batch_1" in capsys.readouterr().err
     down = Recorder(error=OdooUnreachable("Odoo at http://127.0.0.1:9 is unreachable."))
     monkeypatch.setattr(schedule_cli, "runner_factory", down.factory)
-    (outcome,) = out_json(capsys, ["-c", str(config), "schedule", "run", "1", "--json"], code=5)  # type: ignore[misc]
+    (outcome,) = out_json(capsys, ["-c", str(config), "schedule", "run", "1", "--json"], code=5)  # type: ignore[misc]  # out_json returns Any
     assert outcome["status"] == "failed"
     assert "unreachable" in outcome["message"]
     locked = Recorder(error=LockHeld("Another run holds the lock for profile 'production'."))

@@ -106,7 +106,7 @@ def test_crash_mid_write_leaves_the_original(
         real_connect = sqlite3.connect
 
         class Failing(sqlite3.Connection):
-            def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]
+            def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:  # type: ignore[override]  # narrower than Connection.execute on purpose
                 if sql.startswith("INSERT"):
                     raise sqlite3.OperationalError("disk on fire")
                 return super().execute(sql, *args)

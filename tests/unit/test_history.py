@@ -56,7 +56,7 @@ def begin(history: History, direction: str = "to_odoo", **kw: object) -> str:
         "options": {},
     }
     args.update(kw)
-    return history.begin_run(**args).batch_id  # type: ignore[arg-type]
+    return history.begin_run(**args).batch_id  # type: ignore[arg-type]  # args is a dict[str, object] of keywords
 
 
 def entry(product: str, status: str = "success", **kw: object) -> LogEntry:
@@ -67,7 +67,7 @@ def entry(product: str, status: str = "success", **kw: object) -> LogEntry:
         "sync_status": status,
     }
     args.update(kw)
-    return LogEntry(**args)  # type: ignore[arg-type]
+    return LogEntry(**args)  # type: ignore[arg-type]  # args is a dict[str, object] of the fields
 
 
 def test_batch_ids_get_a_prefix_per_direction_and_suffixes_in_the_same_second(
@@ -281,8 +281,8 @@ def test_the_daily_rollup_matches_a_scan_of_the_log(tmp_path: Path) -> None:
         out: dict[tuple[object, ...], list[object]] = {}
         for direction, status, code, count, dur, latest in rows:
             acc = out.setdefault((direction, status, code), [0, 0, ""])
-            acc[0] = int(acc[0]) + int(count)  # type: ignore[call-overload]
-            acc[1] = int(acc[1]) + int(dur)  # type: ignore[call-overload]
+            acc[0] = int(acc[0]) + int(count)  # type: ignore[call-overload]  # SQLite rows are untyped
+            acc[1] = int(acc[1]) + int(dur)  # type: ignore[call-overload]  # SQLite rows are untyped
             acc[2] = max(str(acc[2]), str(latest))
         return out
 

@@ -369,7 +369,7 @@ def test_validate_accepts_last_segments_and_warns_about_ambiguous_ones() -> None
     check = MappingCheck()
     cfg = MappingConfig(path=None, fields=(), categories={"Gadgets": 4}, taxes={})
     used = ["Electronics", "electronics", "Gadgets", "All / Saleable", "Phones", "Toys", ""]
-    _check_categories(check, cfg, odoo, used)  # type: ignore[arg-type]
+    _check_categories(check, cfg, odoo, used)  # type: ignore[arg-type]  # a stub client with fields_get/search_read only
     assert check.ok and check.categories == {"Gadgets": 4}
     messages = [issue.message for issue in check.issues]
     assert messages == [

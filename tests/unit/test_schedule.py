@@ -23,7 +23,7 @@ from odoosync.schedule import (
 
 
 def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]  # mypy cannot check datetime(*ints) positions
 
 
 def fires(expr: str, tz: str, after: datetime, n: int) -> list[str]:
@@ -150,7 +150,7 @@ def make(**kw: object) -> Schedule:
         "created_at": "2025-12-01T12:00:00Z",
     }
     values.update(kw)
-    return Schedule(**values)  # type: ignore[arg-type]
+    return Schedule(**values)  # type: ignore[arg-type]  # values is a dict[str, object] of the fields
 
 
 def test_due_after_the_first_fire_time_since_creation() -> None:
@@ -207,7 +207,7 @@ def add(history: History, **kw: object) -> Schedule:
         "timezone": "UTC",
     }
     args.update(kw)
-    return create_schedule(history, **args)  # type: ignore[arg-type]
+    return create_schedule(history, **args)  # type: ignore[arg-type]  # args is a dict[str, object] of keywords
 
 
 def test_create_validates_everything(history: History) -> None:

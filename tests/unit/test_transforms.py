@@ -217,7 +217,7 @@ def test_image_from_url_with_injected_fetch() -> None:
 
 def test_image_url_that_404s() -> None:
     def fetch(url: str) -> bytes:
-        raise urllib.error.HTTPError(url, 404, "Not Found", {}, None)  # type: ignore[arg-type]
+        raise urllib.error.HTTPError(url, 404, "Not Found", {}, None)  # type: ignore[arg-type]  # typeshed wants a Message for hdrs
 
     with pytest.raises(TransformError, match="HTTP 404") as info:
         REGISTRY["image"].to_odoo(
