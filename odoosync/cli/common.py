@@ -1,4 +1,5 @@
-"""Helpers every command shares: the settings the global options select, and the password."""
+"""Helpers every command shares: the settings the global options select, the password, and
+the client for the selected profile."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import typer
 from odoosync.cli.app import globals_
 from odoosync.cli.output import error_console
 from odoosync.config import Settings, load_settings
+from odoosync.odoo.client import OdooClient
+from odoosync.odoo.connect import params_from_settings, quick
 from odoosync.secrets import Secret, permissions_warning, resolve_password
 
 
@@ -35,3 +38,10 @@ def password_for(settings: Settings) -> Secret:
     warn_secrets_permissions(settings)
     prompt = _hidden_prompt if sys.stdin.isatty() else None
     return resolve_password(settings, env=os.environ, prompt=prompt)
+
+
+def client_from_settings(settings: Settings, *, diagnosis: bool = False) -> OdooClient:
+    """A client for the selected profile (the password resolved now); ``diagnosis``: retry
+    little, for test-connection and status (:func:`odoosync.odoo.connect.quick`)."""
+    params = params_from_settings(settings, password_for(settings))
+    return OdooClient(quick(params) if diagnosis else params)

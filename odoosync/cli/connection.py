@@ -9,20 +9,17 @@ import typer
 from rich.table import Table
 
 from odoosync.cli.app import app
-from odoosync.cli.common import password_for, settings_from_globals
+from odoosync.cli.common import client_from_settings, settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, info
 from odoosync.config import Settings
 from odoosync.engine.context import products_to_retry, run_error
 from odoosync.errors import ConfigError, OdooFault
 from odoosync.history import History
-from odoosync.odoo.client import OdooClient
 from odoosync.odoo.connect import (
     REQUIRED_RIGHTS,
     ConnectionReport,
     check_connection,
     describe_fields,
-    params_from_settings,
-    quick,
 )
 
 #: what to try next, per error_code (the message already says what went wrong)
@@ -38,10 +35,6 @@ HINTS = {
     "PERMISSION": "The integration user needs read, create and write on products.",
     "PROTOCOL": "The url must be the server's base address, e.g. https://yourcompany.odoo.com.",
 }
-
-
-def _client(settings: Settings) -> OdooClient:
-    return OdooClient(quick(params_from_settings(settings, password_for(settings))))
 
 
 def _mark(ok: bool) -> str:
@@ -86,7 +79,7 @@ def test_connection(
     Example: odoosync -p staging test-connection --json
     """
     settings = settings_from_globals()
-    with _client(settings) as client:
+    with client_from_settings(settings, diagnosis=True) as client:
         report = check_connection(client)
     for warning in report.warnings:
         error_console().print(f"Warning: {warning}", markup=False)
@@ -114,7 +107,7 @@ def fields(
     Example: odoosync fields product.template --custom-only
     """
     settings = settings_from_globals()
-    with _client(settings) as client:
+    with client_from_settings(settings, diagnosis=True) as client:
         try:
             found = describe_fields(client, model, custom_only=custom_only)
         except OdooFault as exc:
@@ -143,7 +136,7 @@ def status(
     Example: odoosync status --json
     """
     settings = settings_from_globals()
-    with _client(settings) as client:
+    with client_from_settings(settings, diagnosis=True) as client:
         report = check_connection(client, permissions=False)
     known = history_summary(settings.history_path, settings.profile.name)
     if json_:

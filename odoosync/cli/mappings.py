@@ -10,7 +10,7 @@ from rich.table import Table
 
 from odoosync.catalog.base import distinct_values, open_catalog
 from odoosync.cli.app import app
-from odoosync.cli.common import password_for, settings_from_globals
+from odoosync.cli.common import client_from_settings, settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, info
 from odoosync.errors import CatalogError, ExitCode, UsageError
 from odoosync.mapping import (
@@ -22,8 +22,6 @@ from odoosync.mapping import (
     save_mapping,
 )
 from odoosync.mapping_check import check_mapping
-from odoosync.odoo.client import OdooClient
-from odoosync.odoo.connect import params_from_settings
 
 mappings_app = typer.Typer(
     help=(
@@ -155,7 +153,7 @@ def validate(
         values = distinct_values(catalog, wanted)
     except CatalogError as exc:
         catalog_problem = str(exc)
-    with OdooClient(params_from_settings(settings, password_for(settings))) as client:
+    with client_from_settings(settings) as client:
         check = check_mapping(
             cfg,
             client,

@@ -35,17 +35,11 @@ REQUIRED_RIGHTS: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def params_from_settings(
-    settings: Settings,
-    password: Secret,
-    *,
-    max_retries: int | None = None,
-    max_retry_wait: float | None = None,
-) -> ConnectionParams:
+def params_from_settings(settings: Settings, password: Secret) -> ConnectionParams:
     """The connection the selected profile describes: context ``lang`` and
     ``allowed_company_ids`` (from ``company_id``), timeout, TLS, and retries from ``[sync]``.
 
-    ``max_retries``/``max_retry_wait`` override ``[sync]`` (test-connection retries less).
+    :func:`quick` makes it retry less (test-connection, status).
     """
     profile = settings.profile
     context: dict[str, Any] = {}
@@ -62,8 +56,8 @@ def params_from_settings(
         verify_tls=profile.verify_tls,
         ca_bundle=profile.ca_bundle,
         context=context,
-        max_retries=settings.sync.max_retries if max_retries is None else max_retries,
-        max_retry_wait=(settings.sync.max_retry_wait if max_retry_wait is None else max_retry_wait),
+        max_retries=settings.sync.max_retries,
+        max_retry_wait=settings.sync.max_retry_wait,
     )
 
 
