@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -54,10 +53,11 @@ def norm_ts(value: str | datetime | None, default: str) -> str:
 
 
 def os_user() -> str:
+    """Who ran it: getpass reads $LOGNAME, $USER, $LNAME, $USERNAME, then the passwd entry."""
     try:
         return getpass.getuser()
-    except Exception:  # no passwd entry (containers): fall back to the environment
-        return os.environ.get("USER") or os.environ.get("USERNAME") or "unknown"
+    except (KeyError, OSError, ImportError):  # no passwd entry (containers), no pwd module
+        return "unknown"
 
 
 # --------------------------------------------------------------------------- dataclasses
