@@ -317,9 +317,6 @@ def folder(sandbox: SandboxHandle, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("ODOOSYNC_PASSWORD", password)
-    monkeypatch.delenv("ODOOSYNC_SECRET_KEY", raising=False)
-    for name in ("ODOOSYNC_CONFIG", "ODOOSYNC_PROFILE", "ODOOSYNC_URL", "ODOOSYNC_DATABASE"):
-        monkeypatch.delenv(name, raising=False)
     return Folder(tmp_path, sandbox, password)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import stat
 import sys
 from pathlib import Path
@@ -19,9 +18,6 @@ PASSWORD = "Tr0ub4dor&3-api-key"
 
 @pytest.fixture(autouse=True)
 def _env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for var in list(os.environ):
-        if var.startswith("ODOOSYNC_"):
-            monkeypatch.delenv(var)
     monkeypatch.setenv("ODOOSYNC_KEY_FILE", str(tmp_path / "keys" / "secret.key"))
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # not a terminal
     monkeypatch.chdir(tmp_path)

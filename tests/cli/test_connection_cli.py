@@ -36,16 +36,7 @@ def sandbox(sandbox_server: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in (
-        "ODOOSYNC_CONFIG",
-        "ODOOSYNC_PROFILE",
-        "ODOOSYNC_URL",
-        "ODOOSYNC_DATABASE",
-        "ODOOSYNC_USERNAME",
-        "ODOOSYNC_PASSWORD",
-    ):
-        monkeypatch.delenv(name, raising=False)
+def secret_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("ODOOSYNC_SECRET_KEY", "test-secret-key")
     monkeypatch.setenv("ODOOSYNC_KEY_FILE", str(tmp_path / "secret.key"))
 

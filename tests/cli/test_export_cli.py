@@ -27,8 +27,6 @@ def sandbox() -> Iterator[Any]:
 
 @pytest.fixture
 def config(tmp_path: Path, sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in ("ODOOSYNC_CONFIG", "ODOOSYNC_PROFILE", "ODOOSYNC_URL", "ODOOSYNC_USERNAME"):
-        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ODOOSYNC_PASSWORD", "admin")
     monkeypatch.setenv("ODOOSYNC_SECRET_KEY", "test-secret-key")
     monkeypatch.setenv("ODOOSYNC_KEY_FILE", str(tmp_path / "secret.key"))

@@ -6,7 +6,6 @@ and asserts the exit code and that the message on stderr contains the next step.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,10 +25,7 @@ def sandbox() -> Iterator[Any]:
 
 @pytest.fixture(autouse=True)
 def newcomer_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """A fresh folder as the working directory; no odoosync variables; stdin not a terminal."""
-    for name in list(os.environ):
-        if name.startswith("ODOOSYNC_"):
-            monkeypatch.delenv(name)
+    """A fresh folder as the working directory (conftest: no ODOOSYNC_* variables)."""
     monkeypatch.setenv("ODOOSYNC_KEY_FILE", str(tmp_path / "secret.key"))
     monkeypatch.chdir(tmp_path)
 

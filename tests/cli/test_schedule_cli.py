@@ -238,8 +238,6 @@ def test_run_due_exports_through_the_engine_against_the_sandbox(
     sys.path.insert(0, str(Path(__file__).parents[1] / "integration"))
     from export_env import products, write_setup
 
-    for name in ("ODOOSYNC_CONFIG", "ODOOSYNC_PROFILE", "ODOOSYNC_URL", "ODOOSYNC_USERNAME"):
-        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ODOOSYNC_PASSWORD", "admin")
     monkeypatch.setenv("ODOOSYNC_SECRET_KEY", "test-secret-key")
     monkeypatch.setenv("ODOOSYNC_KEY_FILE", str(tmp_path / "secret.key"))
