@@ -16,6 +16,7 @@ from odoosync.errors import (
     OdooFault,
     OdooRefused,
     PermissionDenied,
+    exit_code_for,
 )
 from odoosync.odoo.client import ConnectionParams, OdooClient
 from odoosync.secrets import Secret
@@ -156,7 +157,7 @@ def check_connection(client: OdooClient, *, permissions: bool = True) -> Connect
         report.message = str(exc)
         report.hint = failure_hint(exc, client.url)
         report.error_code = exc.error_code or "PROTOCOL"
-        report.exit_code = int(exc.exit_code)
+        report.exit_code = exit_code_for(exc)
         if report.exit_code not in (ExitCode.ODOO_REFUSED, ExitCode.ODOO_UNREACHABLE):
             report.exit_code = ExitCode.ODOO_UNREACHABLE
         return report
