@@ -16,7 +16,7 @@ from typing import Any
 
 from odoosync.errors import OdooFault
 from odoosync.odoo.client import OdooClient
-from odoosync.odoo.faults import fault_details
+from odoosync.odoo.faults import details_from_load_message
 
 #: context for bulk writes: no chatter tracking or creation messages (odoo-facts §4)
 BULK_CONTEXT: Mapping[str, Any] = {
@@ -53,10 +53,10 @@ def failure_from_fault(exc: OdooFault) -> RowFailure:
 def failure_from_message(message: Mapping[str, Any]) -> RowFailure:
     """A ``load`` error message as a RowFailure (its text read like a fault's)."""
     text = str(message.get("message") or "load failed")
-    details = fault_details(2, text)
-    if message.get("field") and "field" not in details:
-        details["field"] = message["field"]
-    first = text.strip().splitlines()[0] if text.strip() else text
+    details = details_from_load_message(message)
+    details.pop("row", None)  # the row's index in one call: meaningless in the history
+    lines = text.strip().splitlines()
+    first = lines[-1] if "Traceback (most recent call last)" in text else (lines or [text])[0]
     if details.get("odoo_error_code") == "UNIQUE_VIOLATION":
         summary = f"Field '{details.get('field', 'barcode')}' must be unique"
         if details.get("value"):
