@@ -105,8 +105,12 @@ def filter_ids(
     *,
     active_test: bool = True,
     version: int = 17,
+    limit: int | None = None,
 ) -> list[int]:
-    """Return the ids (of ``ids``, default all of ``model``) matching ``domain``, in order."""
+    """Return the ids (of ``ids``, default all of ``model``) matching ``domain``, in order.
+
+    With ``limit``, stop at the first ``limit`` matches (``ids`` may then be a lazy iterable).
+    """
     evaluator = _Evaluator(source, version)
     if version < 17:  # 'any' and 'not any' arrived in Odoo 17
         for item in domain if isinstance(domain, list | tuple) else ():
@@ -121,6 +125,8 @@ def filter_ids(
         rec = source.record(model, rec_id)
         if rec is not None and predicate(rec):
             result.append(rec_id)
+            if limit is not None and len(result) >= limit:
+                break
     return result
 
 

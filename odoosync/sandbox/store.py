@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 import threading
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -95,6 +96,8 @@ class Store:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.barcodes: dict[str, set[int]] = {}
         self.xmlids: dict[tuple[str, str], int] = {}
+        #: each model's ids in ascending order (``sorted_ids``), kept up to date or dropped
+        self._sorted: dict[str, list[int]] = {}
         self._journal: dict[tuple[str, int], Record | None] | None = None
         self._custom: dict[str, dict[str, FieldDef]] | None = None
         self._fields_cache: dict[str, dict[str, FieldDef]] = {}
@@ -173,6 +176,7 @@ class Store:
     def insert(self, model: str, rec: Record) -> None:
         rec_id = int(rec["id"])
         self._remember(model, rec_id)
+        self._add_id(model, rec_id)
         self.tables[model][rec_id] = rec
         self._index(model, rec, add=True)
 
@@ -186,7 +190,34 @@ class Store:
     def delete(self, model: str, rec_id: int) -> None:
         self._remember(model, rec_id)
         rec = self.tables[model].pop(rec_id)
+        self._drop_id(model, rec_id)
         self._index(model, rec, add=False)
+
+    def sorted_ids(self, model: str) -> list[int]:
+        """``model``'s ids in ascending order (read-only: the store keeps it up to date)."""
+        ids = self._sorted.get(model)
+        if ids is None or len(ids) != len(self.tables[model]):
+            ids = self._sorted[model] = sorted(self.tables[model])
+        return ids
+
+    def _add_id(self, model: str, rec_id: int) -> None:
+        ids = self._sorted.get(model)
+        if ids is None or rec_id in self.tables[model]:
+            return
+        if not ids or rec_id > ids[-1]:  # the usual case: a new id from the sequence
+            ids.append(rec_id)
+        else:
+            self._sorted.pop(model)
+
+    def _drop_id(self, model: str, rec_id: int) -> None:
+        ids = self._sorted.get(model)
+        if ids is None:
+            return
+        pos = bisect_left(ids, rec_id)
+        if pos < len(ids) and ids[pos] == rec_id:
+            del ids[pos]
+        else:
+            self._sorted.pop(model)
 
     def _index(self, model: str, rec: Record, *, add: bool) -> None:
         if model == "product.product":
@@ -245,8 +276,10 @@ class Store:
         for (model, rec_id), old in reversed(list(journal.items())):
             current = self.tables[model].pop(rec_id, None)
             if current is not None:
+                self._drop_id(model, rec_id)
                 self._index(model, current, add=False)
             if old is not None:
+                self._add_id(model, rec_id)
                 self.tables[model][rec_id] = old
                 self._index(model, old, add=True)
             if model == "ir.model.fields":
@@ -379,6 +412,7 @@ class Store:
             if model not in self.tables:
                 continue
             self.tables[model] = {int(r["id"]): r for r in rows}
+            self._sorted.pop(model, None)
             for rec in rows:
                 self._index(model, rec, add=True)
         self._schema_changed()
