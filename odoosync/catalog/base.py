@@ -8,6 +8,7 @@ Columns and rows that a write does not manage are kept as they were.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -120,7 +121,7 @@ def new_columns(
     """``columns`` plus, in order of first appearance, the ones the changes add."""
     result = list(columns)
     known = set(result)
-    for row in [*updates.values(), *inserts]:
+    for row in itertools.chain(updates.values(), inserts):  # streamed: a spool is not listed
         for name in row:
             if name not in known:
                 known.add(name)

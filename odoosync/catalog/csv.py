@@ -21,6 +21,7 @@ from odoosync.catalog.base import (
     new_columns,
     require_file,
 )
+from odoosync.catalog.spool import keyed_updates
 from odoosync.errors import CatalogError
 
 __all__ = ["CsvCatalog", "cell"]
@@ -134,20 +135,22 @@ class CsvCatalog:
     ) -> None:
         """Update rows by key and append ``inserts``, atomically."""
         header: list[str] = []
-        rows: list[list[str]] = []
-        if self.path.exists():
+        present = self.path.exists()
+        if present:
             header = self.columns()
-            rows = [values for _line, _header, values in self._records()]
         elif not inserts and not updates:
             return
         if not header:
             header = [self.key]
         key_index = header.index(self.key)
+        # the rows are read twice (keys, then the write), never held: a catalog can be large
+        rows = (values for _line, _header, values in self._records()) if present else iter(())
         existing = {catalog_key(values[key_index]) for values in rows}
+        rows = (values for _line, _header, values in self._records()) if present else iter(())
         check_apply(self.path, self.key, existing, updates, inserts)
         columns = new_columns(header, updates, inserts)
         index = {name: i for i, name in enumerate(columns)}
-        by_key = {catalog_key(k): v for k, v in updates.items()}
+        by_key = keyed_updates(updates)
         bom, terminator = self._style()
         with atomic_file(self.path, newline="") as handle:
             if bom:

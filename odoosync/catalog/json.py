@@ -20,6 +20,7 @@ from odoosync.catalog.base import (
     check_apply,
     require_file,
 )
+from odoosync.catalog.spool import keyed_updates
 from odoosync.errors import CatalogError
 
 __all__ = ["JsonCatalog"]
@@ -83,7 +84,7 @@ class JsonCatalog:
         items = list(self._checked(data))
         existing = {catalog_key(item[self.key]) for item in items}
         check_apply(self.path, self.key, existing, updates, inserts)
-        by_key = {catalog_key(k): v for k, v in updates.items()}
+        by_key = keyed_updates(updates)
         for item in items:
             change = by_key.get(catalog_key(item[self.key]))
             if change:

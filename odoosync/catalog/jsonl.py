@@ -18,6 +18,7 @@ from odoosync.catalog.base import (
     check_apply,
     require_file,
 )
+from odoosync.catalog.spool import keyed_updates
 from odoosync.errors import CatalogError
 
 __all__ = ["JsonlCatalog"]
@@ -84,7 +85,7 @@ class JsonlCatalog:
             return
         existing = {catalog_key(item[self.key]) for _n, _r, item in self._lines()}
         check_apply(self.path, self.key, existing, updates, inserts)
-        by_key = {catalog_key(k): v for k, v in updates.items()}
+        by_key = keyed_updates(updates)
         with atomic_file(self.path, newline="") as handle:
             for _number, raw, item in self._lines():
                 change = by_key.get(catalog_key(item[self.key]))

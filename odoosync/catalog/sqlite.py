@@ -12,6 +12,7 @@ other columns without a declared type (SQLite then keeps each value's own type).
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import sqlite3
@@ -170,7 +171,7 @@ class SqliteCatalog:
             table = self.table(connection)
             columns = self._columns(connection, table)
             known = set(columns)
-            for row in [*updates.values(), *inserts]:
+            for row in itertools.chain(updates.values(), inserts):
                 for name in row:
                     if name not in known:
                         known.add(name)
