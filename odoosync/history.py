@@ -428,6 +428,20 @@ class History(ScheduleStore):
                 found[int(odoo_id)] = str(key)
         return found
 
+    def links_to(self, profile: str, odoo_ids: Iterable[int]) -> dict[str, Link]:
+        """The links to these Odoo ids, by key, in key order (500 ids a query)."""
+        wanted = [int(i) for i in odoo_ids]
+        rows: list[dict[str, Any]] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += self._rows(
+                f"select * from links where profile = ? and odoo_id in ({marks})",
+                [profile, *chunk],
+            )
+        rows.sort(key=lambda row: str(row["key"]))  # as links() lists them (its index's order)
+        return {row["key"]: link_from_row(row) for row in rows}
+
     def watermark(self, profile: str, name: str) -> str | None:
         value = self._one(
             "select value from watermarks where profile = ? and name = ?", [profile, name]

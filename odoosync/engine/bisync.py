@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from odoosync.catalog.base import Catalog, catalog_key, open_catalog
+from odoosync.catalog.spool import ChangeSpool
 from odoosync.config import Settings
 from odoosync.engine.bisync_plan import (
     POLICIES,
@@ -202,11 +203,15 @@ class _SyncRun:
             record = records.get(link.odoo_id)
             if step.decision is Decision.PULL and record is not None:
                 updates[step.key] = self._pulled_values(record)
-        inserts = self._new_from_odoo(links) if self.options.create_missing and not wanted else []
-        if self.options.dry_run:
-            return unlinked
-        if updates or inserts:
-            self.catalog.apply(updates, inserts)
+        with ChangeSpool() as spool:
+            for key, values in updates.items():
+                spool.update(key, values)
+            if self.options.create_missing and not wanted:
+                self._new_from_odoo(links, spool)
+            if self.options.dry_run:
+                return unlinked
+            if spool.updates or spool.inserts:
+                self.catalog.apply(spool.updates, spool.inserts)
         for step, link in steps:
             record = after.get(link.odoo_id) or records.get(link.odoo_id)
             now_local = locals_.get(step.key)
@@ -441,8 +446,8 @@ class _SyncRun:
             synced_at=self.history.now(),
         )
 
-    def _new_from_odoo(self, links: Mapping[str, Link]) -> list[dict[str, Any]]:
-        """Odoo products in no link: planned like an import that only creates."""
+    def _new_from_odoo(self, links: Mapping[str, Link], spool: ChangeSpool) -> None:
+        """Odoo products in no link: planned like an import that only creates (into ``spool``)."""
         importer = _ImportRun(
             self.settings,
             self.options.but(update_existing=False, images=False),
@@ -455,8 +460,15 @@ class _SyncRun:
         )
         linked = [link.odoo_id for link in links.values()]
         domain: list[Any] = [("id", "not in", linked)] if linked else []
-        importer.read(domain, {}, None)
-        _updates, inserts = importer.changes()
+        try:
+            importer.read(domain, {}, None)
+            importer.changes(spool)
+            self._added(importer, spool)
+        finally:
+            importer.planned.close()
+
+    def _added(self, importer: _ImportRun, spool: ChangeSpool) -> None:
+        """The outcomes, log entries and rows (for their links) of the products added."""
         for outcome in importer.result.products:
             if outcome.action != "create":
                 continue  # matched rows are left to export's matching; errors are reported
@@ -472,12 +484,11 @@ class _SyncRun:
                     fields_synced=list(outcome.fields_synced),
                 )
             )
-        by_key = {str(row[self.catalog.key]): row for row in inserts}
+        by_key = {str(row[self.catalog.key]): dict(row) for row in spool.inserts}
         for planned in importer.planned:
             if planned.action is ImportAction.CREATE and planned.key in by_key:
                 self.new_rows.append((planned, by_key[planned.key]))
         self.result.products_found += len(by_key)
-        return inserts
 
 
 def _resolved_note(step: SyncStep, policy: str) -> str:

@@ -3,9 +3,11 @@
 Odoo is read page by page (keyset paging on id, only the fields the bidirectional mappings need
 plus ``id``, ``write_date`` and ``barcode``), each page is mapped back through the transforms'
 inverses and planned by :mod:`odoosync.engine.import_plan` against a small index of the catalog
-(key → digest, barcode → key). The catalog is then written once, atomically, in its own format
-(``Catalog.apply``), and only then are the log entries, links and the watermark recorded, so a
-crash leaves either the old state or the new one.
+(key → digest, barcode → key) and the history's links of that page only (by Odoo id and by the
+keys the page could claim). What is planned goes to a temporary file, not a list; the catalog's
+changes are spooled too (:class:`odoosync.catalog.spool.ChangeSpool`) and written once,
+atomically, in the catalog's own format (``Catalog.apply``), and only then are the log entries,
+links and the watermark recorded, so a crash leaves either the old state or the new one.
 
 The helpers here (reading Odoo's side, the catalog index, hashing) are shared with two-way sync.
 """
@@ -15,6 +17,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import pickle
+import sqlite3
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +27,7 @@ from typing import Any
 
 from odoosync.catalog.base import Catalog, catalog_key, open_catalog
 from odoosync.catalog.base import catalog_exists as _catalog_exists
+from odoosync.catalog.spool import ChangeSpool
 from odoosync.config import Settings
 from odoosync.engine.bisync_plan import parse_timestamp
 from odoosync.engine.context import (
@@ -56,6 +62,7 @@ from odoosync.odoo.client import OdooClient
 from odoosync.transforms import TransformContext, TransformError, image_kind, is_empty
 
 WATERMARK = "import"
+RECORD_CHUNK = 500  # log entries / links written per history transaction
 IMAGE_FOLDER = "images"
 _EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WebP": "webp"}
 
@@ -251,6 +258,68 @@ def watermark_name(options: RunOptions) -> str:
     return f"{WATERMARK}:{digest}"
 
 
+class PlannedSpool:
+    """A run's planned products, in order, in a temporary SQLite file (not a list in memory).
+
+    Each is stored with whether it needs a link saved (``touched``); the catalog's digests of the
+    touched keys, taken after the write, are kept beside them for the links.
+    """
+
+    def __init__(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="odoosync-plan-")
+        self._db = sqlite3.connect(Path(self._folder.name) / "planned.db")
+        self._db.execute("pragma journal_mode = off")
+        self._db.execute("pragma synchronous = off")
+        self._db.execute(
+            "create table planned (seq integer primary key, key text, touched int, data blob)"
+        )
+        self._db.execute("create index planned_key on planned (key) where touched = 1")
+        self._db.execute("create table hashes (key text primary key, hash text)")
+
+    def add(self, planned: PlannedImport, *, touched: bool) -> None:
+        self._db.execute(
+            "insert into planned (key, touched, data) values (?, ?, ?)",
+            [planned.key, int(touched), pickle.dumps(planned)],
+        )
+
+    def _select(self, where: str = "") -> Iterator[PlannedImport]:
+        last = 0
+        while True:  # in pages by seq: no cursor is left open while the caller writes
+            rows = self._db.execute(
+                f"select seq, data from planned where seq > ? {where} order by seq limit 500",
+                [last],
+            ).fetchall()
+            if not rows:
+                return
+            for seq, data in rows:
+                last = int(seq)
+                planned: PlannedImport = pickle.loads(data)
+                yield planned
+
+    def __iter__(self) -> Iterator[PlannedImport]:
+        return self._select()
+
+    def touched(self) -> Iterator[PlannedImport]:
+        """The planned products whose link is saved, in order."""
+        return self._select("and touched = 1")
+
+    def is_touched(self, key: str) -> bool:
+        found = self._db.execute("select 1 from planned where key = ? and touched = 1", [key])
+        return found.fetchone() is not None
+
+    def set_hash(self, key: str, digest: str | None) -> None:
+        self._db.execute("insert or replace into hashes (key, hash) values (?, ?)", [key, digest])
+
+    def hashes(self, keys: Sequence[str]) -> dict[str, str | None]:
+        marks = ",".join("?" * len(keys))
+        rows = self._db.execute(f"select key, hash from hashes where key in ({marks})", list(keys))
+        return {str(key): digest for key, digest in rows}
+
+    def close(self) -> None:
+        self._db.close()
+        self._folder.cleanup()
+
+
 class _ImportRun:
     """One import: reads pages, plans them, then writes the catalog and the history."""
 
@@ -270,17 +339,12 @@ class _ImportRun:
         self.result = result
         self.travel = Travel.of(mapping)
         self.images = bool(options.images) and self.travel.image is not None
-        self.links = history.links(settings.profile.name)
-        self.views = {
-            k: LinkView(k, ln.odoo_id, ln.odoo_hash, ln.odoo_write_date)
-            for k, ln in self.links.items()
-        }
         self.index = build_index(catalog, self.travel)
-        self.state = ImportState.from_links(self.views)
+        self.state = ImportState()
         self.plan_options = ImportOptions(
             create_missing=options.create_missing, update_existing=options.update_existing
         )
-        self.planned: list[PlannedImport] = []
+        self.planned = PlannedSpool()
         self.image_paths: dict[str, str | None] = {}  # key -> relative path written
         self.max_write_date: str | None = None
         columns = catalog.columns() if catalog_exists(catalog) else []
@@ -345,15 +409,25 @@ class _ImportRun:
             )
             if self.images and self.travel.image is not None:
                 images[odoo_id] = record.get(self.travel.image.odoo_field)
-        for planned in plan_page(products, self.index, self.views, self.plan_options, self.state):
+        links = self._page_links(products)
+        views = {
+            k: LinkView(k, ln.odoo_id, ln.odoo_hash, ln.odoo_write_date) for k, ln in links.items()
+        }
+        self.state.by_odoo_id = ImportState.from_links(views).by_odoo_id
+        for planned in plan_page(products, self.index, views, self.plan_options, self.state):
+            needs_link = _needs_link(planned, links)
             if (
                 planned.action is ImportAction.UNCHANGED
                 and not self.result.keep_all
-                and not _needs_link(planned, self.links)
+                and not needs_link
             ):  # nothing to write, list or link: counted, not kept
                 self.result.add(self._outcome(planned))
                 continue
-            self.planned.append(planned)
+            touched = planned.key is not None and (
+                planned.action in (ImportAction.CREATE, ImportAction.UPDATE)
+                or (planned.action is ImportAction.UNCHANGED and needs_link)
+            )
+            self.planned.add(planned, touched=touched)
             writes = planned.action in (ImportAction.CREATE, ImportAction.UPDATE)
             if writes and planned.key is not None and self.images and not self.options.dry_run:
                 # written now, page by page, so no image is held in memory for the whole run
@@ -362,12 +436,27 @@ class _ImportRun:
                     base, planned.key, images.get(planned.odoo_id)
                 )
 
+    def _page_links(self, products: Sequence[OdooProduct]) -> dict[str, Link]:
+        """The links the plan of this page can consult: to its Odoo ids, and of every key it
+        could claim (external id, barcode owner, ``odoo-<id>``)."""
+        profile = self.settings.profile.name
+        linked = self.history.links_to(profile, [p.odoo_id for p in products])
+        keys: set[str] = set()
+        for product in products:
+            keys.add(f"odoo-{product.odoo_id}")
+            if product.external_key:
+                keys.add(product.external_key)
+            owner = self.index.barcodes.get(product.barcode) if product.barcode else None
+            if owner is not None:
+                keys.add(owner)
+        found = self.history.links(profile, sorted(keys - set(linked)))
+        return dict(sorted({**found, **linked}.items()))
+
     # -- the changes ------------------------------------------------------------------------
 
-    def changes(self) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
-        """The catalog's updates and inserts, and each product's outcome in the result."""
-        updates: dict[str, dict[str, Any]] = {}
-        inserts: list[dict[str, Any]] = []
+    def changes(self, spool: ChangeSpool) -> None:
+        """The catalog's updates and inserts (into ``spool``), each product's outcome in the
+        result."""
         dry = self.options.dry_run
         current = (
             rows_for(self.catalog, [p.key for p in self.planned if p.action is ImportAction.UPDATE
@@ -384,18 +473,17 @@ class _ImportRun:
                 values[self.modified_field] = iso_from_odoo(planned.write_date)
             outcome = self._outcome(planned)
             if planned.action is ImportAction.CREATE:
-                inserts.append({self.catalog.key: key, **values})
+                spool.insert({self.catalog.key: key, **values})
                 if dry:
                     outcome.changes = {
                         k: [None, v] for k, v in planned.values.items() if v is not None
                     }
             elif planned.action is ImportAction.UPDATE:
-                updates[key] = values
+                spool.update(key, values)
                 if dry:
                     changed = changed_fields(current.get(key, {}), planned.values)
                     outcome.changes = {k: [old, new] for k, (old, new) in changed.items()}
             self.result.add(outcome)
-        return updates, inserts
 
     def _outcome(self, planned: PlannedImport) -> ProductOutcome:
         """One planned product's outcome (without a dry run's changes)."""
@@ -413,24 +501,42 @@ class _ImportRun:
         return outcome
 
     def record(self, batch_id: str) -> None:
-        """Log entries (not for unchanged products), then the links."""
+        """Log entries (not for unchanged products), then the links; RECORD_CHUNK at a time."""
+        # the errors met while reading (always kept), then each planned change, in order
+        entries = [_entry(o) for o in self.result.products if o.action == "error"]
+        for p in self.planned:
+            if p.action is not ImportAction.UNCHANGED:
+                entries.append(_entry(self._outcome(p)))
+            if len(entries) >= RECORD_CHUNK:
+                self.history.record(batch_id, entries)
+                entries = []
+        if entries:
+            self.history.record(batch_id, entries)
+        for row in iter_catalog(self.catalog):  # the digests export compares with, as written
+            key = catalog_key(row.get(self.catalog.key))
+            if self.planned.is_touched(key):
+                mapped = map_row(row, self.mapping, self.side.transform, key_field=self.catalog.key)
+                self.planned.set_hash(key, None if mapped.error is not None else mapped.digest)
+        chunk: list[PlannedImport] = []
+        for p in self.planned.touched():
+            chunk.append(p)
+            if len(chunk) >= RECORD_CHUNK:
+                self._save_links(chunk)
+                chunk = []
+        if chunk:
+            self._save_links(chunk)
+
+    def _save_links(self, touched: Sequence[PlannedImport]) -> None:
         module = self.settings.sync.external_id_module
-        touched = [
-            p
-            for p in self.planned
-            if p.key is not None
-            and (
-                p.action in (ImportAction.CREATE, ImportAction.UPDATE)
-                or (p.action is ImportAction.UNCHANGED and _needs_link(p, self.links))
-            )
-        ]
+        profile = self.settings.profile.name
         keys = [p.key for p in touched if p.key is not None]
-        hashes = local_hashes(self.catalog, keys, self.mapping, self.side.transform)
+        old_links = self.history.links(profile, keys)
+        hashes = self.planned.hashes(keys)
         now = self.history.now()
         new_links: list[Link] = []
         for p in touched:
             assert p.key is not None
-            old = self.links.get(p.key)
+            old = old_links.get(p.key)
             new_links.append(
                 Link(
                     key=p.key,
@@ -443,15 +549,7 @@ class _ImportRun:
                     synced_at=now,
                 )
             )
-        # the errors met while reading (always kept), then each planned change, in order
-        entries = [_entry(o) for o in self.result.products if o.action == "error"]
-        entries += [
-            _entry(self._outcome(p)) for p in self.planned if p.action is not ImportAction.UNCHANGED
-        ]
-        if entries:
-            self.history.record(batch_id, entries)
-        if new_links:
-            self.history.save_links(self.settings.profile.name, new_links)
+        self.history.save_links(profile, new_links)
 
 
 def run_import(
@@ -486,13 +584,17 @@ def run_import(
             since = history.watermark(profile, name)
         context = {"active_test": False} if options.include_archived else {}
         job = _ImportRun(settings, options, mapping, catalog, client, side, history, run.result)
-        job.read(import_domain(options, since), context, progress)
-        updates, inserts = job.changes()
-        if options.dry_run:
-            return run.result
-        if updates or inserts:
-            catalog.apply(updates, inserts)
-        job.record(run.batch_id)
+        try:
+            job.read(import_domain(options, since), context, progress)
+            with ChangeSpool() as spool:
+                job.changes(spool)
+                if options.dry_run:
+                    return run.result
+                if spool.updates or spool.inserts:
+                    catalog.apply(spool.updates, spool.inserts)
+            job.record(run.batch_id)
+        finally:
+            job.planned.close()
         if run.result.failed == 0 and job.max_write_date is not None:
             history.set_watermark(profile, name, job.max_write_date)
     return run.result
