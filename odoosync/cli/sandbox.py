@@ -50,14 +50,14 @@ def sandbox(
         latency_ms=latency_ms,
         data_path=data,
     )
-    sys.stdout.write(
-        f"odoosync sandbox: Odoo {handle.version} on {handle.url} "
-        f"(database {handle.database}, login admin/admin)\n"
-    )
-    sys.stdout.flush()
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _interrupt)
-    try:
+    try:  # entered before the line is printed: a Ctrl-C right after it still ends with 0
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _interrupt)
+        sys.stdout.write(
+            f"odoosync sandbox: Odoo {handle.version} on {handle.url} "
+            f"(database {handle.database}, login admin/admin)\n"
+        )
+        sys.stdout.flush()
         threading.Event().wait()
     except KeyboardInterrupt:
         pass
