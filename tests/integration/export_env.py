@@ -13,35 +13,46 @@ from odoosync.odoo import ConnectionParams, OdooClient
 from odoosync.secrets import Secret
 from odoosync.transforms import gs1_check_digit
 
-MAPPING = """\
-[[fields]]
-local_field = "title"
-odoo_field = "name"
-is_required = true
-priority = 100
+#: one ``[[fields]]`` table per catalog column, as the tests' mappings spell them
+FIELDS: dict[str, dict[str, object]] = {
+    "title": {"odoo_field": "name", "is_required": True, "priority": 100},
+    "ean": {
+        "odoo_field": "barcode",
+        "mapping_type": "transform",
+        "transform": "barcode",
+        "priority": 90,
+    },
+    "supplier_reference": {"odoo_field": "default_code", "priority": 10},
+    "description": {"odoo_field": "description_sale"},
+    "price": {"odoo_field": "list_price", "mapping_type": "transform", "transform": "decimal"},
+    "weight": {"odoo_field": "weight", "mapping_type": "transform", "transform": "float"},
+    "category": {"odoo_field": "categ_id", "mapping_type": "transform", "transform": "category"},
+}
 
-[[fields]]
-local_field = "ean"
-odoo_field = "barcode"
-mapping_type = "transform"
-transform = "barcode"
-priority = 90
 
-[[fields]]
-local_field = "supplier_reference"
-odoo_field = "default_code"
-priority = 10
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return f'"{value}"'
 
-[[fields]]
-local_field = "description"
-odoo_field = "description_sale"
 
-[[fields]]
-local_field = "price"
-odoo_field = "list_price"
-mapping_type = "transform"
-transform = "decimal"
-"""
+def mapping_toml(
+    *columns: str, changes: Mapping[str, Mapping[str, object]] | None = None, tail: str = ""
+) -> str:
+    """mapping.toml with the :data:`FIELDS` of ``columns``, in that order; ``changes`` sets keys
+    of a column's table (``None`` drops one); ``tail`` (e.g. a ``[categories]`` section) follows."""
+    tables = []
+    for column in columns:
+        keys = {**FIELDS[column], **(changes or {}).get(column, {})}
+        lines = [f'local_field = "{column}"']
+        lines += [f"{k} = {_toml_value(v)}" for k, v in keys.items() if v is not None]
+        tables.append("[[fields]]\n" + "\n".join(lines) + "\n")
+    return "\n".join(tables) + (f"\n{tail}" if tail else "")
+
+
+MAPPING = mapping_toml("title", "ean", "supplier_reference", "description", "price")
 
 COLUMNS = ["id", "title", "ean", "supplier_reference", "description", "price", "supplier_id"]
 
@@ -74,6 +85,43 @@ def write_catalog(path: Path, rows: Sequence[Mapping[str, Any]]) -> None:
             writer.writerow({c: row.get(c, "") for c in COLUMNS})
 
 
+def config_toml(
+    url: str,
+    database: str,
+    *,
+    sync: Mapping[str, object],
+    catalog: str = "products.csv",
+    username: str = "admin",
+    profile: str = "test",
+    label: str = "Test",
+    timeout: int | None = None,
+) -> str:
+    """odoosync.toml for one profile, with mapping.toml and odoosync.db beside it; a ``.db``
+    catalog reads table "products"."""
+    timeout_line = "" if timeout is None else f"timeout = {timeout}\n"
+    table = 'table = "products"\n' if catalog.endswith(".db") else ""
+    sync_lines = "".join(f"{key} = {_toml_value(value)}\n" for key, value in sync.items())
+    return f"""default_profile = "{profile}"
+
+[profiles.{profile}]
+name = "{label}"
+url = "{url}"
+database = "{database}"
+username = "{username}"
+{timeout_line}
+[catalog]
+path = "{catalog}"
+{table}
+[mapping]
+path = "mapping.toml"
+
+[history]
+path = "odoosync.db"
+
+[sync]
+{sync_lines}"""
+
+
 def write_setup(
     folder: Path,
     url: str,
@@ -85,32 +133,8 @@ def write_setup(
     username: str = "admin",
 ) -> Path:
     config = folder / "odoosync.toml"
-    config.write_text(
-        f"""default_profile = "test"
-
-[profiles.test]
-name = "Test"
-url = "{url}"
-database = "{database}"
-username = "{username}"
-
-[catalog]
-path = "products.csv"
-
-[mapping]
-path = "mapping.toml"
-
-[history]
-path = "odoosync.db"
-
-[sync]
-batch_size = {batch_size}
-workers = {workers}
-max_retries = 3
-max_retry_wait = 2
-""",
-        encoding="utf-8",
-    )
+    sync = {"batch_size": batch_size, "workers": workers, "max_retries": 3, "max_retry_wait": 2}
+    config.write_text(config_toml(url, database, username=username, sync=sync), encoding="utf-8")
     (folder / "mapping.toml").write_text(MAPPING, encoding="utf-8")
     write_catalog(folder / "products.csv", rows)
     return config

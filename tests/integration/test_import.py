@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from export_env import factory, settings_for
+from export_env import config_toml, factory, mapping_toml, settings_for
 
 from odoosync.catalog.base import open_catalog
 from odoosync.engine.importer import run_import
@@ -17,49 +17,19 @@ from odoosync.errors import ConfigError
 from odoosync.history import History
 from odoosync.sandbox import serve
 
-MAPPING = """\
-[[fields]]
-local_field = "title"
-odoo_field = "name"
-is_required = true
-priority = 100
-
-[[fields]]
-local_field = "ean"
-odoo_field = "barcode"
-mapping_type = "transform"
-transform = "barcode"
-priority = 90
-
-[[fields]]
-local_field = "price"
-odoo_field = "list_price"
-mapping_type = "transform"
-transform = "decimal"
-
-[[fields]]
-local_field = "weight"
-odoo_field = "weight"
-mapping_type = "transform"
-transform = "float"
-
-[[fields]]
-local_field = "category"
-odoo_field = "categ_id"
-mapping_type = "transform"
-transform = "category"
-
-[[fields]]
-local_field = "supplier_reference"
-odoo_field = "default_code"
-is_bidirectional = false
-
-[categories]
+MAPPING = mapping_toml(
+    "title", "ean", "price", "weight", "category", "supplier_reference",
+    changes={"supplier_reference": {"priority": None, "is_bidirectional": False}},
+    tail="""[categories]
 "Electronics" = "All / Saleable / Electronics"
 "Clothing" = "All / Saleable / Clothing"
 "Accessories" = "All / Saleable / Accessories"
 "Saleable" = "All / Saleable"
-"""
+""",
+)  # fmt: skip
+
+#: small batches and quick retries, so that a few products already make several pages
+SYNC = {"batch_size": 2, "max_retries": 2, "max_retry_wait": 1}
 
 
 @pytest.fixture
@@ -75,31 +45,9 @@ class PullSetup:
         self.folder = folder
         self.sandbox = sandbox
         self.catalog_path = folder / catalog
-        table = 'table = "products"\n' if catalog.endswith(".db") else ""
         config = folder / "odoosync.toml"
         config.write_text(
-            f"""default_profile = "test"
-
-[profiles.test]
-name = "Test"
-url = "{sandbox.url}"
-database = "{sandbox.database}"
-username = "admin"
-
-[catalog]
-path = "{catalog}"
-{table}
-[mapping]
-path = "mapping.toml"
-
-[history]
-path = "odoosync.db"
-
-[sync]
-batch_size = 2
-max_retries = 2
-max_retry_wait = 1
-""",
+            config_toml(sandbox.url, sandbox.database, catalog=catalog, sync=SYNC),
             encoding="utf-8",
         )
         (folder / "mapping.toml").write_text(MAPPING, encoding="utf-8")

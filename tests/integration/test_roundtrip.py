@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from export_env import factory, settings_for
+from export_env import config_toml, factory, mapping_toml, settings_for
 
 from odoosync.catalog.base import open_catalog
 from odoosync.engine.export import run_export
@@ -22,38 +22,7 @@ from odoosync.history import History
 from odoosync.sandbox import serve
 from odoosync.transforms import REGISTRY, TransformContext
 
-MAPPING = """\
-[[fields]]
-local_field = "title"
-odoo_field = "name"
-is_required = true
-priority = 100
-
-[[fields]]
-local_field = "ean"
-odoo_field = "barcode"
-mapping_type = "transform"
-transform = "barcode"
-priority = 90
-
-[[fields]]
-local_field = "price"
-odoo_field = "list_price"
-mapping_type = "transform"
-transform = "decimal"
-
-[[fields]]
-local_field = "weight"
-odoo_field = "weight"
-mapping_type = "transform"
-transform = "float"
-
-[[fields]]
-local_field = "category"
-odoo_field = "categ_id"
-mapping_type = "transform"
-transform = "category"
-"""
+MAPPING = mapping_toml("title", "ean", "price", "weight", "category")
 
 
 @pytest.fixture
@@ -64,31 +33,9 @@ def sandbox() -> Iterator[Any]:
 
 def write_config(folder: Path, sandbox: Any, catalog: str) -> Path:
     config = folder / "odoosync.toml"
-    table = 'table = "products"\n' if catalog.endswith(".db") else ""
+    sync = {"batch_size": 2, "max_retries": 2, "max_retry_wait": 1}
     config.write_text(
-        f"""default_profile = "test"
-
-[profiles.test]
-name = "Test"
-url = "{sandbox.url}"
-database = "{sandbox.database}"
-username = "admin"
-
-[catalog]
-path = "{catalog}"
-{table}
-[mapping]
-path = "mapping.toml"
-
-[history]
-path = "odoosync.db"
-
-[sync]
-batch_size = 2
-max_retries = 2
-max_retry_wait = 1
-""",
-        encoding="utf-8",
+        config_toml(sandbox.url, sandbox.database, catalog=catalog, sync=sync), encoding="utf-8"
     )
     (folder / "mapping.toml").write_text(MAPPING, encoding="utf-8")
     return config

@@ -10,6 +10,7 @@ import json
 import os
 import secrets
 import ssl
+import sys
 import xmlrpc.client
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,10 @@ import pytest
 from odoosync.cli import run
 
 HERE = Path(__file__).resolve().parent
+# the mapping and config writers are shared with the integration tests
+sys.path.insert(0, str(HERE.parent / "integration"))
+from export_env import config_toml, mapping_toml  # noqa: E402  (needs the path above)
+
 LIVE_VARS = (
     "ODOOSYNC_LIVE_URL",
     "ODOOSYNC_LIVE_DB",
@@ -199,37 +204,9 @@ def ean13(body: str) -> str:
     return body + str((10 - total % 10) % 10)
 
 
-MAPPING = """\
-[[fields]]
-local_field = "title"
-odoo_field = "name"
-is_required = true
-priority = 100
-
-[[fields]]
-local_field = "ean"
-odoo_field = "barcode"
-mapping_type = "transform"
-transform = "barcode"
-priority = 90
-
-[[fields]]
-local_field = "price"
-odoo_field = "list_price"
-mapping_type = "transform"
-transform = "decimal"
-priority = 80
-
-[[fields]]
-local_field = "description"
-odoo_field = "description_sale"
-
-[[fields]]
-local_field = "category"
-odoo_field = "categ_id"
-mapping_type = "transform"
-transform = "category"
-"""
+MAPPING = mapping_toml(
+    "title", "ean", "price", "description", "category", changes={"price": {"priority": 80}}
+)
 
 COLUMNS = ["id", "title", "ean", "price", "description", "category"]
 
@@ -296,37 +273,22 @@ class LiveScope:
         return name, int(categ_id)
 
     def write(self, rows: Sequence[Mapping[str, Any]], *, workers: int = 2) -> None:
+        sync = {
+            "batch_size": 50,
+            "workers": workers,
+            "sync_images": False,
+            "external_id_module": self.module,
+            "conflict_policy": "newest",
+            "max_retries": 3,
+            "max_retry_wait": 10,
+        }
         self.config.write_text(
-            f"""\
-default_profile = "live"
-
-[profiles.live]
-name = "Live test"
-url = "{self.odoo.url}"
-database = "{self.odoo.database}"
-username = "{self.odoo.username}"
-timeout = 60
-
-[catalog]
-path = "products.csv"
-
-[mapping]
-path = "mapping.toml"
-
-[history]
-path = "odoosync.db"
-
-[sync]
-batch_size = 50
-workers = {workers}
-sync_images = false
-external_id_module = "{self.module}"
-conflict_policy = "newest"
-max_retries = 3
-max_retry_wait = 10
-""",
+            config_toml(
+                self.odoo.url, self.odoo.database, username=self.odoo.username, sync=sync,
+                profile="live", label="Live test", timeout=60,
+            ),
             encoding="utf-8",
-        )
+        )  # fmt: skip
         self.write_mapping()
         self.write_catalog(rows)
 
