@@ -386,6 +386,25 @@ class History(ScheduleStore):
                 )
         return {row["key"]: link_from_row(row) for row in rows}
 
+    def link_count(self, profile: str) -> int:
+        return int(self._one("select count(*) from links where profile = ?", [profile]) or 0)
+
+    def links_after(self, profile: str, after: str | None, limit: int) -> list[Link]:
+        """Up to ``limit`` links in key order, after the key ``after`` (keyset paging)."""
+        if after is None:
+            sql, params = "select * from links where profile = ?", [profile]
+        else:
+            sql, params = "select * from links where profile = ? and key > ?", [profile, after]
+        rows = self._rows(f"{sql} order by key limit ?", [*params, int(limit)])
+        return [link_from_row(row) for row in rows]
+
+    def linked_odoo_ids(self, profile: str) -> list[int]:
+        """The Odoo ids of every link of ``profile``."""
+        return [
+            int(odoo_id)
+            for (odoo_id,) in self._tuples("select odoo_id from links where profile = ?", [profile])
+        ]
+
     def save_links(self, profile: str, links: Sequence[Link]) -> None:
         now = self.now()
         with self.transaction() as conn:

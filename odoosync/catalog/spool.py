@@ -12,14 +12,16 @@ from __future__ import annotations
 import pickle
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, overload
+from typing import Any, Generic, TypeVar, overload
 
 from odoosync.catalog.base import catalog_key
 
-__all__ = ["ChangeSpool", "SpooledInserts", "SpooledUpdates", "keyed_updates"]
+__all__ = ["ChangeSpool", "PickleSpool", "SpooledInserts", "SpooledUpdates", "keyed_updates"]
+
+T = TypeVar("T")
 
 
 class ChangeSpool:
@@ -50,6 +52,61 @@ class ChangeSpool:
         self._folder.cleanup()
 
     def __enter__(self) -> ChangeSpool:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class PickleSpool(Generic[T]):
+    """Objects pickled into a temporary SQLite file: appended (read back in order) or put by
+    key (read back by key), so a run does not hold them all in memory."""
+
+    def __init__(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="odoosync-spool-")
+        self._db = sqlite3.connect(Path(self._folder.name) / "objects.db")
+        self._db.execute("pragma journal_mode = off")
+        self._db.execute("pragma synchronous = off")
+        self._db.execute("create table listed (seq integer primary key, data blob)")
+        self._db.execute("create table keyed (key text primary key, data blob)")
+
+    def append(self, item: T) -> None:
+        self._db.execute("insert into listed (data) values (?)", [pickle.dumps(item)])
+
+    def __iter__(self) -> Iterator[T]:
+        """The appended objects, in order."""
+        for (data,) in self._db.execute("select data from listed order by seq"):
+            yield pickle.loads(data)
+
+    def put(self, key: str, item: T) -> None:
+        """Keep ``item`` under ``key`` (a later one for the same key replaces it)."""
+        self._db.execute(
+            "insert or replace into keyed (key, data) values (?, ?)", [key, pickle.dumps(item)]
+        )
+
+    def get(self, keys: Iterable[str]) -> dict[str, T]:
+        """The objects put under these keys (500 keys a query); missing keys are left out."""
+        wanted = list(keys)
+        found: dict[str, T] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, data in self._db.execute(
+                f"select key, data from keyed where key in ({marks})", chunk
+            ):
+                found[str(key)] = pickle.loads(data)
+        return found
+
+    def close(self) -> None:
+        self._db.close()
+        self._folder.cleanup()
+
+    def __enter__(self) -> PickleSpool[T]:
         return self
 
     def __exit__(

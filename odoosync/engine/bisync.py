@@ -3,17 +3,24 @@
 For every linked product: the catalog row's digest (``map_row``, as export records it), the Odoo
 record's digest (the bidirectional fields as Odoo holds them), the two digests of the link, and
 whether both sides now hold the same values (compared field by field in Odoo's form) go to
-:func:`odoosync.engine.bisync_plan.decide`. Then, in this order:
+:func:`odoosync.engine.bisync_plan.decide`.
+
+Memory stays bounded: one pass over the catalog puts each linked row, mapped, into a temporary
+file by key (rows that do not map are reported there, in catalog order); then the links are
+walked in key order, ``LINK_CHUNK`` at a time, and for each chunk its rows and its Odoo records
+(``search_read`` by ids) are fetched, decided and acted on:
 
 1. pushes (catalog → Odoo): export's grouped updates (:func:`odoosync.engine.apply.update_plans`:
    one ``write`` for identical values, else one ``load`` by ``.id``, ``batch_size`` a call), then
    one read back of what was written;
-2. pulls (Odoo → catalog): one atomic ``Catalog.apply`` with every pulled row and every Odoo
-   product added to the catalog (``create_missing``);
-3. the log entries and links.
+2. pulls (Odoo → catalog): spooled (:class:`odoosync.catalog.spool.ChangeSpool`);
+3. the log entries and new links: spooled too.
 
-A crash between 1 and 2 (or 2 and 3) leaves products whose two sides "both changed" but are now
-equal: the next sync re-links them without a conflict and without losing an edit.
+After the last chunk, Odoo's products in no link are planned like an import (``create_missing``),
+the catalog is written once, atomically (``Catalog.apply``), and only then are the log entries
+and links recorded. A crash between a chunk's push and the catalog's write (or between that and
+the history's) leaves products whose two sides "both changed" but are now equal: the next sync
+re-links them without a conflict and without losing an edit.
 
 Local products without a link are then exported in this same run (``export_rows``: export's
 matching by external id and barcode, its batches; the ``bisync_...`` batch id, counted once).
@@ -21,12 +28,12 @@ matching by external id and barcode, its batches; the ``bisync_...`` batch id, c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from odoosync.catalog.base import Catalog, catalog_key, open_catalog
-from odoosync.catalog.spool import ChangeSpool
+from odoosync.catalog.spool import ChangeSpool, PickleSpool
 from odoosync.config import Settings
 from odoosync.engine.bisync_plan import (
     POLICIES,
@@ -47,8 +54,9 @@ from odoosync.engine.context import (
     resolve_odoo,
 )
 from odoosync.engine.export import export_rows, external_id_name
-from odoosync.engine.import_plan import ImportAction, PlannedImport
+from odoosync.engine.import_plan import ImportAction
 from odoosync.engine.importer import (
+    RECORD_CHUNK,
     Travel,
     _ImportRun,
     catalog_exists,
@@ -63,7 +71,9 @@ from odoosync.mapping import MappedProduct, MappingConfig, field_hash, load_mapp
 from odoosync.odoo.client import OdooClient
 from odoosync.transforms import TransformError
 
-READ_CHUNK = 200
+READ_CHUNK = 200  # Odoo records a search_read
+LINK_CHUNK = 1000  # linked products decided and pushed together (five reads)
+T = TypeVar("T")
 #: the local digest of a row that does not map but equals Odoo: "unchanged" to the plan
 _UNMAPPABLE = "unmappable, as in Odoo"
 
@@ -131,6 +141,10 @@ def run_sync(
 
 
 class _SyncRun:
+    #: the run's log entries and new links, spooled until the catalog is written (run())
+    logged: PickleSpool[LogEntry]
+    linked: PickleSpool[Link]
+
     def __init__(
         self,
         settings: Settings,
@@ -148,9 +162,10 @@ class _SyncRun:
         self.profile = settings.profile.name
         self.module = settings.sync.external_id_module
         self.result = RunResult(batch_id="", direction="bidirectional")
+        #: the current chunk's log entries (a push that fails amends them)
         self.entries: list[LogEntry] = []
-        self.new_links: list[Link] = []
-        self.new_rows: list[tuple[PlannedImport, dict[str, Any]]] = []
+        #: keys whose row does not map: reported, not synced
+        self.failed: set[str] = set()
         modified = settings.catalog.modified_field
         columns = catalog.columns() if catalog_exists(catalog) else []
         self.modified_field = modified if modified in columns else None
@@ -159,42 +174,129 @@ class _SyncRun:
 
     def run(self, batch_id: str, progress: Progress | None) -> list[str]:
         """Sync the linked products and add Odoo's new ones; returns the unlinked local keys."""
-        links = self.history.links(self.profile)
         wanted = {catalog_key(p) for p in self.options.product_ids}
-        if wanted:  # retry: only the products that failed
-            links = {key: link for key, link in links.items() if key in wanted}
-        locals_: dict[str, _Local] = {}
+        with (
+            PickleSpool[_Local]() as rows,
+            PickleSpool[LogEntry]() as entries,
+            PickleSpool[Link]() as links,
+        ):
+            self.logged, self.linked = entries, links
+            unlinked = self._index(wanted, rows)
+            self._flush()  # the mapping errors come first, in catalog order
+            total = (
+                len(self._wanted_links(wanted)) if wanted else self.history.link_count(self.profile)
+            )
+            self.result.products_found = total  # the unlinked ones: counted by their export
+            done = 0
+            with ChangeSpool() as changes:
+                for chunk in self._chunks(wanted):
+                    self._sync_chunk(chunk, rows.get(ln.key for ln in chunk), changes)
+                    for _link in chunk:
+                        done += 1
+                        if progress is not None:
+                            progress(done, total)
+                if self.options.create_missing and not wanted:
+                    self._new_from_odoo(changes)
+                if self.options.dry_run:
+                    return unlinked
+                if changes.updates or changes.inserts:
+                    self.catalog.apply(changes.updates, changes.inserts)
+            # the history after the catalog: a crash before this leaves "both changed but equal"
+            for logged in _batches(entries):
+                self.history.record(batch_id, logged)
+            for linked in _batches(links):
+                self.history.save_links(self.profile, linked)
+        return unlinked
+
+    # -- the catalog's linked rows ----------------------------------------------------------------
+
+    def _index(self, wanted: set[str], rows: PickleSpool[_Local]) -> list[str]:
+        """One pass over the catalog: each linked row, mapped, into ``rows`` (by key); returns
+        the unlinked keys. Rows that do not map are reported (or kept as unmappable) here, in
+        catalog order, before any decision, as they were when every row was held."""
         unlinked: list[str] = []
+        pending: list[tuple[str, dict[str, Any]]] = []
+        errors: list[tuple[Link, _Local]] = []
         for row in iter_catalog(self.catalog):
             key = catalog_key(row.get(self.catalog.key))
             if wanted and key not in wanted:
                 continue
-            if key not in links:
+            pending.append((key, row))
+            if len(pending) >= LINK_CHUNK:
+                unlinked += self._index_rows(pending, rows, errors)
+                pending = []
+        unlinked += self._index_rows(pending, rows, errors)
+        self._mapping_errors(errors, rows)
+        return unlinked
+
+    def _index_rows(
+        self,
+        pending: list[tuple[str, dict[str, Any]]],
+        rows: PickleSpool[_Local],
+        errors: list[tuple[Link, _Local]],
+    ) -> list[str]:
+        links = self.history.links(self.profile, [key for key, _row in pending])
+        unlinked: list[str] = []
+        for key, row in pending:
+            link = links.get(key)
+            if link is None:
                 unlinked.append(key)
                 continue
             mapped = map_row(row, self.mapping, self.side.transform, key_field=self.catalog.key)
-            locals_[key] = _Local(row, mapped)
-        records = self._read_linked([links[k].odoo_id for k in links])
-        for key, local in list(locals_.items()):
-            if local.mapped.error is None:
-                continue
-            link = links[key]
+            if mapped.error is None:
+                rows.put(key, _Local(row, mapped))
+            else:
+                errors.append((link, _Local(row, mapped)))
+        return unlinked
+
+    def _mapping_errors(self, errors: list[tuple[Link, _Local]], rows: PickleSpool[_Local]) -> None:
+        """Rows that do not map: unmappable (as Odoo holds them, or not edited since the last
+        sync: only pulls apply) or a product error."""
+        edited = [link.odoo_id for link, local in errors
+                  if link.local_hash != self._row_digest(local.row)]  # fmt: skip
+        records = self._read_linked(edited) if edited else {}
+        for link, local in errors:
+            assert local.mapped.error is not None
             if link.local_hash == self._row_digest(local.row) or self._as_in_odoo(
                 local.row, records.get(link.odoo_id)
             ):
                 local.unmappable = True  # pulled as Odoo holds it, not edited since: not pushed
+                rows.put(link.key, local)
                 continue
-            del locals_[key]
-            self._error(key, links[key].odoo_id, local.mapped.error)
-        steps: list[tuple[SyncStep, Link]] = []
-        total = len(links)
-        failed = {o.product_id for o in self.result.products}
-        for done, (key, link) in enumerate(sorted(links.items()), start=1):
-            if key not in failed:
-                steps.append((self._decide(key, link, locals_.get(key), records), link))
-            if progress is not None:
-                progress(done, total)
-        self.result.products_found = total  # the unlinked ones: counted by their export
+            self.failed.add(link.key)
+            self._error(link.key, link.odoo_id, local.mapped.error)
+
+    def _wanted_links(self, wanted: set[str]) -> list[Link]:
+        found = self.history.links(self.profile, sorted(wanted))
+        return [found[key] for key in sorted(found)]
+
+    def _chunks(self, wanted: set[str]) -> Iterator[list[Link]]:
+        """The links in key order, ``LINK_CHUNK`` at a time (keyset paging on the key)."""
+        if wanted:
+            every = self._wanted_links(wanted)
+            for start in range(0, len(every), LINK_CHUNK):
+                yield every[start : start + LINK_CHUNK]
+            return
+        after: str | None = None
+        while True:
+            chunk = self.history.links_after(self.profile, after, LINK_CHUNK)
+            if not chunk:
+                return
+            yield chunk
+            after = chunk[-1].key
+
+    # -- one chunk of linked products ---------------------------------------------------------
+
+    def _sync_chunk(
+        self, chunk: list[Link], locals_: dict[str, _Local], changes: ChangeSpool
+    ) -> None:
+        """Decide, push, and spool the pulls, log entries and links of these linked products."""
+        records = self._read_linked([link.odoo_id for link in chunk])
+        steps = [
+            (self._decide(link.key, link, locals_.get(link.key), records), link)
+            for link in chunk
+            if link.key not in self.failed
+        ]
         pushes = [(s, ln) for s, ln in steps if s.decision is Decision.PUSH]
         pushed = push(self, pushes, locals_, records)
         after = self._read_linked([ln.odoo_id for _s, ln in pushed]) if pushed else {}
@@ -203,15 +305,10 @@ class _SyncRun:
             record = records.get(link.odoo_id)
             if step.decision is Decision.PULL and record is not None:
                 updates[step.key] = self._pulled_values(record)
-        with ChangeSpool() as spool:
-            for key, values in updates.items():
-                spool.update(key, values)
-            if self.options.create_missing and not wanted:
-                self._new_from_odoo(links, spool)
-            if self.options.dry_run:
-                return unlinked
-            if spool.updates or spool.inserts:
-                self.catalog.apply(spool.updates, spool.inserts)
+                changes.update(step.key, updates[step.key])
+        if self.options.dry_run:
+            self._flush()
+            return
         for step, link in steps:
             record = after.get(link.odoo_id) or records.get(link.odoo_id)
             now_local = locals_.get(step.key)
@@ -223,27 +320,15 @@ class _SyncRun:
                 if step.decision is Decision.PULL and now_local is not None:
                     linked_row = {**now_local.row, **updates.get(step.key, {})}
                     linked = self._remapped(step.key, now_local, updates.get(step.key, {}))
-                self.new_links.append(self._link(link, linked, record, linked_row))
-        for planned, new_row in self.new_rows:
-            new = map_row(new_row, self.mapping, self.side.transform, key_field=self.catalog.key)
-            assert planned.key is not None
-            self.new_links.append(
-                Link(
-                    key=planned.key,
-                    odoo_id=planned.odoo_id,
-                    external_id=f"{self.module}.{external_id_name(planned.key)}",
-                    local_hash=self._row_digest(new_row) if new.error else new.digest,
-                    odoo_hash=planned.odoo_hash,
-                    field_hashes=dict(new.hashes),
-                    odoo_write_date=planned.write_date,
-                    synced_at=self.history.now(),
-                )
-            )
-        if self.entries:
-            self.history.record(batch_id, self.entries)
-        if self.new_links:
-            self.history.save_links(self.profile, self.new_links)
-        return unlinked
+                self.linked.append(self._link(link, linked, record, linked_row))
+        self._flush()
+
+    def _flush(self) -> None:
+        """The chunk's log entries to their spool (recorded after the catalog's write)."""
+        if not self.options.dry_run:
+            for entry in self.entries:
+                self.logged.append(entry)
+        self.entries = []
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -443,10 +528,10 @@ class _SyncRun:
             odoo_hash=self.travel.odoo_hash(record),
             field_hashes=hashes,
             odoo_write_date=_text(record.get("write_date")),
-            synced_at=self.history.now(),
+            synced_at="",  # the time the link is saved (after the catalog's write)
         )
 
-    def _new_from_odoo(self, links: Mapping[str, Link], spool: ChangeSpool) -> None:
+    def _new_from_odoo(self, spool: ChangeSpool) -> None:
         """Odoo products in no link: planned like an import that only creates (into ``spool``)."""
         importer = _ImportRun(
             self.settings,
@@ -458,7 +543,7 @@ class _SyncRun:
             self.history,
             RunResult(batch_id="", direction="bidirectional"),
         )
-        linked = [link.odoo_id for link in links.values()]
+        linked = self.history.linked_odoo_ids(self.profile)
         domain: list[Any] = [("id", "not in", linked)] if linked else []
         try:
             importer.read(domain, {}, None)
@@ -468,7 +553,8 @@ class _SyncRun:
             importer.planned.close()
 
     def _added(self, importer: _ImportRun, spool: ChangeSpool) -> None:
-        """The outcomes, log entries and rows (for their links) of the products added."""
+        """The outcomes, log entries and links of the products added (``spool``'s inserts: the
+        chunks spool updates only)."""
         for outcome in importer.result.products:
             if outcome.action != "create":
                 continue  # matched rows are left to export's matching; errors are reported
@@ -484,11 +570,44 @@ class _SyncRun:
                     fields_synced=list(outcome.fields_synced),
                 )
             )
-        by_key = {str(row[self.catalog.key]): dict(row) for row in spool.inserts}
-        for planned in importer.planned:
-            if planned.action is ImportAction.CREATE and planned.key in by_key:
-                self.new_rows.append((planned, by_key[planned.key]))
-        self.result.products_found += len(by_key)
+        self._flush()
+        created = {
+            planned.key: planned
+            for planned in importer.planned
+            if planned.action is ImportAction.CREATE and planned.key is not None
+        }
+        added = 0
+        for new_row in spool.inserts:
+            added += 1
+            planned = created.get(str(new_row[self.catalog.key]))
+            if planned is None or planned.key is None or self.options.dry_run:
+                continue
+            new = map_row(new_row, self.mapping, self.side.transform, key_field=self.catalog.key)
+            self.linked.append(
+                Link(
+                    key=planned.key,
+                    odoo_id=planned.odoo_id,
+                    external_id=f"{self.module}.{external_id_name(planned.key)}",
+                    local_hash=self._row_digest(new_row) if new.error else new.digest,
+                    odoo_hash=planned.odoo_hash,
+                    field_hashes=dict(new.hashes),
+                    odoo_write_date=planned.write_date,
+                    synced_at="",
+                )
+            )
+        self.result.products_found += added
+
+
+def _batches(items: Iterable[T]) -> Iterator[list[T]]:
+    """``items`` in lists of ``RECORD_CHUNK`` (one history transaction each)."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= RECORD_CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _resolved_note(step: SyncStep, policy: str) -> str:

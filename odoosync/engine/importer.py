@@ -188,17 +188,6 @@ def rows_for(catalog: Catalog, keys: Iterable[str]) -> dict[str, dict[str, Any]]
     return found
 
 
-def local_hashes(
-    catalog: Catalog, keys: Iterable[str], mapping: MappingConfig, ctx: TransformContext
-) -> dict[str, str | None]:
-    """``map_row`` digests (what export compares with) of these rows, as they are now."""
-    hashes: dict[str, str | None] = {}
-    for key, row in rows_for(catalog, keys).items():
-        mapped = map_row(row, mapping, ctx, key_field=catalog.key)
-        hashes[key] = None if mapped.error is not None else mapped.digest
-    return hashes
-
-
 def save_image(base_dir: Path, key: str, value: Any) -> str | None:
     """Write an Odoo image (base64) as ``images/<key>.<ext>``; the relative path, or None."""
     if not isinstance(value, str) or not value:

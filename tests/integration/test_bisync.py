@@ -394,3 +394,63 @@ def test_retry_re_runs_a_conflict_whose_push_failed(
     assert "push_error" not in entry.error_details  # resolved by the policy, and pushed
     [record] = setup.sandbox.execute("product.template", "read", [setup.mouse], ["barcode"])
     assert record["barcode"] == "4006381333900"
+
+
+# --------------------------------------------------------------------------------------------
+# chunks: the linked products are decided and pushed LINK_CHUNK at a time
+
+
+def test_chunks_give_the_results_of_one_pass(
+    setup: SyncSetup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import odoosync.engine.bisync as bisync
+
+    monkeypatch.setattr(bisync, "LINK_CHUNK", 2)
+    ids = sorted(int(k.split("-")[1]) for k in setup.rows())
+    assert len(ids) >= 5
+    setup.edit_local(ids[0], price="10.25", modified_at=FUTURE)  # chunk 1: push
+    setup.edit_odoo(ids[1], name="Pulled (odoo)")  # chunk 1: pull
+    setup.edit_odoo(ids[3], name="Also pulled")  # chunk 2
+    setup.edit_local(ids[4], title="Mine", modified_at=FUTURE)  # chunk 3: a conflict
+    setup.edit_odoo(ids[4], name="Theirs")
+    result = setup.sync(details=True, conflict_policy="local")
+    assert result.success and (result.updated, result.conflicts) == (3, 1)
+    keys = [setup.key(i) for i in ids]
+    assert [p.product_id for p in result.products] == sorted(keys)
+    entries = sorted(setup.logs(result.batch_id), key=lambda e: e.id)  # written in key order
+    assert [(e.product_id, e.sync_direction, e.sync_status) for e in entries] == [
+        (setup.key(ids[0]), "to_odoo", "success"),
+        (setup.key(ids[1]), "from_odoo", "success"),
+        (setup.key(ids[3]), "from_odoo", "success"),
+        (setup.key(ids[4]), "to_odoo", "conflict"),
+    ]
+    assert setup.local(ids[3])["title"] == "Also pulled"
+    assert setup.odoo(ids[4])["name"] == "Mine"
+    again = setup.sync(conflict_policy="skip")
+    assert again.success and (again.updated, again.conflicts) == (0, 0)
+    assert again.unchanged == again.products_found == len(ids)
+
+
+def test_a_crash_in_a_later_chunk_loses_nothing(
+    setup: SyncSetup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import odoosync.engine.bisync as bisync
+
+    monkeypatch.setattr(bisync, "LINK_CHUNK", 2)
+    ids = sorted(int(k.split("-")[1]) for k in setup.rows())
+    setup.edit_local(ids[0], title="Pushed first", modified_at=FUTURE)  # chunk 1: pushed
+    setup.edit_odoo(ids[1], name="Pulled first")  # chunk 1: spooled, never written
+    setup.edit_local(ids[2], title="Pushed later", modified_at=FUTURE)  # chunk 2
+    # search_read: chunk 1's records, its read-back, chunk 2's records (the fault)
+    setup.sandbox.inject("fault", model="product.template", method="search_read", on_call=3)
+    with pytest.raises(OdooError):
+        setup.sync(conflict_policy="skip")
+    assert setup.odoo(ids[0])["name"] == "Pushed first"
+    assert setup.local(ids[1])["title"] != "Pulled first"  # the catalog was not written
+
+    result = setup.sync(conflict_policy="skip")
+    assert result.success and result.conflicts == 0
+    assert setup.local(ids[0])["title"] == "Pushed first"
+    assert setup.local(ids[1])["title"] == "Pulled first"
+    assert setup.odoo(ids[2])["name"] == "Pushed later"
+    assert setup.sync(conflict_policy="skip").updated == 0
