@@ -215,8 +215,10 @@ class History(ScheduleStore):
         status: str,
         counts: Mapping[str, int],
         duration_ms: int | None = None,
+        error: str | None = None,
     ) -> None:
-        """Close a run: its status, counts and duration (from its start unless given)."""
+        """Close a run: its status, counts, duration (from its start unless given) and, for a
+        run that stopped on an error, the reason (one line, never a secret: errors.py's rule)."""
         check_choice("status", status, RUN_STATUSES)
         run = self.run(batch_id)
         if run is None:
@@ -230,9 +232,9 @@ class History(ScheduleStore):
         sets = ", ".join(f"{key} = ?" for key in COUNT_KEYS)
         with self.transaction() as conn:
             conn.execute(
-                f"update runs set status = ?, completed_at = ?, duration_ms = ?, {sets}"
+                f"update runs set status = ?, completed_at = ?, duration_ms = ?, error = ?, {sets}"
                 " where batch_id = ?",
-                [status, iso(completed), duration_ms]
+                [status, iso(completed), duration_ms, error]
                 + [int(counts.get(key, 0)) for key in COUNT_KEYS]
                 + [batch_id],
             )

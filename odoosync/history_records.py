@@ -128,6 +128,8 @@ class Run:
     schedule_id: int | None = None
     retry_of: str | None = None
     dry_run: bool = False
+    #: why a ``failed`` run stopped (refused login, unreachable Odoo...), else None
+    error: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -147,6 +149,7 @@ class Run:
             "duration_ms": self.duration_ms,
             "options": self.options,
             "retry_of": self.retry_of,
+            "error": self.error,
         }
 
 
@@ -217,7 +220,7 @@ def run_from_row(row: Mapping[str, Any]) -> Run:
         completed_at=row["completed_at"],
         counts={key: int(row[key] or 0) for key in COUNT_KEYS},
         duration_ms=row["duration_ms"], options=loads_json(row["options"]) or {},
-        schedule_id=row["schedule_id"], retry_of=row["retry_of"],
+        schedule_id=row["schedule_id"], retry_of=row["retry_of"], error=row.get("error"),
     )  # fmt: skip
 
 

@@ -115,8 +115,21 @@ def _v2(db: Database) -> None:
         db.table("schedules").add_column(column, kind)
 
 
+def _v3(db: Database) -> None:
+    """A failed run's reason in its own column (it was kept in the options JSON before)."""
+    db.table("runs").add_column("error", str)
+    for row in db.query("select batch_id, options from runs where options like '%\"error\"%'"):
+        options = json.loads(row["options"] or "{}") or {}
+        reason = options.pop("error", None)
+        if reason:
+            db.execute(
+                "update runs set error = ?, options = ? where batch_id = ?",
+                [str(reason), json.dumps(options), row["batch_id"]],
+            )
+
+
 #: ordered; index i brings the schema from version i to version i + 1. Never edit one: append.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

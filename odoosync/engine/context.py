@@ -11,7 +11,6 @@ Shared by export, import and two-way sync::
 
 from __future__ import annotations
 
-import json
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -420,14 +419,12 @@ def _finish(handle: RunHandle, status: str, *, error: str | None = None) -> None
         return
     counts = {**handle.result.counts(), "duration_ms": handle.result.duration_ms}
     handle.history.finish_run(
-        handle.batch_id, status=status, counts=counts, duration_ms=handle.result.duration_ms
+        handle.batch_id,
+        status=status,
+        counts=counts,
+        duration_ms=handle.result.duration_ms,
+        error=error,
     )
-    if error:
-        _store_error(handle.history, handle.batch_id, error)
-
-
-#: the key of a failed run's reason in its stored options (until ``runs`` has an error column)
-RUN_ERROR_KEY = "error"
 
 
 def failure_reason(exc: BaseException) -> str:
@@ -440,8 +437,7 @@ def failure_reason(exc: BaseException) -> str:
 
 def run_error(run: Run) -> str | None:
     """The reason a ``failed`` run stopped, or None."""
-    value = run.options.get(RUN_ERROR_KEY)
-    return str(value) if value else None
+    return run.error
 
 
 def products_to_retry(history: History, batch_id: str) -> list[str]:
@@ -453,19 +449,6 @@ def products_to_retry(history: History, batch_id: str) -> list[str]:
         if (entry.error_details or {}).get("push_error"):
             failed.append(entry.product_id)
     return list(dict.fromkeys(failed))
-
-
-def _store_error(history: History, batch_id: str, error: str) -> None:
-    """Keep the reason in the run's options JSON: ``runs`` has no column for it yet."""
-    run = history.run(batch_id)
-    if run is None:
-        return
-    options = {**run.options, RUN_ERROR_KEY: error}
-    with history.transaction() as conn:
-        conn.execute(
-            "update runs set options = ? where batch_id = ?",
-            [json.dumps(options, default=str), batch_id],
-        )
 
 
 def _profile_lock(settings: Settings) -> Any:

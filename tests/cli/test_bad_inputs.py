@@ -457,12 +457,11 @@ def test_a_refused_run_keeps_its_audit_row_with_the_reason(
     err = capsys.readouterr().err
     message = err.removeprefix("Error: ").splitlines()[0]
     with sqlite3.connect(folder.path / "odoosync.db") as conn:
-        rows = conn.execute("SELECT status, options FROM runs").fetchall()
-    [(status, options)] = rows
-    stored = json.loads(options)["error"]
+        rows = conn.execute("SELECT status, error, options FROM runs").fetchall()
+    [(status, stored, options)] = rows
     assert status == "failed"
     assert reason in stored and stored in message  # the message the user saw
-    assert folder.password not in options
+    assert folder.password not in stored + options
 
     for name in env:
         monkeypatch.delenv(name)

@@ -431,3 +431,32 @@ def test_current_process_pid_is_alive() -> None:
 
     assert pid_alive(os.getpid())
     assert not pid_alive(0)
+
+
+def test_a_v2_database_moves_run_errors_into_their_column(tmp_path: Path) -> None:
+    """Schema 3: a failed run's reason, kept in its options JSON by schema 2, gets a column."""
+    path = tmp_path / "v2.db"
+    db = Database(sqlite3.connect(str(path), isolation_level=None))
+    migrate(db, target=2)
+    db.execute(
+        "insert into runs (batch_id, direction, sync_type, triggered_by, profile, started_at,"
+        " status, options) values ('sync_1', 'to_odoo', 'full', 'manual', 'p',"
+        " '2025-01-01T00:00:00Z', 'failed', ?)",
+        [json.dumps({"batch_size": 100, "error": "Access Denied for 'bot'"})],
+    )
+    db.close()
+    with History(path) as history:
+        run = history.run("sync_1")
+    assert run is not None
+    assert run.error == "Access Denied for 'bot'"
+    assert run.options == {"batch_size": 100}
+    assert run.to_json()["error"] == run.error
+
+
+def test_finish_run_keeps_the_reason(history: History) -> None:
+    run = history.begin_run(
+        direction="to_odoo", sync_type="full", triggered_by="manual", profile="p", options={}
+    )
+    history.finish_run(run.batch_id, status="failed", counts={}, error="Odoo unreachable")
+    stored = history.run(run.batch_id)
+    assert stored is not None and stored.error == "Odoo unreachable"
