@@ -49,79 +49,201 @@ class Observed(NamedTuple):
     details: dict[str, Any]
 
 
+# The frames that Odoo 17's tracebacks share, each spelled once (the faults below are still
+# the verbatim texts of odoo17-observations.md, put back together from these pieces).
+
+#: a registry not in the cache yet, and the traceback of opening it that follows
+_REGISTRY_CACHE_MISS = (
+    "Traceback (most recent call last):\n"
+    '  File "<odoo>/odoo/modules/registry.py", line 87, in __new__\n'
+    "    return cls.registries[db_name]\n"
+    "           ~~~~~~~~~~~~~~^^^^^^^^^\n"
+    '  File "<decorator-gen-5>", line 2, in __getitem__\n'
+    '  File "<odoo>/odoo/tools/func.py", line 87, in locked\n'
+    "    return func(inst, *args, **kwargs)\n"
+    "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/tools/lru.py", line 34, in __getitem__\n'
+    "    a = self.d[obj]\n"
+    "        ~~~~~~^^^^^\n"
+    "KeyError: 'no_such_db'\n"
+    "\n"
+    "During handling of the above exception, another exception occurred:\n"
+    "\n"
+    "Traceback (most recent call last):\n"
+)
+
+#: opening a database's registry, down to psycopg2's connect
+_OPEN_REGISTRY = (
+    '  File "<odoo>/odoo/__init__.py", line 104, in registry\n'
+    "    return modules.registry.Registry(database_name)\n"
+    "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/modules/registry.py", line 89, in __new__\n'
+    "    return cls.new(db_name)\n"
+    "           ^^^^^^^^^^^^^^^^\n"
+    '  File "<decorator-gen-16>", line 2, in new\n'
+    '  File "<odoo>/odoo/tools/func.py", line 87, in locked\n'
+    "    return func(inst, *args, **kwargs)\n"
+    "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/modules/registry.py", line 101, in new\n'
+    "    registry.init(db_name)\n"
+    '  File "<odoo>/odoo/modules/registry.py", line 182, in init\n'
+    "    with closing(self.cursor()) as cr:\n"
+    "                 ^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/modules/registry.py", line 950, in cursor\n'
+    "    return self._db.cursor()\n"
+    "           ^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/sql_db.py", line 752, in cursor\n'
+    "    return Cursor(self.__pool, self.__dbname, self.__dsn)\n"
+    "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/sql_db.py", line 267, in __init__\n'
+    "    self._cnx = pool.borrow(dsn)\n"
+    "                ^^^^^^^^^^^^^^^^\n"
+    '  File "<decorator-gen-13>", line 2, in borrow\n'
+    '  File "<odoo>/odoo/tools/func.py", line 87, in locked\n'
+    "    return func(inst, *args, **kwargs)\n"
+    "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/sql_db.py", line 681, in borrow\n'
+    "    result = psycopg2.connect(\n"
+    "             ^^^^^^^^^^^^^^^^^\n"
+    '  File "<site-packages>/psycopg2/__init__.py", line 122, in connect\n'
+    "    conn = _connect(dsn, connection_factory=connection_factory, **kwasync)\n"
+    "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    'psycopg2.OperationalError: connection to server at "127.0.0.1", port 5433 failed: FATAL:  database "no_such_db" does not exist\n'
+    "\n"
+)
+
+#: the XML-RPC controller, down to its dispatch
+_RPC_ENTRY = (
+    '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 150, in xmlrpc_2\n'
+    "    response = self._xmlrpc(service)\n"
+    "               ^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 130, in _xmlrpc\n'
+    "    result = dispatch_rpc(service, method, params)\n"
+    "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/http.py", line 388, in dispatch_rpc\n'
+    "    return dispatch(method, params)\n"
+    "           ^^^^^^^^^^^^^^^^^^^^^^^^\n"
+)
+
+#: /xmlrpc/2/object: execute_kw down to the retrying call
+_EXECUTE_KW = (
+    '  File "<odoo>/odoo/service/model.py", line 37, in dispatch\n'
+    "    res = execute_kw(db, uid, *params[3:])\n"
+    "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/service/model.py", line 59, in execute_kw\n'
+    "    return execute(db, uid, obj, method, *args, **kw or {})\n"
+    "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/service/model.py", line 65, in execute\n'
+    "    res = execute_cr(cr, uid, obj, method, *args, **kw)\n"
+    "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/service/model.py", line 50, in execute_cr\n'
+    "    result = retrying(partial(odoo.api.call_kw, recs, method, args, kw), env)\n"
+    "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/service/model.py", line 133, in retrying\n'
+    "    result = func()\n"
+    "             ^^^^^^\n"
+)
+
+#: a float field's write
+_FIELD_WRITE_FLOAT = (
+    '  File "<odoo>/odoo/models.py", line 4390, in write\n'
+    "    field.write(self, value)\n"
+    '  File "<odoo>/odoo/fields.py", line 1120, in write\n'
+    "    cache_value = self.convert_to_cache(value, records)\n"
+    "                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/fields.py", line 1542, in convert_to_cache\n'
+    "    value = float(value or 0.0)\n"
+    "            ^^^^^^^^^^^^^^^^^^^\n"
+)
+
+#: write through the product, stock and mail modules, down to the ORM
+_CALL_KW_WRITE = (
+    '  File "<odoo>/odoo/api.py", line 466, in call_kw\n'
+    "    result = _call_kw_multi(method, model, args, kwargs)\n"
+    "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/api.py", line 453, in _call_kw_multi\n'
+    "    result = method(recs, *args, **kwargs)\n"
+    "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/addons/stock_account/models/product.py", line 54, in write\n'
+    "    res = super(ProductTemplate, self).write(vals)\n"
+    "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/addons/stock/models/product.py", line 899, in write\n'
+    "    return super(ProductTemplate, self).write(vals)\n"
+    "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/addons/product/models/product_template.py", line 490, in write\n'
+    "    res = super(ProductTemplate, self).write(vals)\n"
+    "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/addons/mail/models/mail_thread.py", line 317, in write\n'
+    "    result = super(MailThread, self).write(values)\n"
+    "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/addons/mail/models/mail_activity_mixin.py", line 247, in write\n'
+    "    return super(MailActivityMixin, self).write(vals)\n"
+    "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+)
+
+#: create through the product modules, down to the cache of a new record
+_CALL_KW_CREATE = (
+    '  File "<odoo>/odoo/api.py", line 464, in call_kw\n'
+    "    result = _call_kw_model_create(method, model, args, kwargs)\n"
+    "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/api.py", line 444, in _call_kw_model_create\n'
+    "    result = method(recs, *args, **kwargs)\n"
+    "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<decorator-gen-208>", line 2, in create\n'
+    '  File "<odoo>/odoo/api.py", line 414, in _model_create_multi\n'
+    "    return create(self, [arg])\n"
+    "           ^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/addons/account/models/product.py", line 123, in create\n'
+    "    products = super().create(vals_list)\n"
+    "               ^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<decorator-gen-162>", line 2, in create\n'
+    '  File "<odoo>/odoo/api.py", line 415, in _model_create_multi\n'
+    "    return create(self, arg)\n"
+    "           ^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/addons/product/models/product_template.py", line 468, in create\n'
+    "    templates = super(ProductTemplate, self).create(vals_list)\n"
+    "                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<decorator-gen-135>", line 2, in create\n'
+    '  File "<odoo>/odoo/api.py", line 415, in _model_create_multi\n'
+    "    return create(self, arg)\n"
+    "           ^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/addons/mail/models/mail_thread.py", line 259, in create\n'
+    "    threads = super(MailThread, self).create(vals_list)\n"
+    "              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<decorator-gen-12>", line 2, in create\n'
+    '  File "<odoo>/odoo/api.py", line 415, in _model_create_multi\n'
+    "    return create(self, arg)\n"
+    "           ^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/models.py", line 4530, in create\n'
+    "    new_vals_list = self._prepare_create_values(vals_list)\n"
+    "                    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/models.py", line 4697, in _prepare_create_values\n'
+    "    self._add_precomputed_values(result_vals_list)\n"
+    '  File "<odoo>/odoo/models.py", line 4725, in _add_precomputed_values\n'
+    "    records = self.browse().concat(*(self.new(vals) for vals in vals_list_todo))\n"
+    "              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/models.py", line 4725, in <genexpr>\n'
+    "    records = self.browse().concat(*(self.new(vals) for vals in vals_list_todo))\n"
+    "                                     ^^^^^^^^^^^^^^\n"
+    '  File "<odoo>/odoo/models.py", line 6383, in new\n'
+    "    record._update_cache(values, validate=False)\n"
+)
+
+
 OBSERVED_17: list[Observed] = [
     Observed(
         5,
         "authenticate (non-existent database)",
         1,
         (
-            "Traceback (most recent call last):\n"
-            '  File "<odoo>/odoo/modules/registry.py", line 87, in __new__\n'
-            "    return cls.registries[db_name]\n"
-            "           ~~~~~~~~~~~~~~^^^^^^^^^\n"
-            '  File "<decorator-gen-5>", line 2, in __getitem__\n'
-            '  File "<odoo>/odoo/tools/func.py", line 87, in locked\n'
-            "    return func(inst, *args, **kwargs)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/tools/lru.py", line 34, in __getitem__\n'
-            "    a = self.d[obj]\n"
-            "        ~~~~~~^^^^^\n"
-            "KeyError: 'no_such_db'\n"
-            "\n"
-            "During handling of the above exception, another exception occurred:\n"
-            "\n"
-            "Traceback (most recent call last):\n"
-            '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 150, in xmlrpc_2\n'
-            "    response = self._xmlrpc(service)\n"
-            "               ^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 130, in _xmlrpc\n'
-            "    result = dispatch_rpc(service, method, params)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/http.py", line 388, in dispatch_rpc\n'
-            "    return dispatch(method, params)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/common.py", line 56, in dispatch\n'
+            _REGISTRY_CACHE_MISS
+            + _RPC_ENTRY
+            + '  File "<odoo>/odoo/service/common.py", line 56, in dispatch\n'
             "    return g[exp_method_name](*params)\n"
             "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
             '  File "<odoo>/odoo/service/common.py", line 25, in exp_authenticate\n'
             "    res_users = odoo.registry(db)['res.users']\n"
-            "                ^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/__init__.py", line 104, in registry\n'
-            "    return modules.registry.Registry(database_name)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/modules/registry.py", line 89, in __new__\n'
-            "    return cls.new(db_name)\n"
-            "           ^^^^^^^^^^^^^^^^\n"
-            '  File "<decorator-gen-16>", line 2, in new\n'
-            '  File "<odoo>/odoo/tools/func.py", line 87, in locked\n'
-            "    return func(inst, *args, **kwargs)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/modules/registry.py", line 101, in new\n'
-            "    registry.init(db_name)\n"
-            '  File "<odoo>/odoo/modules/registry.py", line 182, in init\n'
-            "    with closing(self.cursor()) as cr:\n"
-            "                 ^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/modules/registry.py", line 950, in cursor\n'
-            "    return self._db.cursor()\n"
-            "           ^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/sql_db.py", line 752, in cursor\n'
-            "    return Cursor(self.__pool, self.__dbname, self.__dsn)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/sql_db.py", line 267, in __init__\n'
-            "    self._cnx = pool.borrow(dsn)\n"
-            "                ^^^^^^^^^^^^^^^^\n"
-            '  File "<decorator-gen-13>", line 2, in borrow\n'
-            '  File "<odoo>/odoo/tools/func.py", line 87, in locked\n'
-            "    return func(inst, *args, **kwargs)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/sql_db.py", line 681, in borrow\n'
-            "    result = psycopg2.connect(\n"
-            "             ^^^^^^^^^^^^^^^^^\n"
-            '  File "<site-packages>/psycopg2/__init__.py", line 122, in connect\n'
-            "    conn = _connect(dsn, connection_factory=connection_factory, **kwasync)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            'psycopg2.OperationalError: connection to server at "127.0.0.1", port 5433 failed: FATAL:  database "no_such_db" does not exist\n'
-            "\n"
+            "                ^^^^^^^^^^^^^^^^^\n" + _OPEN_REGISTRY
         ),
         DatabaseNotFound,
         {},
@@ -131,72 +253,13 @@ OBSERVED_17: list[Observed] = [
         "execute_kw on non-existent database",
         1,
         (
-            "Traceback (most recent call last):\n"
-            '  File "<odoo>/odoo/modules/registry.py", line 87, in __new__\n'
-            "    return cls.registries[db_name]\n"
-            "           ~~~~~~~~~~~~~~^^^^^^^^^\n"
-            '  File "<decorator-gen-5>", line 2, in __getitem__\n'
-            '  File "<odoo>/odoo/tools/func.py", line 87, in locked\n'
-            "    return func(inst, *args, **kwargs)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/tools/lru.py", line 34, in __getitem__\n'
-            "    a = self.d[obj]\n"
-            "        ~~~~~~^^^^^\n"
-            "KeyError: 'no_such_db'\n"
-            "\n"
-            "During handling of the above exception, another exception occurred:\n"
-            "\n"
-            "Traceback (most recent call last):\n"
-            '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 150, in xmlrpc_2\n'
-            "    response = self._xmlrpc(service)\n"
-            "               ^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 130, in _xmlrpc\n'
-            "    result = dispatch_rpc(service, method, params)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/http.py", line 388, in dispatch_rpc\n'
-            "    return dispatch(method, params)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 28, in dispatch\n'
+            _REGISTRY_CACHE_MISS
+            + _RPC_ENTRY
+            + '  File "<odoo>/odoo/service/model.py", line 28, in dispatch\n'
             "    security.check(db, uid, passwd)\n"
             '  File "<odoo>/odoo/service/security.py", line 8, in check\n'
             "    res_users = odoo.registry(db)['res.users']\n"
-            "                ^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/__init__.py", line 104, in registry\n'
-            "    return modules.registry.Registry(database_name)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/modules/registry.py", line 89, in __new__\n'
-            "    return cls.new(db_name)\n"
-            "           ^^^^^^^^^^^^^^^^\n"
-            '  File "<decorator-gen-16>", line 2, in new\n'
-            '  File "<odoo>/odoo/tools/func.py", line 87, in locked\n'
-            "    return func(inst, *args, **kwargs)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/modules/registry.py", line 101, in new\n'
-            "    registry.init(db_name)\n"
-            '  File "<odoo>/odoo/modules/registry.py", line 182, in init\n'
-            "    with closing(self.cursor()) as cr:\n"
-            "                 ^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/modules/registry.py", line 950, in cursor\n'
-            "    return self._db.cursor()\n"
-            "           ^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/sql_db.py", line 752, in cursor\n'
-            "    return Cursor(self.__pool, self.__dbname, self.__dsn)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/sql_db.py", line 267, in __init__\n'
-            "    self._cnx = pool.borrow(dsn)\n"
-            "                ^^^^^^^^^^^^^^^^\n"
-            '  File "<decorator-gen-13>", line 2, in borrow\n'
-            '  File "<odoo>/odoo/tools/func.py", line 87, in locked\n'
-            "    return func(inst, *args, **kwargs)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/sql_db.py", line 681, in borrow\n'
-            "    result = psycopg2.connect(\n"
-            "             ^^^^^^^^^^^^^^^^^\n"
-            '  File "<site-packages>/psycopg2/__init__.py", line 122, in connect\n'
-            "    conn = _connect(dsn, connection_factory=connection_factory, **kwasync)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            'psycopg2.OperationalError: connection to server at "127.0.0.1", port 5433 failed: FATAL:  database "no_such_db" does not exist\n'
-            "\n"
+            "                ^^^^^^^^^^^^^^^^^\n" + _OPEN_REGISTRY
         ),
         DatabaseNotFound,
         {},
@@ -242,52 +305,10 @@ OBSERVED_17: list[Observed] = [
         1,
         (
             "Traceback (most recent call last):\n"
-            '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 150, in xmlrpc_2\n'
-            "    response = self._xmlrpc(service)\n"
-            "               ^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 130, in _xmlrpc\n'
-            "    result = dispatch_rpc(service, method, params)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/http.py", line 388, in dispatch_rpc\n'
-            "    return dispatch(method, params)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 37, in dispatch\n'
-            "    res = execute_kw(db, uid, *params[3:])\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 59, in execute_kw\n'
-            "    return execute(db, uid, obj, method, *args, **kw or {})\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 65, in execute\n'
-            "    res = execute_cr(cr, uid, obj, method, *args, **kw)\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 50, in execute_cr\n'
-            "    result = retrying(partial(odoo.api.call_kw, recs, method, args, kw), env)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 133, in retrying\n'
-            "    result = func()\n"
-            "             ^^^^^^\n"
-            '  File "<odoo>/odoo/api.py", line 466, in call_kw\n'
-            "    result = _call_kw_multi(method, model, args, kwargs)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/api.py", line 453, in _call_kw_multi\n'
-            "    result = method(recs, *args, **kwargs)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/stock_account/models/product.py", line 54, in write\n'
-            "    res = super(ProductTemplate, self).write(vals)\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/stock/models/product.py", line 899, in write\n'
-            "    return super(ProductTemplate, self).write(vals)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/product/models/product_template.py", line 490, in write\n'
-            "    res = super(ProductTemplate, self).write(vals)\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/mail/models/mail_thread.py", line 317, in write\n'
-            "    result = super(MailThread, self).write(values)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/mail/models/mail_activity_mixin.py", line 247, in write\n'
-            "    return super(MailActivityMixin, self).write(vals)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/models.py", line 4324, in write\n'
+            + _RPC_ENTRY
+            + _EXECUTE_KW
+            + _CALL_KW_WRITE
+            + '  File "<odoo>/odoo/models.py", line 4324, in write\n'
             '    raise ValueError("Invalid field %r on model %r" % (fname, self._name))\n'
             "ValueError: Invalid field 'no_such_field' on model 'product.template'\n"
         ),
@@ -311,75 +332,10 @@ OBSERVED_17: list[Observed] = [
             "During handling of the above exception, another exception occurred:\n"
             "\n"
             "Traceback (most recent call last):\n"
-            '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 150, in xmlrpc_2\n'
-            "    response = self._xmlrpc(service)\n"
-            "               ^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 130, in _xmlrpc\n'
-            "    result = dispatch_rpc(service, method, params)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/http.py", line 388, in dispatch_rpc\n'
-            "    return dispatch(method, params)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 37, in dispatch\n'
-            "    res = execute_kw(db, uid, *params[3:])\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 59, in execute_kw\n'
-            "    return execute(db, uid, obj, method, *args, **kw or {})\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 65, in execute\n'
-            "    res = execute_cr(cr, uid, obj, method, *args, **kw)\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 50, in execute_cr\n'
-            "    result = retrying(partial(odoo.api.call_kw, recs, method, args, kw), env)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 133, in retrying\n'
-            "    result = func()\n"
-            "             ^^^^^^\n"
-            '  File "<odoo>/odoo/api.py", line 464, in call_kw\n'
-            "    result = _call_kw_model_create(method, model, args, kwargs)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/api.py", line 444, in _call_kw_model_create\n'
-            "    result = method(recs, *args, **kwargs)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<decorator-gen-208>", line 2, in create\n'
-            '  File "<odoo>/odoo/api.py", line 414, in _model_create_multi\n'
-            "    return create(self, [arg])\n"
-            "           ^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/account/models/product.py", line 123, in create\n'
-            "    products = super().create(vals_list)\n"
-            "               ^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<decorator-gen-162>", line 2, in create\n'
-            '  File "<odoo>/odoo/api.py", line 415, in _model_create_multi\n'
-            "    return create(self, arg)\n"
-            "           ^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/product/models/product_template.py", line 468, in create\n'
-            "    templates = super(ProductTemplate, self).create(vals_list)\n"
-            "                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<decorator-gen-135>", line 2, in create\n'
-            '  File "<odoo>/odoo/api.py", line 415, in _model_create_multi\n'
-            "    return create(self, arg)\n"
-            "           ^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/mail/models/mail_thread.py", line 259, in create\n'
-            "    threads = super(MailThread, self).create(vals_list)\n"
-            "              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<decorator-gen-12>", line 2, in create\n'
-            '  File "<odoo>/odoo/api.py", line 415, in _model_create_multi\n'
-            "    return create(self, arg)\n"
-            "           ^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/models.py", line 4530, in create\n'
-            "    new_vals_list = self._prepare_create_values(vals_list)\n"
-            "                    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/models.py", line 4697, in _prepare_create_values\n'
-            "    self._add_precomputed_values(result_vals_list)\n"
-            '  File "<odoo>/odoo/models.py", line 4725, in _add_precomputed_values\n'
-            "    records = self.browse().concat(*(self.new(vals) for vals in vals_list_todo))\n"
-            "              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/models.py", line 4725, in <genexpr>\n'
-            "    records = self.browse().concat(*(self.new(vals) for vals in vals_list_todo))\n"
-            "                                     ^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/models.py", line 6383, in new\n'
-            "    record._update_cache(values, validate=False)\n"
-            '  File "<odoo>/odoo/models.py", line 5978, in _update_cache\n'
+            + _RPC_ENTRY
+            + _EXECUTE_KW
+            + _CALL_KW_CREATE
+            + '  File "<odoo>/odoo/models.py", line 5978, in _update_cache\n'
             '    raise ValueError("Invalid field %r on model %r" % (e.args[0], self._name))\n'
             "ValueError: Invalid field 'no_such_field' on model 'product.template'\n"
         ),
@@ -392,60 +348,11 @@ OBSERVED_17: list[Observed] = [
         1,
         (
             "Traceback (most recent call last):\n"
-            '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 150, in xmlrpc_2\n'
-            "    response = self._xmlrpc(service)\n"
-            "               ^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 130, in _xmlrpc\n'
-            "    result = dispatch_rpc(service, method, params)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/http.py", line 388, in dispatch_rpc\n'
-            "    return dispatch(method, params)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 37, in dispatch\n'
-            "    res = execute_kw(db, uid, *params[3:])\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 59, in execute_kw\n'
-            "    return execute(db, uid, obj, method, *args, **kw or {})\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 65, in execute\n'
-            "    res = execute_cr(cr, uid, obj, method, *args, **kw)\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 50, in execute_cr\n'
-            "    result = retrying(partial(odoo.api.call_kw, recs, method, args, kw), env)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 133, in retrying\n'
-            "    result = func()\n"
-            "             ^^^^^^\n"
-            '  File "<odoo>/odoo/api.py", line 466, in call_kw\n'
-            "    result = _call_kw_multi(method, model, args, kwargs)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/api.py", line 453, in _call_kw_multi\n'
-            "    result = method(recs, *args, **kwargs)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/stock_account/models/product.py", line 54, in write\n'
-            "    res = super(ProductTemplate, self).write(vals)\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/stock/models/product.py", line 899, in write\n'
-            "    return super(ProductTemplate, self).write(vals)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/product/models/product_template.py", line 490, in write\n'
-            "    res = super(ProductTemplate, self).write(vals)\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/mail/models/mail_thread.py", line 317, in write\n'
-            "    result = super(MailThread, self).write(values)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/mail/models/mail_activity_mixin.py", line 247, in write\n'
-            "    return super(MailActivityMixin, self).write(vals)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/models.py", line 4390, in write\n'
-            "    field.write(self, value)\n"
-            '  File "<odoo>/odoo/fields.py", line 1120, in write\n'
-            "    cache_value = self.convert_to_cache(value, records)\n"
-            "                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/fields.py", line 1542, in convert_to_cache\n'
-            "    value = float(value or 0.0)\n"
-            "            ^^^^^^^^^^^^^^^^^^^\n"
-            "ValueError: could not convert string to float: 'abc'\n"
+            + _RPC_ENTRY
+            + _EXECUTE_KW
+            + _CALL_KW_WRITE
+            + _FIELD_WRITE_FLOAT
+            + "ValueError: could not convert string to float: 'abc'\n"
         ),
         OdooFault,
         {"odoo_error_code": "INVALID_VALUE", "value": "abc"},
@@ -456,75 +363,10 @@ OBSERVED_17: list[Observed] = [
         1,
         (
             "Traceback (most recent call last):\n"
-            '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 150, in xmlrpc_2\n'
-            "    response = self._xmlrpc(service)\n"
-            "               ^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 130, in _xmlrpc\n'
-            "    result = dispatch_rpc(service, method, params)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/http.py", line 388, in dispatch_rpc\n'
-            "    return dispatch(method, params)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 37, in dispatch\n'
-            "    res = execute_kw(db, uid, *params[3:])\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 59, in execute_kw\n'
-            "    return execute(db, uid, obj, method, *args, **kw or {})\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 65, in execute\n'
-            "    res = execute_cr(cr, uid, obj, method, *args, **kw)\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 50, in execute_cr\n'
-            "    result = retrying(partial(odoo.api.call_kw, recs, method, args, kw), env)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 133, in retrying\n'
-            "    result = func()\n"
-            "             ^^^^^^\n"
-            '  File "<odoo>/odoo/api.py", line 464, in call_kw\n'
-            "    result = _call_kw_model_create(method, model, args, kwargs)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/api.py", line 444, in _call_kw_model_create\n'
-            "    result = method(recs, *args, **kwargs)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<decorator-gen-208>", line 2, in create\n'
-            '  File "<odoo>/odoo/api.py", line 414, in _model_create_multi\n'
-            "    return create(self, [arg])\n"
-            "           ^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/account/models/product.py", line 123, in create\n'
-            "    products = super().create(vals_list)\n"
-            "               ^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<decorator-gen-162>", line 2, in create\n'
-            '  File "<odoo>/odoo/api.py", line 415, in _model_create_multi\n'
-            "    return create(self, arg)\n"
-            "           ^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/product/models/product_template.py", line 468, in create\n'
-            "    templates = super(ProductTemplate, self).create(vals_list)\n"
-            "                ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<decorator-gen-135>", line 2, in create\n'
-            '  File "<odoo>/odoo/api.py", line 415, in _model_create_multi\n'
-            "    return create(self, arg)\n"
-            "           ^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/mail/models/mail_thread.py", line 259, in create\n'
-            "    threads = super(MailThread, self).create(vals_list)\n"
-            "              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<decorator-gen-12>", line 2, in create\n'
-            '  File "<odoo>/odoo/api.py", line 415, in _model_create_multi\n'
-            "    return create(self, arg)\n"
-            "           ^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/models.py", line 4530, in create\n'
-            "    new_vals_list = self._prepare_create_values(vals_list)\n"
-            "                    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/models.py", line 4697, in _prepare_create_values\n'
-            "    self._add_precomputed_values(result_vals_list)\n"
-            '  File "<odoo>/odoo/models.py", line 4725, in _add_precomputed_values\n'
-            "    records = self.browse().concat(*(self.new(vals) for vals in vals_list_todo))\n"
-            "              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/models.py", line 4725, in <genexpr>\n'
-            "    records = self.browse().concat(*(self.new(vals) for vals in vals_list_todo))\n"
-            "                                     ^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/models.py", line 6383, in new\n'
-            "    record._update_cache(values, validate=False)\n"
-            '  File "<odoo>/odoo/models.py", line 5982, in _update_cache\n'
+            + _RPC_ENTRY
+            + _EXECUTE_KW
+            + _CALL_KW_CREATE
+            + '  File "<odoo>/odoo/models.py", line 5982, in _update_cache\n'
             "    value = field.convert_to_cache(value, self, validate)\n"
             "            ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
             '  File "<odoo>/odoo/fields.py", line 1542, in convert_to_cache\n'
@@ -541,60 +383,11 @@ OBSERVED_17: list[Observed] = [
         1,
         (
             "Traceback (most recent call last):\n"
-            '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 150, in xmlrpc_2\n'
-            "    response = self._xmlrpc(service)\n"
-            "               ^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 130, in _xmlrpc\n'
-            "    result = dispatch_rpc(service, method, params)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/http.py", line 388, in dispatch_rpc\n'
-            "    return dispatch(method, params)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 37, in dispatch\n'
-            "    res = execute_kw(db, uid, *params[3:])\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 59, in execute_kw\n'
-            "    return execute(db, uid, obj, method, *args, **kw or {})\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 65, in execute\n'
-            "    res = execute_cr(cr, uid, obj, method, *args, **kw)\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 50, in execute_cr\n'
-            "    result = retrying(partial(odoo.api.call_kw, recs, method, args, kw), env)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 133, in retrying\n'
-            "    result = func()\n"
-            "             ^^^^^^\n"
-            '  File "<odoo>/odoo/api.py", line 466, in call_kw\n'
-            "    result = _call_kw_multi(method, model, args, kwargs)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/api.py", line 453, in _call_kw_multi\n'
-            "    result = method(recs, *args, **kwargs)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/stock_account/models/product.py", line 54, in write\n'
-            "    res = super(ProductTemplate, self).write(vals)\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/stock/models/product.py", line 899, in write\n'
-            "    return super(ProductTemplate, self).write(vals)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/product/models/product_template.py", line 490, in write\n'
-            "    res = super(ProductTemplate, self).write(vals)\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/mail/models/mail_thread.py", line 317, in write\n'
-            "    result = super(MailThread, self).write(values)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/addons/mail/models/mail_activity_mixin.py", line 247, in write\n'
-            "    return super(MailActivityMixin, self).write(vals)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/models.py", line 4390, in write\n'
-            "    field.write(self, value)\n"
-            '  File "<odoo>/odoo/fields.py", line 1120, in write\n'
-            "    cache_value = self.convert_to_cache(value, records)\n"
-            "                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/fields.py", line 1542, in convert_to_cache\n'
-            "    value = float(value or 0.0)\n"
-            "            ^^^^^^^^^^^^^^^^^^^\n"
-            "ValueError: could not convert string to float: 'heavy'\n"
+            + _RPC_ENTRY
+            + _EXECUTE_KW
+            + _CALL_KW_WRITE
+            + _FIELD_WRITE_FLOAT
+            + "ValueError: could not convert string to float: 'heavy'\n"
         ),
         OdooFault,
         {"odoo_error_code": "INVALID_VALUE", "value": "heavy"},
@@ -650,31 +443,9 @@ OBSERVED_17: list[Observed] = [
         1,
         (
             "Traceback (most recent call last):\n"
-            '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 150, in xmlrpc_2\n'
-            "    response = self._xmlrpc(service)\n"
-            "               ^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 130, in _xmlrpc\n'
-            "    result = dispatch_rpc(service, method, params)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/http.py", line 388, in dispatch_rpc\n'
-            "    return dispatch(method, params)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 37, in dispatch\n'
-            "    res = execute_kw(db, uid, *params[3:])\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 59, in execute_kw\n'
-            "    return execute(db, uid, obj, method, *args, **kw or {})\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 65, in execute\n'
-            "    res = execute_cr(cr, uid, obj, method, *args, **kw)\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 50, in execute_cr\n'
-            "    result = retrying(partial(odoo.api.call_kw, recs, method, args, kw), env)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 133, in retrying\n'
-            "    result = func()\n"
-            "             ^^^^^^\n"
-            '  File "<odoo>/odoo/api.py", line 459, in call_kw\n'
+            + _RPC_ENTRY
+            + _EXECUTE_KW
+            + '  File "<odoo>/odoo/api.py", line 459, in call_kw\n'
             "    method = getattr(type(model), name)\n"
             "             ^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
             "AttributeError: type object 'product.template' has no attribute 'no_such_method'\n"
@@ -696,31 +467,9 @@ OBSERVED_17: list[Observed] = [
         1,
         (
             "Traceback (most recent call last):\n"
-            '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 150, in xmlrpc_2\n'
-            "    response = self._xmlrpc(service)\n"
-            "               ^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/addons/base/controllers/rpc.py", line 130, in _xmlrpc\n'
-            "    result = dispatch_rpc(service, method, params)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/http.py", line 388, in dispatch_rpc\n'
-            "    return dispatch(method, params)\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 37, in dispatch\n'
-            "    res = execute_kw(db, uid, *params[3:])\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 59, in execute_kw\n'
-            "    return execute(db, uid, obj, method, *args, **kw or {})\n"
-            "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 65, in execute\n'
-            "    res = execute_cr(cr, uid, obj, method, *args, **kw)\n"
-            "          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 50, in execute_cr\n'
-            "    result = retrying(partial(odoo.api.call_kw, recs, method, args, kw), env)\n"
-            "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
-            '  File "<odoo>/odoo/service/model.py", line 133, in retrying\n'
-            "    result = func()\n"
-            "             ^^^^^^\n"
-            '  File "<odoo>/odoo/api.py", line 462, in call_kw\n'
+            + _RPC_ENTRY
+            + _EXECUTE_KW
+            + '  File "<odoo>/odoo/api.py", line 462, in call_kw\n'
             "    result = _call_kw_model(method, model, args, kwargs)\n"
             "             ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
             '  File "<odoo>/odoo/api.py", line 435, in _call_kw_model\n'
