@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,9 @@ from odoosync.cli import run
 from odoosync.config import load_settings
 from odoosync.sandbox import SandboxHandle, serve
 from odoosync.secrets import Secret, store_password
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+from export_env import mapping_toml
 
 CONFIG = """\
 default_profile = "production"
@@ -45,25 +49,7 @@ max_retries = 0
 max_retry_wait = 0
 """
 
-MAPPING = """\
-[[fields]]
-local_field = "title"
-odoo_field = "name"
-is_required = true
-priority = 100
-
-[[fields]]
-local_field = "ean"
-odoo_field = "barcode"
-mapping_type = "transform"
-transform = "barcode"
-
-[[fields]]
-local_field = "price"
-odoo_field = "list_price"
-mapping_type = "transform"
-transform = "decimal"
-"""
+MAPPING = mapping_toml("title", "ean", "price", changes={"ean": {"priority": None}})
 
 CATALOG = "id,title,ean,price\np1,Widget,4006381333931,12.50\np2,Gadget,,3.00\n"
 
