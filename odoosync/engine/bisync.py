@@ -24,17 +24,29 @@ re-links them without a conflict and without losing an edit.
 
 Local products without a link are then exported in this same run (``export_rows``: export's
 matching by external id and barcode, its batches; the ``bisync_...`` batch id, counted once).
+
+The catalog pass is :mod:`odoosync.engine.bisync_local`; the outcomes and log entries of the
+decisions, :mod:`odoosync.engine.bisync_outcome`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from odoosync.catalog.base import Catalog, catalog_key, open_catalog
 from odoosync.catalog.spool import ChangeSpool, PickleSpool
 from odoosync.config import Settings
+from odoosync.engine.bisync_local import (
+    UNMAPPABLE,
+    Local,
+    index_linked,
+    row_digest,
+    sort_unmappable,
+)
+from odoosync.engine.bisync_new import new_from_odoo
+from odoosync.engine.bisync_outcome import decided, mapping_error, unresolved
 from odoosync.engine.bisync_plan import (
     POLICIES,
     Decision,
@@ -54,17 +66,15 @@ from odoosync.engine.context import (
     resolve_odoo,
 )
 from odoosync.engine.export import export_rows, external_id_name
-from odoosync.engine.import_plan import ImportAction
 from odoosync.engine.importer import (
     RECORD_CHUNK,
     Travel,
-    _ImportRun,
     catalog_exists,
     iso_from_odoo,
     iter_catalog,
     unmap,
 )
-from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
+from odoosync.engine.result import RunOptions, RunResult
 from odoosync.errors import ConfigError
 from odoosync.history import History, Link, LogEntry
 from odoosync.mapping import MappedProduct, MappingConfig, field_hash, load_mapping, map_row
@@ -74,19 +84,6 @@ from odoosync.transforms import TransformError
 READ_CHUNK = 200  # Odoo records a search_read
 LINK_CHUNK = 1000  # linked products decided and pushed together (five reads)
 T = TypeVar("T")
-#: the local digest of a row that does not map but equals Odoo: "unchanged" to the plan
-_UNMAPPABLE = "unmappable, as in Odoo"
-
-
-@dataclass
-class _Local:
-    """What the run keeps of one linked catalog row."""
-
-    row: dict[str, Any]
-    mapped: MappedProduct
-    #: the row does not map to Odoo values (a value Odoo accepts and a transform refuses, such
-    #: as a barcode with a wrong check digit) but holds what Odoo holds: only pulls apply to it
-    unmappable: bool = False
 
 
 def run_sync(
@@ -176,13 +173,13 @@ class _SyncRun:
         """Sync the linked products and add Odoo's new ones; returns the unlinked local keys."""
         wanted = {catalog_key(p) for p in self.options.product_ids}
         with (
-            PickleSpool[_Local]() as rows,
+            PickleSpool[Local]() as rows,
             PickleSpool[LogEntry]() as entries,
             PickleSpool[Link]() as links,
         ):
             self.logged, self.linked = entries, links
             unlinked = self._index(wanted, rows)
-            self._flush()  # the mapping errors come first, in catalog order
+            self.flush()  # the mapping errors come first, in catalog order
             total = (
                 len(self._wanted_links(wanted)) if wanted else self.history.link_count(self.profile)
             )
@@ -196,7 +193,7 @@ class _SyncRun:
                         if progress is not None:
                             progress(done, total)
                 if self.options.create_missing and not wanted:
-                    self._new_from_odoo(changes)
+                    new_from_odoo(self, changes)
                 if self.options.dry_run:
                     return unlinked
                 if changes.updates or changes.inserts:
@@ -210,61 +207,28 @@ class _SyncRun:
 
     # -- the catalog's linked rows ----------------------------------------------------------------
 
-    def _index(self, wanted: set[str], rows: PickleSpool[_Local]) -> list[str]:
+    def _index(self, wanted: set[str], rows: PickleSpool[Local]) -> list[str]:
         """One pass over the catalog: each linked row, mapped, into ``rows`` (by key); returns
         the unlinked keys. Rows that do not map are reported (or kept as unmappable) here, in
         catalog order, before any decision, as they were when every row was held."""
-        unlinked: list[str] = []
-        pending: list[tuple[str, dict[str, Any]]] = []
-        errors: list[tuple[Link, _Local]] = []
-        for row in iter_catalog(self.catalog):
-            key = catalog_key(row.get(self.catalog.key))
-            if wanted and key not in wanted:
-                continue
-            pending.append((key, row))
-            if len(pending) >= LINK_CHUNK:
-                unlinked += self._index_rows(pending, rows, errors)
-                pending = []
-        unlinked += self._index_rows(pending, rows, errors)
-        self._mapping_errors(errors, rows)
-        return unlinked
-
-    def _index_rows(
-        self,
-        pending: list[tuple[str, dict[str, Any]]],
-        rows: PickleSpool[_Local],
-        errors: list[tuple[Link, _Local]],
-    ) -> list[str]:
-        links = self.history.links(self.profile, [key for key, _row in pending])
-        unlinked: list[str] = []
-        for key, row in pending:
-            link = links.get(key)
-            if link is None:
-                unlinked.append(key)
-                continue
-            mapped = map_row(row, self.mapping, self.side.transform, key_field=self.catalog.key)
-            if mapped.error is None:
-                rows.put(key, _Local(row, mapped))
-            else:
-                errors.append((link, _Local(row, mapped)))
-        return unlinked
-
-    def _mapping_errors(self, errors: list[tuple[Link, _Local]], rows: PickleSpool[_Local]) -> None:
-        """Rows that do not map: unmappable (as Odoo holds them, or not edited since the last
-        sync: only pulls apply) or a product error."""
-        edited = [link.odoo_id for link, local in errors
-                  if link.local_hash != self._row_digest(local.row)]  # fmt: skip
-        records = self._read_linked(edited) if edited else {}
-        for link, local in errors:
+        unlinked, errors = index_linked(
+            self.catalog,
+            self.history,
+            self.profile,
+            self.mapping,
+            self.side,
+            wanted=wanted,
+            rows=rows,
+            chunk=LINK_CHUNK,
+        )
+        failed = sort_unmappable(
+            errors, rows, self.mapping, self.side, self.travel, self._read_linked
+        )
+        for link, local in failed:
             assert local.mapped.error is not None
-            if link.local_hash == self._row_digest(local.row) or self._as_in_odoo(
-                local.row, records.get(link.odoo_id)
-            ):
-                local.unmappable = True  # pulled as Odoo holds it, not edited since: not pushed
-                rows.put(link.key, local)
-                continue
             self.failed.add(link.key)
             self._error(link.key, link.odoo_id, local.mapped.error)
+        return unlinked
 
     def _wanted_links(self, wanted: set[str]) -> list[Link]:
         found = self.history.links(self.profile, sorted(wanted))
@@ -288,7 +252,7 @@ class _SyncRun:
     # -- one chunk of linked products ---------------------------------------------------------
 
     def _sync_chunk(
-        self, chunk: list[Link], locals_: dict[str, _Local], changes: ChangeSpool
+        self, chunk: list[Link], locals_: dict[str, Local], changes: ChangeSpool
     ) -> None:
         """Decide, push, and spool the pulls, log entries and links of these linked products."""
         records = self._read_linked([link.odoo_id for link in chunk])
@@ -307,7 +271,7 @@ class _SyncRun:
                 updates[step.key] = self._pulled_values(record)
                 changes.update(step.key, updates[step.key])
         if self.options.dry_run:
-            self._flush()
+            self.flush()
             return
         for step, link in steps:
             record = after.get(link.odoo_id) or records.get(link.odoo_id)
@@ -321,9 +285,9 @@ class _SyncRun:
                     linked_row = {**now_local.row, **updates.get(step.key, {})}
                     linked = self._remapped(step.key, now_local, updates.get(step.key, {}))
                 self.linked.append(self._link(link, linked, record, linked_row))
-        self._flush()
+        self.flush()
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
         """The chunk's log entries to their spool (recorded after the catalog's write)."""
         if not self.options.dry_run:
             for entry in self.entries:
@@ -354,7 +318,7 @@ class _SyncRun:
         self,
         key: str,
         link: Link,
-        local: _Local | None,
+        local: Local | None,
         records: Mapping[int, dict[str, Any]],
     ) -> SyncStep:
         record = records.get(link.odoo_id)
@@ -372,11 +336,11 @@ class _SyncRun:
         item = SyncInput(
             key=key,
             odoo_id=link.odoo_id,
-            local_digest=_UNMAPPABLE
+            local_digest=UNMAPPABLE
             if local is not None and local.unmappable
             else (local.mapped.digest if local is not None else None),
             odoo_digest=self.travel.odoo_hash(record) if record is not None and alive else None,
-            base_local=_UNMAPPABLE if local is not None and local.unmappable else link.local_hash,
+            base_local=UNMAPPABLE if local is not None and local.unmappable else link.local_hash,
             # by hash, never by clock: a link without an Odoo hash (an older export's) counts
             # Odoo as changed, and the values decide (equal: re-linked; else pulled or a conflict)
             base_odoo=link.odoo_hash,
@@ -394,17 +358,7 @@ class _SyncRun:
 
     def _row_digest(self, row: Mapping[str, Any]) -> str:
         """The link's local hash for a row that does not map: its travelling fields."""
-        return "row:" + self.travel.local_digest(row)
-
-    def _as_in_odoo(self, row: Mapping[str, Any], record: Mapping[str, Any] | None) -> bool:
-        """The row's travelling fields equal the Odoo record's, in the catalog's form."""
-        if record is None:
-            return False
-        try:
-            odoo = unmap(record, self.mapping, self.side.transform, self.travel)
-        except TransformError:
-            return False
-        return self.travel.local_digest(row) == self.travel.local_digest(odoo)
+        return row_digest(self.travel, row)
 
     def _equal(self, mapped: MappedProduct, record: Mapping[str, Any]) -> bool:
         """Both sides hold the same bidirectional values (in Odoo's form, as hashed)."""
@@ -415,78 +369,19 @@ class _SyncRun:
                 return False
         return True
 
-    def _outcome(self, step: SyncStep, link: Link, local: _Local | None) -> None:
-        fields = self.travel.odoo_fields
-        outcome = ProductOutcome(
-            product_id=step.key, action="unchanged", odoo_product_id=link.odoo_id
-        )
-        direction = "bidirectional"
-        if step.decision is Decision.PUSH:
-            outcome.action, direction = "update", "to_odoo"
-            outcome.fields_synced = list(local.mapped.fields) if local is not None else []
-            outcome.note = "pushed to Odoo"
-        elif step.decision is Decision.PULL:
-            outcome.action, direction = "update", "from_odoo"
-            outcome.fields_synced = list(fields)
-            outcome.note = "pulled from Odoo"
-        elif step.decision is Decision.RELINK:
-            outcome.note = "already equal on both sides: re-linked"
-        elif step.decision is Decision.SKIP:
-            outcome.action, outcome.note = "skip", step.reason
-        if step.is_conflict:
-            winner = {"local": "pushed to Odoo", "odoo": "pulled from Odoo"}.get(
-                step.resolution or ""
-            )
-            outcome.action = "conflict"
-            outcome.error_details = step.conflict_details(self.policy)
-            if winner is None:
-                self.result.unresolved_conflicts += 1
-                outcome.error_message = (
-                    f"both sides changed ({', '.join(step.conflict or {}) or 'values'}); "
-                    f"left as they are ({step.resolution}): decide, then run sync with "
-                    "--conflict local or --conflict odoo"
-                )
-                outcome.fields_synced = []
-            else:
-                outcome.note = _resolved_note(step, self.policy)
+    def _outcome(self, step: SyncStep, link: Link, local: Local | None) -> None:
+        pushed = local.mapped.fields if local is not None else []
+        outcome, entry = decided(step, link, pushed, self.travel.odoo_fields, self.policy)
+        if unresolved(step):
+            self.result.unresolved_conflicts += 1
         self.result.add(outcome)
-        if outcome.action in ("unchanged",):
-            return
-        status = {"update": "success", "skip": "skipped", "conflict": "conflict"}[outcome.action]
-        self.entries.append(
-            LogEntry(
-                product_id=step.key,
-                odoo_product_id=link.odoo_id,
-                sync_direction=direction,
-                sync_type="update",
-                sync_status=status,
-                fields_synced=list(outcome.fields_synced),
-                error_message=outcome.error_message
-                or (outcome.note if outcome.action in ("skip", "conflict") else None),
-                error_details=outcome.error_details,
-            )
-        )
+        if entry is not None:
+            self.entries.append(entry)
 
     def _error(self, key: str, odoo_id: int, error: TransformError) -> None:
-        outcome = ProductOutcome(
-            product_id=key,
-            action="error",
-            odoo_product_id=odoo_id,
-            error_message=str(error),
-            error_details=error.details(),
-        )
+        outcome, entry = mapping_error(key, odoo_id, error)
         self.result.add(outcome)
-        self.entries.append(
-            LogEntry(
-                product_id=key,
-                odoo_product_id=odoo_id,
-                sync_direction="to_odoo",
-                sync_type="update",
-                sync_status="error",
-                error_message=outcome.error_message,
-                error_details=outcome.error_details,
-            )
-        )
+        self.entries.append(entry)
 
     # -- applying -----------------------------------------------------------------------------
 
@@ -497,7 +392,7 @@ class _SyncRun:
         return values
 
     def _remapped(
-        self, key: str, local: _Local | None, values: Mapping[str, Any]
+        self, key: str, local: Local | None, values: Mapping[str, Any]
     ) -> MappedProduct | None:
         if local is None:
             return None
@@ -513,7 +408,7 @@ class _SyncRun:
         row: Mapping[str, Any] | None = None,
     ) -> Link:
         if mapped is not None and mapped.error is not None:
-            mapped = None  # an unmappable row (see _Local.unmappable): its row digest instead
+            mapped = None  # an unmappable row (see Local.unmappable): its row digest instead
         local_hash = mapped.digest if mapped is not None else None
         if mapped is None and row is not None:
             local_hash = self._row_digest(row)
@@ -531,72 +426,6 @@ class _SyncRun:
             synced_at="",  # the time the link is saved (after the catalog's write)
         )
 
-    def _new_from_odoo(self, spool: ChangeSpool) -> None:
-        """Odoo products in no link: planned like an import that only creates (into ``spool``)."""
-        importer = _ImportRun(
-            self.settings,
-            self.options.but(update_existing=False, images=False),
-            self.mapping,
-            self.catalog,
-            self.client,
-            self.side,
-            self.history,
-            RunResult(batch_id="", direction="bidirectional"),
-        )
-        linked = self.history.linked_odoo_ids(self.profile)
-        domain: list[Any] = [("id", "not in", linked)] if linked else []
-        try:
-            importer.read(domain, {}, None)
-            importer.changes(spool)
-            self._added(importer, spool)
-        finally:
-            importer.planned.close()
-
-    def _added(self, importer: _ImportRun, spool: ChangeSpool) -> None:
-        """The outcomes, log entries and links of the products added (``spool``'s inserts: the
-        chunks spool updates only)."""
-        for outcome in importer.result.products:
-            if outcome.action != "create":
-                continue  # matched rows are left to export's matching; errors are reported
-            outcome.note = outcome.note or "new in Odoo: added to the catalog"
-            self.result.add(outcome)
-            self.entries.append(
-                LogEntry(
-                    product_id=outcome.product_id,
-                    odoo_product_id=outcome.odoo_product_id,
-                    sync_direction="from_odoo",
-                    sync_type="create",
-                    sync_status="success",
-                    fields_synced=list(outcome.fields_synced),
-                )
-            )
-        self._flush()
-        created = {
-            planned.key: planned
-            for planned in importer.planned
-            if planned.action is ImportAction.CREATE and planned.key is not None
-        }
-        added = 0
-        for new_row in spool.inserts:
-            added += 1
-            planned = created.get(str(new_row[self.catalog.key]))
-            if planned is None or planned.key is None or self.options.dry_run:
-                continue
-            new = map_row(new_row, self.mapping, self.side.transform, key_field=self.catalog.key)
-            self.linked.append(
-                Link(
-                    key=planned.key,
-                    odoo_id=planned.odoo_id,
-                    external_id=f"{self.module}.{external_id_name(planned.key)}",
-                    local_hash=self._row_digest(new_row) if new.error else new.digest,
-                    odoo_hash=planned.odoo_hash,
-                    field_hashes=dict(new.hashes),
-                    odoo_write_date=planned.write_date,
-                    synced_at="",
-                )
-            )
-        self.result.products_found += added
-
 
 def _batches(items: Iterable[T]) -> Iterator[list[T]]:
     """``items`` in lists of ``RECORD_CHUNK`` (one history transaction each)."""
@@ -608,25 +437,6 @@ def _batches(items: Iterable[T]) -> Iterator[list[T]]:
             batch = []
     if batch:
         yield batch
-
-
-def _resolved_note(step: SyncStep, policy: str) -> str:
-    """What a person needs of a resolved conflict: the values on both sides, the policy, which
-    side won and where its values went."""
-    both = "; ".join(
-        f"{name}: catalog {_shown(values.get('local'))}, Odoo {_shown(values.get('odoo'))}"
-        for name, values in (step.conflict or {}).items()
-        if isinstance(values, Mapping)
-    )
-    catalog_won = step.resolution == "local"
-    side = "the catalog's" if catalog_won else "Odoo's"
-    why = {"newest": f"kept {side} edit (the newer one)"}.get(policy, f"kept {side} values")
-    went = "pushed to Odoo" if catalog_won else "pulled into the catalog"
-    return f"both sides changed ({both or 'values'}); policy {policy} {why}: {went}"
-
-
-def _shown(value: Any) -> str:
-    return "empty" if value in (None, "", False) else repr(value)
 
 
 def _text(value: Any) -> str | None:
