@@ -66,15 +66,10 @@ from odoosync.engine.context import (
     resolve_odoo,
 )
 from odoosync.engine.export import export_rows, external_id_name
-from odoosync.engine.importer import (
-    RECORD_CHUNK,
-    Travel,
-    catalog_exists,
-    iso_from_odoo,
-    iter_catalog,
-    unmap,
-)
+from odoosync.engine.import_catalog import catalog_exists, iter_catalog
+from odoosync.engine.importer import RECORD_CHUNK
 from odoosync.engine.result import RunOptions, RunResult
+from odoosync.engine.travel import Travel, iso_from_odoo, unmap
 from odoosync.errors import ConfigError
 from odoosync.history import History, Link, LogEntry
 from odoosync.mapping import MappedProduct, MappingConfig, field_hash, load_mapping, map_row

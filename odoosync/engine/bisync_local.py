@@ -16,7 +16,8 @@ from typing import Any
 from odoosync.catalog.base import Catalog, catalog_key
 from odoosync.catalog.spool import PickleSpool
 from odoosync.engine.context import OdooSide
-from odoosync.engine.importer import Travel, iter_catalog, unmap
+from odoosync.engine.import_catalog import iter_catalog
+from odoosync.engine.travel import Travel, unmap
 from odoosync.history import History, Link
 from odoosync.mapping import MappedProduct, MappingConfig, map_row
 from odoosync.transforms import TransformError

@@ -16,8 +16,9 @@ from odoosync.engine.bisync_local import row_digest
 from odoosync.engine.context import OdooSide
 from odoosync.engine.export import external_id_name
 from odoosync.engine.import_plan import ImportAction
-from odoosync.engine.importer import Travel, _ImportRun
+from odoosync.engine.importer import _ImportRun
 from odoosync.engine.result import RunOptions, RunResult
+from odoosync.engine.travel import Travel
 from odoosync.history import History, Link, LogEntry
 from odoosync.mapping import MappingConfig, map_row
 from odoosync.odoo.client import OdooClient

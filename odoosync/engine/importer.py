@@ -9,27 +9,21 @@ changes are spooled too (:class:`odoosync.catalog.spool.ChangeSpool`) and writte
 atomically, in the catalog's own format (``Catalog.apply``), and only then are the log entries,
 links and the watermark recorded, so a crash leaves either the old state or the new one.
 
-The helpers here (reading Odoo's side, the catalog index, hashing) are shared with two-way sync.
+The helpers it shares with two-way sync live in :mod:`odoosync.engine.travel` (what travels from
+Odoo, external ids, times) and :mod:`odoosync.engine.import_catalog` (the catalog index, images,
+the planned spool); their names are re-exported here.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
-import pickle
-import sqlite3
-import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from odoosync.catalog.base import Catalog, catalog_key, open_catalog
-from odoosync.catalog.base import catalog_exists as _catalog_exists
 from odoosync.catalog.spool import ChangeSpool
 from odoosync.config import Settings
-from odoosync.engine.bisync_plan import parse_timestamp
 from odoosync.engine.context import (
     PRODUCT_MODEL,
     ClientFactory,
@@ -40,8 +34,14 @@ from odoosync.engine.context import (
     recorded_run,
     resolve_odoo,
 )
+from odoosync.engine.import_catalog import IMAGE_FOLDER as IMAGE_FOLDER
+from odoosync.engine.import_catalog import PlannedSpool as PlannedSpool
+from odoosync.engine.import_catalog import build_index as build_index
+from odoosync.engine.import_catalog import catalog_exists as catalog_exists
+from odoosync.engine.import_catalog import iter_catalog as iter_catalog
+from odoosync.engine.import_catalog import rows_for as rows_for
+from odoosync.engine.import_catalog import save_image as save_image
 from odoosync.engine.import_plan import (
-    CatalogIndex,
     ImportAction,
     ImportOptions,
     ImportState,
@@ -51,176 +51,25 @@ from odoosync.engine.import_plan import (
     changed_fields,
     parse_domain,
     plan_page,
-    values_digest,
 )
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
-from odoosync.errors import ConfigError
+from odoosync.engine.travel import Travel as Travel
+from odoosync.engine.travel import external_id as external_id
+from odoosync.engine.travel import external_keys as external_keys
+from odoosync.engine.travel import iso_from_odoo as iso_from_odoo
+from odoosync.engine.travel import odoo_datetime as odoo_datetime
+from odoosync.engine.travel import unmap as unmap
 from odoosync.history import History, Link, LogEntry
-from odoosync.mapping import FieldMapping, MappingConfig, load_mapping, map_row, unmap_record
-from odoosync.mapping import values_digest as odoo_values_digest
+from odoosync.mapping import MappingConfig, load_mapping, map_row
 from odoosync.odoo.client import OdooClient
-from odoosync.transforms import TransformContext, TransformError, image_kind, is_empty
+from odoosync.transforms import TransformError
 
 WATERMARK = "import"
 RECORD_CHUNK = 500  # log entries / links written per history transaction
-IMAGE_FOLDER = "images"
-_EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WebP": "webp"}
-
-
-# --------------------------------------------------------------------------------------------
-# what travels from Odoo
-
-
-@dataclass(frozen=True)
-class Travel:
-    """The mappings that bring Odoo values back to the catalog, and what to read for them."""
-
-    mappings: tuple[FieldMapping, ...]  # bidirectional, product.template, not images
-    image: FieldMapping | None  # the bidirectional image mapping, if any
-    barcode_field: str | None  # the local field mapped to Odoo's barcode
-
-    @classmethod
-    def of(cls, mapping: MappingConfig) -> Travel:
-        bidi = [m for m in mapping.active() if m.is_bidirectional and m.odoo_model == PRODUCT_MODEL]
-        barcode = next((m.local_field for m in mapping.active() if m.odoo_field == "barcode"), None)
-        return cls(
-            mappings=tuple(m for m in bidi if m.transform != "image"),
-            image=next((m for m in bidi if m.transform == "image"), None),
-            barcode_field=barcode,
-        )
-
-    @property
-    def local_fields(self) -> list[str]:
-        return list(dict.fromkeys(m.local_field for m in self.mappings))
-
-    @property
-    def odoo_fields(self) -> list[str]:
-        return list(dict.fromkeys(m.odoo_field for m in self.mappings))
-
-    def read_fields(self, *, images: bool) -> list[str]:
-        extra = ["id", "write_date", "barcode"]
-        if images and self.image is not None:
-            extra.append(self.image.odoo_field)
-        return list(dict.fromkeys([*extra, *self.odoo_fields]))
-
-    def odoo_hash(self, record: Mapping[str, Any]) -> str:
-        """The digest of the travelling fields as Odoo holds them (kept in the link)."""
-        return odoo_values_digest({name: record.get(name) for name in self.odoo_fields})
-
-    def local_digest(self, values: Mapping[str, Any]) -> str:
-        """The comparable digest of the travelling fields in the catalog's form."""
-        return values_digest(values, self.local_fields)
-
-
-def external_keys(client: OdooClient, module: str, ids: Sequence[int]) -> dict[int, str]:
-    """``{template id: key}`` for templates with an external id ``<module>.product_<key>``."""
-    if not ids:
-        return {}
-    rows = client.search_read(
-        "ir.model.data",
-        [("model", "=", PRODUCT_MODEL), ("module", "=", module), ("res_id", "in", list(ids))],
-        ["name", "res_id"],
-    )
-    keys: dict[int, str] = {}
-    for row in sorted(rows, key=lambda r: int(r.get("id", 0))):
-        name = str(row.get("name") or "")
-        if name.startswith("product_") and len(name) > len("product_"):
-            keys.setdefault(int(row["res_id"]), name[len("product_") :])
-    return keys
-
-
-def external_id(module: str, key: str) -> str:
-    from odoosync.engine.export import external_id_name
-
-    return f"{module}.{external_id_name(key)}"
-
-
-def odoo_datetime(value: str) -> str:
-    """An ISO-8601 time (``--since``) as Odoo's UTC ``YYYY-MM-DD HH:MM:SS``; ConfigError if bad."""
-    moment = parse_timestamp(value)
-    if moment is None:
-        raise ConfigError(
-            f"--since {value!r} is not an ISO-8601 date or time; use e.g. 2025-12-16T14:30:00Z."
-        )
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def iso_from_odoo(write_date: Any) -> str | None:
-    """Odoo's ``write_date`` as ISO-8601 UTC with ``Z`` (for the catalog's modified field)."""
-    moment = parse_timestamp(write_date)
-    return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-# --------------------------------------------------------------------------------------------
-# the catalog side
-
-
-def catalog_exists(catalog: Catalog) -> bool:
-    """False for a catalog that ``apply`` will create (no file, an empty one, no SQLite table)."""
-    return _catalog_exists(catalog)
-
-
-def iter_catalog(catalog: Catalog) -> Iterator[dict[str, Any]]:
-    if catalog_exists(catalog):
-        yield from catalog.iter_rows()
-
-
-def build_index(catalog: Catalog, travel: Travel) -> CatalogIndex:
-    """key → digest of the travelling fields, barcode → key, in one streaming pass."""
-    index = CatalogIndex()
-    for row in iter_catalog(catalog):
-        key = catalog_key(row.get(catalog.key))
-        barcode = row.get(travel.barcode_field) if travel.barcode_field else None
-        index.add(key, travel.local_digest(row), None if is_empty(barcode) else str(barcode))
-    return index
-
-
-def rows_for(catalog: Catalog, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """The rows with these keys (one streaming pass; only those are kept)."""
-    wanted = set(keys)
-    found: dict[str, dict[str, Any]] = {}
-    if not wanted:
-        return found
-    for row in iter_catalog(catalog):
-        key = catalog_key(row.get(catalog.key))
-        if key in wanted:
-            found[key] = row
-    return found
-
-
-def save_image(base_dir: Path, key: str, value: Any) -> str | None:
-    """Write an Odoo image (base64) as ``images/<key>.<ext>``; the relative path, or None."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        data = base64.b64decode(value, validate=True)
-    except ValueError:
-        return None
-    kind = image_kind(data)
-    if kind is None:
-        return None
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
-    relative = f"{IMAGE_FOLDER}/{safe}.{_EXTENSIONS[kind]}"
-    target = base_dir / relative
-    if not (target.exists() and target.read_bytes() == data):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
-    return relative
 
 
 # --------------------------------------------------------------------------------------------
 # the import run
-
-
-def unmap(
-    record: Mapping[str, Any], mapping: MappingConfig, ctx: TransformContext, travel: Travel
-) -> dict[str, Any]:
-    """The travelling fields of an Odoo record in the catalog's form (False → None)."""
-    values: dict[str, Any] = dict.fromkeys(travel.local_fields)
-    values.update(unmap_record(record, mapping, ctx))
-    return values
 
 
 def import_domain(options: RunOptions, since: str | None) -> list[Any]:
@@ -245,68 +94,6 @@ def watermark_name(options: RunOptions) -> str:
         return WATERMARK
     digest = hashlib.sha256(json.dumps(selection, sort_keys=True).encode()).hexdigest()[:12]
     return f"{WATERMARK}:{digest}"
-
-
-class PlannedSpool:
-    """A run's planned products, in order, in a temporary SQLite file (not a list in memory).
-
-    Each is stored with whether it needs a link saved (``touched``); the catalog's digests of the
-    touched keys, taken after the write, are kept beside them for the links.
-    """
-
-    def __init__(self) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="odoosync-plan-")
-        self._db = sqlite3.connect(Path(self._folder.name) / "planned.db")
-        self._db.execute("pragma journal_mode = off")
-        self._db.execute("pragma synchronous = off")
-        self._db.execute(
-            "create table planned (seq integer primary key, key text, touched int, data blob)"
-        )
-        self._db.execute("create index planned_key on planned (key) where touched = 1")
-        self._db.execute("create table hashes (key text primary key, hash text)")
-
-    def add(self, planned: PlannedImport, *, touched: bool) -> None:
-        self._db.execute(
-            "insert into planned (key, touched, data) values (?, ?, ?)",
-            [planned.key, int(touched), pickle.dumps(planned)],
-        )
-
-    def _select(self, where: str = "") -> Iterator[PlannedImport]:
-        last = 0
-        while True:  # in pages by seq: no cursor is left open while the caller writes
-            rows = self._db.execute(
-                f"select seq, data from planned where seq > ? {where} order by seq limit 500",
-                [last],
-            ).fetchall()
-            if not rows:
-                return
-            for seq, data in rows:
-                last = int(seq)
-                planned: PlannedImport = pickle.loads(data)
-                yield planned
-
-    def __iter__(self) -> Iterator[PlannedImport]:
-        return self._select()
-
-    def touched(self) -> Iterator[PlannedImport]:
-        """The planned products whose link is saved, in order."""
-        return self._select("and touched = 1")
-
-    def is_touched(self, key: str) -> bool:
-        found = self._db.execute("select 1 from planned where key = ? and touched = 1", [key])
-        return found.fetchone() is not None
-
-    def set_hash(self, key: str, digest: str | None) -> None:
-        self._db.execute("insert or replace into hashes (key, hash) values (?, ?)", [key, digest])
-
-    def hashes(self, keys: Sequence[str]) -> dict[str, str | None]:
-        marks = ",".join("?" * len(keys))
-        rows = self._db.execute(f"select key, hash from hashes where key in ({marks})", list(keys))
-        return {str(key): digest for key, digest in rows}
-
-    def close(self) -> None:
-        self._db.close()
-        self._folder.cleanup()
 
 
 class _ImportRun:
