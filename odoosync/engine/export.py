@@ -9,9 +9,10 @@ categories and the sale taxes (``resolve_odoo``).
 Per chunk (:func:`_chunk`), on one of ``workers`` connections:
 
 - with ``create_missing_categories``: ``create`` of the product.category paths Odoo lacks;
-- look-ups (:func:`_lookup`): one ``search_read`` of ir.model.data for the external ids of
-  products without a link; one ``search_read`` of product.template by barcode for those still
-  unmatched, and one of ir.model.data for who those barcodes' products belong to; one ``read``
+- look-ups (:func:`odoosync.engine.export_lookup.lookup`): one ``search_read`` of
+  ir.model.data for the external ids of products without a link; one ``search_read`` of
+  product.template by barcode for those still unmatched, and one of ir.model.data for who those
+  barcodes' products belong to; one ``read``
   of every linked or matched product (existence and current values, archived included);
 - apply (:func:`odoosync.engine.apply.apply_plans`): one ``create`` of ir.model.data for
   products linked by barcode; one ``load`` per group of creates sending the same fields (their
@@ -28,7 +29,6 @@ a row than there are workers stop the run (``RunResult.aborted``, exit 5).
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -52,23 +52,16 @@ from odoosync.engine.context import (
     recorded_run,
     resolve_odoo,
 )
-from odoosync.engine.importer import Travel
-from odoosync.engine.plan import Matches, ProductPlan, plan_products
+from odoosync.engine.export_lookup import external_id_name, lookup
+from odoosync.engine.plan import ProductPlan, plan_products
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
+from odoosync.engine.travel import Travel
 from odoosync.errors import CatalogError, OdooUnreachable
 from odoosync.history import History, Link, LogEntry
-from odoosync.mapping import MappedProduct, MappingConfig, load_mapping, map_row
+from odoosync.mapping import MappingConfig, load_mapping, map_row
 from odoosync.odoo.client import OdooClient
 
 __all__ = ["export_mapping", "export_rows", "external_id_name", "run_export"]
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
-
-
-def external_id_name(key: str) -> str:
-    """The ir.model.data ``name`` of a product: ``product_<key>`` (spaces and odd characters
-    become ``_``: external ids cannot contain spaces)."""
-    return "product_" + _UNSAFE.sub("_", key)
 
 
 @dataclass
@@ -349,7 +342,7 @@ def _chunk(
             ensure_categories(client, run.side, sorted(names))
     mapped = [map_row(row, run.mapping, run.side.transform, key_field=key_field) for row in rows]
     try:
-        matches = _lookup(run, client, mapped)
+        matches = lookup(run, client, mapped)
         plans = plan_products(
             mapped,
             matches,
@@ -424,85 +417,6 @@ def _record(
         run.history.save_links(run.handle.profile, list(links))
     if entries:
         run.history.record(run.handle.batch_id, entries)
-
-
-# --------------------------------------------------------------------------------------------
-# look-ups: links, external ids, barcodes, current values
-
-
-def _lookup(run: ExportRun, client: OdooClient, mapped: Sequence[MappedProduct]) -> Matches:
-    profile = run.handle.profile
-    keys = [m.key for m in mapped if m.error is None]
-    links = run.history.links(profile, keys) if keys else {}
-    unlinked = [k for k in keys if k not in links]
-    external: dict[str, int] = {}
-    if unlinked and "external_id" in run.settings.sync.match_on:
-        names = {external_id_name(k): k for k in unlinked}
-        for row in client.search_read(
-            "ir.model.data",
-            [
-                ("module", "=", run.module),
-                ("name", "in", list(names)),
-                ("model", "=", PRODUCT_MODEL),
-            ],
-            ["name", "res_id"],
-        ):
-            if row["name"] in names:
-                external[names[row["name"]]] = int(row["res_id"])
-    barcodes: dict[str, int] = {}
-    linked_keys: dict[int, str] = {}
-    if run.barcode_field and "barcode" in run.settings.sync.match_on:
-        wanted = [
-            str(m.values["barcode"])
-            for m in mapped
-            if m.error is None
-            and m.key not in links
-            and m.key not in external
-            and m.values.get("barcode")
-        ]
-        if wanted:
-            for row in client.search_read(
-                PRODUCT_MODEL, [("barcode", "in", wanted)], ["id", "barcode"]
-            ):
-                barcodes.setdefault(str(row["barcode"]), int(row["id"]))
-        if barcodes:
-            linked_keys = _owners(run, client, sorted(set(barcodes.values())))
-    ids = sorted(
-        {link.odoo_id for link in links.values()} | set(external.values()) | set(barcodes.values())
-    )
-    values: dict[int, Mapping[str, Any]] = {}
-    if ids:
-        for record in client.execute(
-            PRODUCT_MODEL,
-            "read",
-            ids,
-            ["id", *run.compare_fields()],
-            context={"active_test": False},
-        ):
-            values[int(record["id"])] = record
-    return Matches(
-        links=links,
-        external_ids=external,
-        barcodes=barcodes,
-        linked_keys=linked_keys,
-        odoo_values=values,
-    )
-
-
-def _owners(run: ExportRun, client: OdooClient, ids: list[int]) -> dict[int, str]:
-    """product.template id -> the local key it is linked to (our external ids, the history)."""
-    owners: dict[int, str] = {}
-    prefix = "product_"
-    for row in client.search_read(
-        "ir.model.data",
-        [("module", "=", run.module), ("model", "=", PRODUCT_MODEL), ("res_id", "in", ids)],
-        ["name", "res_id"],
-    ):
-        name = str(row["name"])
-        if name.startswith(prefix):
-            owners[int(row["res_id"])] = name[len(prefix) :]
-    owners.update(run.history.keys_by_odoo_id(run.handle.profile, ids))
-    return owners
 
 
 def canonical(values: Mapping[str, Any]) -> str:
