@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from odoosync.engine.batching import BatchOutcome, RowFailure, load_isolating, write_isolating
 from odoosync.engine.plan import ProductPlan
 from odoosync.engine.result import ProductOutcome
-from odoosync.errors import OdooError, OdooFault, TransientError
+from odoosync.errors import OdooError, OdooFault, OdooUnreachable
 from odoosync.history import Link
 from odoosync.mapping import values_digest
 from odoosync.odoo.client import OdooClient
@@ -62,13 +64,41 @@ def import_cell(value: Any, field_type: str | None) -> str:
 # the chunk
 
 
+@dataclass
+class Applied:
+    """A chunk's outcomes (in plan order) and links; ``unreachable``: Odoo stopped answering
+    part-way (what landed before is in ``outcomes`` and ``links``, the rest failed with
+    ``TRANSPORT_ERROR``)."""
+
+    outcomes: list[ProductOutcome]
+    links: list[Link]
+    unreachable: bool = False
+
+
+def unreachable_outcome(
+    key: str, exc: OdooUnreachable, odoo_id: int | None = None
+) -> ProductOutcome:
+    """A product not sent (or not known to have landed) because Odoo could not be reached;
+    ``odoo_id``: the product it was to update."""
+    return ProductOutcome(
+        key,
+        "error",
+        odoo_product_id=odoo_id,
+        error_message=f"Odoo unreachable: {exc.message}",
+        error_details={"odoo_error_code": "TRANSPORT_ERROR", "odoo_message": exc.odoo_message},
+    )
+
+
 def apply_plans(
     run: ExportRun,
     client: OdooClient,
     plans: list[ProductPlan],
     known: Mapping[str, Link] | None = None,
-) -> tuple[list[ProductOutcome], list[Link]]:
+) -> Applied:
     """Send the chunk's creates and updates; returns outcomes (in plan order) and the links.
+
+    An Odoo that stops answering part-way does not lose what landed before: those products
+    keep their outcome and link, the others fail with ``TRANSPORT_ERROR``.
 
     ``known``: the chunk's history links as its look-up read them (key -> link); without it
     they are read again, in one query."""
@@ -86,27 +116,35 @@ def apply_plans(
             outcomes[i].fields_synced = []
             if plan.refresh_link:
                 links.append(_link(run, plan, known.get(plan.key)))
-    _external_ids(run, client, [plans[i] for i in updates if plans[i].needs_external_id])
-    _external_ids(
-        run, client, [p for p in plans if p.action == "unchanged" and p.needs_external_id]
-    )
+    unreachable = False
+    try:
+        _external_ids(run, client, [plans[i] for i in updates if plans[i].needs_external_id])
+        _external_ids(
+            run, client, [p for p in plans if p.action == "unchanged" and p.needs_external_id]
+        )
 
-    groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i in creates:
-        groups[tuple(plans[i].fields)].append(i)
-    for fields, members in groups.items():
-        _create_group(run, client, plans, list(fields), members, outcomes)
+        groups: dict[tuple[str, ...], list[int]] = defaultdict(list)
+        for i in creates:
+            groups[tuple(plans[i].fields)].append(i)
+        for fields, members in groups.items():
+            _create_group(run, client, plans, list(fields), members, outcomes)
 
-    outcomes.update(update_plans(run.side, client, plans, updates, batch_size=len(plans) or 1))
+        outcomes.update(update_plans(run.side, client, plans, updates, batch_size=len(plans) or 1))
+    except OdooUnreachable as exc:
+        unreachable = True
+        for i, plan in enumerate(plans):
+            if i not in outcomes:
+                outcomes[i] = unreachable_outcome(plan.key, exc, plan.odoo_id)
 
-    _resolve_existing(client, outcomes.values())
+    with suppress(OdooError):  # else the failures keep their details without existing_product_id
+        _resolve_existing(client, outcomes.values())
     for i, plan in enumerate(plans):
         outcome = outcomes[i]
         if outcome.action in ("create", "update"):
             plan.odoo_id = outcome.odoo_product_id
             links.append(_link(run, plan, known.get(plan.key)))
     stamp_links(client, run.odoo_fields, links)
-    return [outcomes[i] for i in range(len(plans))], links
+    return Applied([outcomes[i] for i in range(len(plans))], links, unreachable)
 
 
 def stamp_links(client: OdooClient, odoo_fields: Sequence[str], links: Sequence[Link]) -> None:
@@ -240,10 +278,13 @@ def _create_group(
     for attempt in range(2):
         try:
             batch = load_isolating(client, PRODUCT_MODEL, columns, rows_for(pending))
-        except TransientError as exc:
-            if not getattr(exc, "maybe_committed", False) or attempt == 1:
-                raise
-            landed = _landed(run, client, [plans[i].key for i in pending])
+        except OdooUnreachable as exc:
+            # the lost answer may have committed, and parts of a split batch may have landed
+            # before: what exists by external id is created, whatever the error
+            try:
+                landed = _landed(run, client, [plans[i].key for i in pending])
+            except OdooError:
+                raise exc from None
             for i in pending:
                 if plans[i].key in landed:
                     plans[i].odoo_id = landed[plans[i].key]
@@ -251,6 +292,8 @@ def _create_group(
             pending = [i for i in pending if plans[i].key not in landed]
             if not pending:
                 return
+            if not getattr(exc, "maybe_committed", False) or attempt == 1:
+                raise
             continue
         _take(plans, pending, batch, outcomes, "create")
         return
@@ -389,10 +432,12 @@ def _resolve_existing(client: OdooClient, outcomes: Any) -> None:
 
 
 __all__ = [
+    "Applied",
     "apply_plans",
     "import_cell",
     "import_column",
     "stamp_links",
+    "unreachable_outcome",
     "update_plans",
     "values_digest",
 ]

@@ -38,7 +38,7 @@ from typing import Any
 
 from odoosync.catalog import Catalog, RowFilter, catalog_key, open_catalog, parse_filters
 from odoosync.config import Settings
-from odoosync.engine.apply import apply_plans
+from odoosync.engine.apply import apply_plans, unreachable_outcome
 from odoosync.engine.batching import Connections
 from odoosync.engine.context import (
     PRODUCT_MODEL,
@@ -352,26 +352,14 @@ def _chunk(
         )
         if run.options.dry_run:
             return ChunkReport([_outcome(p, dry_run=True) for p in plans], seq=seq)
-        report = apply_plans(run, client, plans, matches.links)
-    except OdooUnreachable as exc:
-        plans_failed = [
-            ProductOutcome(
-                m.key,
-                "error",
-                error_message=f"Odoo unreachable: {exc.message}",
-                error_details={
-                    "odoo_error_code": "TRANSPORT_ERROR",
-                    "odoo_message": exc.odoo_message,
-                },
-            )
-            for m in mapped
-        ]
+    except OdooUnreachable as exc:  # before anything was sent
+        plans_failed = [unreachable_outcome(m.key, exc) for m in mapped]
         if not run.options.dry_run:
             _record(run, plans_failed, [], started)
         return ChunkReport(plans_failed, unreachable=True, seq=seq)
-    outcomes, links = report
-    _record(run, outcomes, links, started)
-    return ChunkReport(outcomes, seq=seq)
+    applied = apply_plans(run, client, plans, matches.links)
+    _record(run, applied.outcomes, applied.links, started)
+    return ChunkReport(applied.outcomes, unreachable=applied.unreachable, seq=seq)
 
 
 def _outcome(plan: ProductPlan, *, dry_run: bool) -> ProductOutcome:

@@ -8,7 +8,10 @@ external ids) is one way a real network or proxy loses the answer after Odoo com
 from __future__ import annotations
 
 import pytest
+from export_env import products
 from test_export import Setup, sandbox, setup  # noqa: F401  (fixtures shared with test_export)
+
+from odoosync.history import History
 
 
 @pytest.mark.parametrize(
@@ -39,3 +42,31 @@ def test_a_second_export_after_a_lost_answer_changes_nothing(setup: Setup) -> No
     setup.export()
     again = setup.export()
     assert (again.created, again.updated, again.unchanged) == (0, 0, 25)
+
+
+def test_creates_that_landed_before_odoo_became_unreachable_are_recorded(setup: Setup) -> None:
+    # one chunk: five updates (one shared write) and five creates; the creates land, then every
+    # write fails until the retries are spent
+    setup.rows = setup.rows[:5]
+    setup.rewrite()
+    setup.export()
+    for row in setup.rows:
+        row["price"] = "99.00"
+    setup.rows += products(5, start=6)
+    setup.rewrite()
+    setup.sandbox.inject("http_503", model="product.template", method="write", times=50)
+    result = setup.export(details=True)
+    assert (result.created, result.failed) == (5, 5)
+    with History(setup.settings.history_path) as history:
+        entries = history.logs(batch_id=result.batch_id, limit=None)
+        status = {e.product_id: (e.sync_type, e.sync_status) for e in entries}
+        links = history.links(setup.settings.profile.name)
+    assert status == {
+        **{f"p-{i}": ("update", "error") for i in range(1, 6)},
+        **{f"p-{i}": ("create", "success") for i in range(6, 11)},
+    }
+    assert {f"p-{i}" for i in range(6, 11)} <= set(links)
+    setup.sandbox.clear_faults()
+    again = setup.export()  # nothing created twice
+    assert (again.created, again.updated) == (0, 5)
+    assert len(setup.templates()) == 10
