@@ -222,6 +222,13 @@ def quiet_summary(result: RunResult, *, shown: int = 20) -> None:
 
 
 def failed_line(result: RunResult) -> str:
+    """Where to look at a run's failures: its batch in the logs, except for a dry run, which
+    records nothing (its batch would list no entries)."""
+    if result.dry_run:
+        what = [f"{result.failed} product(s) would fail"] if result.failed else []
+        if result.unresolved_conflicts:
+            what.append(f"{result.unresolved_conflicts} conflict(s) would wait for a decision")
+        return f"{' and '.join(what)} (listed above; a dry run records nothing in the logs)."
     what = [f"{result.failed} product(s) failed"] if result.failed else []
     if result.unresolved_conflicts:
         what.append(f"{result.unresolved_conflicts} conflict(s) wait for a decision")
