@@ -273,16 +273,15 @@ def _run_chunks(
                 break
         while pending and failures_in_a_row <= workers:
             done, failures_in_a_row = _collect(run, pending, done, failures_in_a_row, progress)
-    except BaseException:
+    except BaseException:  # Ctrl-C: the chunks already running finish and are logged
         for future in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+        _merge_finished(run, pending)
         raise
     pool.shutdown(wait=True)
     if failures_in_a_row > workers:
-        for future in pending:  # finished after the stop: count what they did
-            if not future.cancelled() and future.done() and future.exception() is None:
-                _merge(run, future.result())
+        _merge_finished(run, pending)
         result.aborted = (
             "Odoo stayed unreachable after retries; the run stopped. What it did is recorded: "
             f"`odoosync retry {run.handle.batch_id}` re-runs the failed products."
@@ -316,6 +315,14 @@ def _collect(
         if progress is not None:
             progress(done, None)
     return done, failures_in_a_row
+
+
+def _merge_finished(run: ExportRun, pending: set[Future[ChunkReport]]) -> None:
+    """Count the chunks that finished (and logged themselves) after the run stopped
+    collecting: the run's counts then match its log."""
+    for future in pending:
+        if not future.cancelled() and future.done() and future.exception() is None:
+            _merge(run, future.result())
 
 
 def _merge(run: ExportRun, report: ChunkReport) -> None:

@@ -297,3 +297,24 @@ def test_incremental_export_considers_rows_modified_since_the_last_successful_ru
     assert prices["REF-1"] == 77.0 and prices["REF-2"] != 66.0
     full = setup.export(details=True)  # a full run considers every row
     assert full.products_found == 4 and full.updated == 1
+
+
+def test_an_interrupted_run_counts_every_chunk_it_logged(setup: Setup) -> None:
+    # Ctrl-C after the first chunk: the chunks already running finish and are logged; the
+    # run's counts say so too
+    def stop(done: int, total: int | None) -> None:
+        raise KeyboardInterrupt
+
+    with History(setup.settings.history_path) as history:
+        with pytest.raises(Interrupted):
+            run_export(
+                setup.settings,
+                RunOptions(),
+                client_factory=factory(setup.settings),
+                history=history,
+                progress=stop,
+            )
+        [run] = history.runs()
+        logged = history.logs(batch_id=run.batch_id, limit=None)
+    assert len(logged) > 10  # the second worker's chunk landed too
+    assert run.counts["created"] == len(logged)
