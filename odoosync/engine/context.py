@@ -314,7 +314,7 @@ def recorded_run(
     *,
     direction: str,
     retry_of: str | None = None,
-    lock_factory: Callable[[Settings], Any] | None = None,
+    lock_factory: Callable[[Settings], ProfileLock] | None = None,
 ) -> Iterator[RunHandle]:
     """Hold the profile lock, record the run (not for dry runs), and close it with a status.
 
@@ -336,7 +336,7 @@ def recorded_run(
     """
     lock = None if options.dry_run else (lock_factory or _profile_lock)(settings)
     if lock is not None:
-        _acquire(lock, options.wait)
+        lock.acquire(wait=options.wait)
     try:
         profile = settings.profile.name
         if options.dry_run:
@@ -393,7 +393,7 @@ def recorded_run(
         _finish(handle, status, error=result.aborted)
     finally:
         if lock is not None:
-            _release(lock)
+            lock.release()
 
 
 @contextmanager
@@ -451,16 +451,8 @@ def products_to_retry(history: History, batch_id: str) -> list[str]:
     return list(dict.fromkeys(failed))
 
 
-def _profile_lock(settings: Settings) -> Any:
+def _profile_lock(settings: Settings) -> ProfileLock:
     return ProfileLock(settings.history_path, settings.profile.name)
-
-
-def _acquire(lock: Any, wait: float | None) -> None:
-    lock.acquire(wait=wait)
-
-
-def _release(lock: Any) -> None:
-    lock.release()
 
 
 def options_with_settings(options: RunOptions, settings: Settings) -> RunOptions:
