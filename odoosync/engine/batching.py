@@ -10,7 +10,7 @@ same for a ``write`` shared by several records.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -208,10 +208,3 @@ class Connections:
     def close(self) -> None:
         for clone in self._clones:
             clone.close()
-
-
-def chunked(items: Sequence[Any], size: int) -> list[Sequence[Any]]:
-    return [items[i : i + size] for i in range(0, len(items), max(1, size))]
-
-
-Send = Callable[[list[int]], None]

@@ -32,7 +32,6 @@ decisions, :mod:`odoosync.engine.bisync_outcome`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import replace
 from typing import Any, TypeVar
 
 from odoosync.catalog.base import Catalog, catalog_key, open_catalog
@@ -65,14 +64,14 @@ from odoosync.engine.context import (
     recorded_run,
     resolve_odoo,
 )
-from odoosync.engine.export import export_rows, external_id_name
+from odoosync.engine.export import export_mapping, export_rows, external_id_name
 from odoosync.engine.import_catalog import catalog_exists, iter_catalog
 from odoosync.engine.importer import RECORD_CHUNK
 from odoosync.engine.result import RunOptions, RunResult
 from odoosync.engine.travel import Travel, iso_from_odoo, unmap
 from odoosync.errors import ConfigError
 from odoosync.history import History, Link, LogEntry
-from odoosync.mapping import MappedProduct, MappingConfig, field_hash, load_mapping, map_row
+from odoosync.mapping import MappedProduct, MappingConfig, field_hash, map_row
 from odoosync.odoo.client import OdooClient
 from odoosync.transforms import TransformError
 
@@ -101,11 +100,7 @@ def run_sync(
             f"conflict policy {policy!r} is unknown; use one of {', '.join(POLICIES)} "
             "(--conflict or [sync] conflict_policy)."
         )
-    mapping = load_mapping(settings.mapping_path)
-    if not options.images:
-        mapping = replace(
-            mapping, fields=tuple(f for f in mapping.fields if f.transform != "image")
-        )
+    mapping = export_mapping(settings, options)
     catalog = open_catalog(
         settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
     )

@@ -28,10 +28,9 @@ a row than there are workers stop the run (``RunResult.aborted``, exit 5).
 
 from __future__ import annotations
 
-import json
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -412,11 +411,3 @@ def _record(
         run.history.save_links(run.handle.profile, list(links))
     if entries:
         run.history.record(run.handle.batch_id, entries)
-
-
-def canonical(values: Mapping[str, Any]) -> str:
-    return json.dumps(values, sort_keys=True, default=str)
-
-
-ApplyResult = tuple[list[ProductOutcome], list[Link]]
-Apply = Callable[[ExportRun, OdooClient, list[ProductPlan]], ApplyResult]
