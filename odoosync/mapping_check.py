@@ -142,6 +142,26 @@ def _label(name: str) -> str:
     return name.removeprefix("x_").replace("_", " ").strip().title() or name
 
 
+def missing_columns(
+    cfg: MappingConfig, columns: Sequence[str]
+) -> list[tuple[str, str, FieldMapping]]:
+    """Active mappings whose local field is not a catalog column: ``(level, message, mapping)``,
+    an error when the mapping is required (every product would fail), else a warning."""
+    problems: list[tuple[str, str, FieldMapping]] = []
+    for mapping in cfg.active():
+        if mapping.local_field in columns:
+            continue
+        message = (
+            f"catalog has no column {mapping.local_field!r} "
+            f"(columns: {', '.join(columns) or 'none'})"
+        )
+        if mapping.is_required:
+            problems.append(("error", message + "; every product would fail", mapping))
+        else:
+            problems.append(("warning", message + "; the field will stay empty", mapping))
+    return problems
+
+
 def check_mapping(
     cfg: MappingConfig,
     odoo: OdooReader,
@@ -160,16 +180,8 @@ def check_mapping(
     values = column_values or {}
     active = cfg.active()
     if columns is not None:
-        for mapping in active:
-            if mapping.local_field not in columns:
-                message = (
-                    f"catalog has no column {mapping.local_field!r} "
-                    f"(columns: {', '.join(columns) or 'none'})"
-                )
-                if mapping.is_required:
-                    check.error(message + "; every product would fail", mapping)
-                else:
-                    check.warn(message + "; the field will stay empty", mapping)
+        for level, message, mapping in missing_columns(cfg, columns):
+            (check.error if level == "error" else check.warn)(message, mapping)
 
     models = sorted({m.odoo_model for m in active})
     fields_by_model = {

@@ -27,6 +27,7 @@ from odoosync.config import (
 )
 from odoosync.errors import ConfigError, OdoosyncError, UsageError
 from odoosync.mapping import DEFAULT_MAPPING_TOML, load_mapping
+from odoosync.mapping_check import missing_columns
 from odoosync.secrets import (
     SECRET_KEY_ENV,
     Secret,
@@ -203,6 +204,8 @@ def run_checks(settings: Settings) -> list[Check]:
         )
     checks.append(_check_mapping(settings.mapping_path))
     checks.append(_check_catalog(settings))
+    if checks[-1].status == "ok" and checks[-2].status == "ok":
+        checks.extend(_check_columns(settings))
     folder = settings.history_path.parent
     if folder.is_dir():
         checks.append(Check("history", "ok", f"{settings.history_path}"))
@@ -264,6 +267,19 @@ def _check_catalog(settings: Settings) -> Check:
             f"(columns: {', '.join(columns[:12])}).",
         )
     return Check("catalog", "ok", f"{cat.path}: {len(columns)} column(s)")
+
+
+def _check_columns(settings: Settings) -> list[Check]:
+    """The mapping's local fields against the catalog's columns (as `mappings validate` does)."""
+    cat = settings.catalog
+    columns = list(open_catalog(cat.path, key=cat.key, table=cat.table).columns())
+    problems = missing_columns(load_mapping(settings.mapping_path), columns)
+    if not problems:
+        return [Check("columns", "ok", "every active mapping has its catalog column")]
+    return [
+        Check("columns", level, f"{settings.mapping_path.name}: {message}")
+        for level, message, _mapping in problems
+    ]
 
 
 @config_app.command("check")

@@ -147,8 +147,10 @@ def test_config_check_reports_each_check(
         "password": "warning",  # nothing stored yet: a prompt would be needed
         "mapping": "ok",
         "catalog": "ok",
+        "columns": "warning",  # the default mapping reads columns this small catalog lacks
         "history": "ok",
     }
+    assert any("catalog has no column 'price'" in c["message"] for c in doc["checks"])
 
     assert set_password(monkeypatch) == 0
     (tmp_path / "products.csv").unlink()
@@ -266,3 +268,15 @@ def test_init_on_a_terminal_prompts_then_offers_set_password(
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     assert run(["config", "show", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["password"]["value"] == "***"
+
+
+def test_config_check_fails_when_a_required_mapped_column_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    init_project(tmp_path)
+    (tmp_path / "products.csv").write_text("id,name,ean\np-1,Lamp,3700123456789\n")
+    capsys.readouterr()
+    assert run(["config", "check"]) == 3
+    captured = capsys.readouterr()
+    assert "[FAIL] columns: mapping.toml: catalog has no column 'title'" in captured.out
+    assert "every product would fail" in captured.out
