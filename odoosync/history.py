@@ -264,11 +264,20 @@ class History(ScheduleStore):
 
     # ----------------------------------------------------------------------- log
 
-    def record(self, batch_id: str, entries: Sequence[LogEntry]) -> None:
-        """Write one batch's entries in one transaction; an entry already written is skipped.
+    def record(
+        self,
+        batch_id: str,
+        entries: Sequence[LogEntry],
+        *,
+        links: Sequence[Link] = (),
+        profile: str | None = None,
+    ) -> None:
+        """Write one batch's entries, and the ``links`` describing the same outcomes, in one
+        transaction: a crash keeps both or neither. An entry already written is skipped.
 
         Missing ``user``, ``profile``, ``triggered_by``, ``schedule_id`` and times come from the
-        run. Ids are set on the entries written.
+        run; the links are saved under ``profile`` (default: the run's). Ids are set on the
+        entries written.
         """
         run = self.run(batch_id)
         if run is None:
@@ -305,6 +314,8 @@ class History(ScheduleStore):
                 )  # fmt: skip
                 if cursor.rowcount:
                     entry.id = cursor.lastrowid
+            if links:
+                _insert_links(conn, profile or run.profile, links, now)
 
     def logs(
         self,
@@ -410,19 +421,7 @@ class History(ScheduleStore):
     def save_links(self, profile: str, links: Sequence[Link]) -> None:
         now = self.now()
         with self.transaction() as conn:
-            conn.executemany(
-                "insert or replace into links (profile, key, odoo_id, external_id, local_hash,"
-                " odoo_hash, field_hashes, odoo_write_date, synced_at)"
-                " values (?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        profile, link.key, link.odoo_id, link.external_id, link.local_hash,
-                        link.odoo_hash, json.dumps(link.field_hashes), link.odoo_write_date,
-                        link.synced_at or now,
-                    )
-                    for link in links
-                ],
-            )  # fmt: skip
+            _insert_links(conn, profile, links, now)
 
     def drop_link(self, profile: str, key: str) -> None:
         with self.transaction() as conn:
@@ -475,3 +474,20 @@ class History(ScheduleStore):
                 "insert or replace into watermarks (profile, name, value) values (?, ?, ?)",
                 [profile, name, value],
             )
+
+
+def _insert_links(conn: sqlite3.Connection, profile: str, links: Sequence[Link], now: str) -> None:
+    """Insert or replace ``links`` of ``profile`` inside the caller's transaction."""
+    conn.executemany(
+        "insert or replace into links (profile, key, odoo_id, external_id, local_hash,"
+        " odoo_hash, field_hashes, odoo_write_date, synced_at)"
+        " values (?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                profile, link.key, link.odoo_id, link.external_id, link.local_hash,
+                link.odoo_hash, json.dumps(link.field_hashes), link.odoo_write_date,
+                link.synced_at or now,
+            )
+            for link in links
+        ],
+    )  # fmt: skip

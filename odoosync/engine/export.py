@@ -384,7 +384,8 @@ def _outcome(plan: ProductPlan, *, dry_run: bool) -> ProductOutcome:
 def _record(
     run: ExportRun, outcomes: Sequence[ProductOutcome], links: Sequence[Link], started: float
 ) -> None:
-    """Commit one chunk's log entries and links (unchanged products get no entry)."""
+    """Commit one chunk's log entries and links in one history transaction (unchanged products
+    get no entry)."""
     ms = int((time.monotonic() - started) * 1000)
     per = ms // max(1, len(outcomes))
     entries = [
@@ -407,7 +408,7 @@ def _record(
     ]
     for o in outcomes:
         o.duration_ms = o.duration_ms or per
-    if links:
-        run.history.save_links(run.handle.profile, list(links))
-    if entries:
-        run.history.record(run.handle.batch_id, entries)
+    if entries or links:  # one transaction: a crash keeps both or neither
+        run.history.record(
+            run.handle.batch_id, entries, links=list(links), profile=run.handle.profile
+        )

@@ -104,26 +104,31 @@ class PlannedSpool:
             [planned.key, int(touched), pickle.dumps(planned)],
         )
 
-    def _select(self, where: str = "") -> Iterator[PlannedImport]:
+    def _select(self, where: str = "") -> Iterator[tuple[PlannedImport, bool]]:
         last = 0
         while True:  # in pages by seq: no cursor is left open while the caller writes
             rows = self._db.execute(
-                f"select seq, data from planned where seq > ? {where} order by seq limit 500",
+                "select seq, touched, data from planned"
+                f" where seq > ? {where} order by seq limit 500",
                 [last],
             ).fetchall()
             if not rows:
                 return
-            for seq, data in rows:
+            for seq, touched, data in rows:
                 last = int(seq)
                 planned: PlannedImport = pickle.loads(data)
-                yield planned
+                yield planned, bool(touched)
 
     def __iter__(self) -> Iterator[PlannedImport]:
+        return (planned for planned, _touched in self._select())
+
+    def with_touched(self) -> Iterator[tuple[PlannedImport, bool]]:
+        """Every planned product, in order, with whether its link is saved."""
         return self._select()
 
     def touched(self) -> Iterator[PlannedImport]:
         """The planned products whose link is saved, in order."""
-        return self._select("and touched = 1")
+        return (planned for planned, _touched in self._select("and touched = 1"))
 
     def is_touched(self, key: str) -> bool:
         found = self._db.execute("select 1 from planned where key = ? and touched = 1", [key])

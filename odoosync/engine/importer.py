@@ -277,32 +277,34 @@ class _ImportRun:
         return outcome
 
     def record(self, batch_id: str) -> None:
-        """Log entries (not for unchanged products), then the links; RECORD_CHUNK at a time."""
-        # the errors met while reading (always kept), then each planned change, in order
-        entries = [_entry(o) for o in self.result.products if o.action == "error"]
-        for p in self.planned:
-            if p.action is not ImportAction.UNCHANGED:
-                entries.append(_entry(self._outcome(p)))
-            if len(entries) >= RECORD_CHUNK:
-                self.history.record(batch_id, entries)
-                entries = []
-        if entries:
-            self.history.record(batch_id, entries)
+        """Log entries (not for unchanged products) and the links of the same products, in
+        one history transaction per RECORD_CHUNK: a crash keeps a chunk's both or neither."""
         for row in iter_catalog(self.catalog):  # the digests export compares with, as written
             key = catalog_key(row.get(self.catalog.key))
             if self.planned.is_touched(key):
                 mapped = map_row(row, self.mapping, self.side.transform, key_field=self.catalog.key)
                 self.planned.set_hash(key, None if mapped.error is not None else mapped.digest)
-        chunk: list[PlannedImport] = []
-        for p in self.planned.touched():
-            chunk.append(p)
-            if len(chunk) >= RECORD_CHUNK:
-                self._save_links(chunk)
-                chunk = []
-        if chunk:
-            self._save_links(chunk)
+        # the errors met while reading (always kept), then each planned change, in order
+        entries = [_entry(o) for o in self.result.products if o.action == "error"]
+        touched: list[PlannedImport] = []
+        for p, needs_link in self.planned.with_touched():
+            if p.action is not ImportAction.UNCHANGED:
+                entries.append(_entry(self._outcome(p)))
+            if needs_link:
+                touched.append(p)
+            if len(entries) + len(touched) >= RECORD_CHUNK:
+                self._record(batch_id, entries, touched)
+                entries, touched = [], []
+        if entries or touched:
+            self._record(batch_id, entries, touched)
 
-    def _save_links(self, touched: Sequence[PlannedImport]) -> None:
+    def _record(
+        self, batch_id: str, entries: Sequence[LogEntry], touched: Sequence[PlannedImport]
+    ) -> None:
+        links = self._links(touched) if touched else []
+        self.history.record(batch_id, entries, links=links, profile=self.settings.profile.name)
+
+    def _links(self, touched: Sequence[PlannedImport]) -> list[Link]:
         module = self.settings.sync.external_id_module
         profile = self.settings.profile.name
         keys = [p.key for p in touched if p.key is not None]
@@ -325,7 +327,7 @@ class _ImportRun:
                     synced_at=now,
                 )
             )
-        self.history.save_links(profile, new_links)
+        return new_links
 
 
 def run_import(

@@ -7,6 +7,8 @@ external ids) is one way a real network or proxy loses the answer after Odoo com
 # ruff: noqa: F811  (pytest fixtures imported from test_export are arguments here by design)
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from export_env import products
 from test_export import Setup, sandbox, setup  # noqa: F401  (fixtures shared with test_export)
@@ -70,3 +72,31 @@ def test_creates_that_landed_before_odoo_became_unreachable_are_recorded(setup: 
     again = setup.export()  # nothing created twice
     assert (again.created, again.updated) == (0, 5)
     assert len(setup.templates()) == 10
+
+
+@pytest.mark.parametrize("table", ["links", "sync_log"])
+def test_a_chunk_whose_history_write_fails_keeps_neither_entries_nor_links(
+    setup: Setup, table: str
+) -> None:
+    # the second of the chunk's writes fails (entries, links: one transaction since the fix)
+    path = setup.settings.history_path
+    History(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            f"create trigger crash before insert on {table} begin select raise(abort, 'crash'); end"
+        )
+    with pytest.raises(sqlite3.DatabaseError, match="crash"):
+        setup.export()
+    with sqlite3.connect(path) as conn:
+        conn.execute("drop trigger crash")
+    with History(path) as history:
+        [run] = history.runs()
+        assert history.logs(batch_id=run.batch_id) == []
+        assert history.links(setup.settings.profile.name) == {}
+    before = len(setup.templates())  # the chunks sent before the run stopped
+    again = setup.export()  # what Odoo holds is found by external id and linked, not duplicated
+    assert (again.created, again.failed) == (25 - before, 0)
+    assert len(setup.templates()) == 25
+    with History(path) as history:
+        assert len(history.links(setup.settings.profile.name)) == 25
+        assert len(history.logs(batch_id=again.batch_id, limit=None)) == again.created

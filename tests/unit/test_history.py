@@ -460,3 +460,22 @@ def test_finish_run_keeps_the_reason(history: History) -> None:
     history.finish_run(run.batch_id, status="failed", counts={}, error="Odoo unreachable")
     stored = history.run(run.batch_id)
     assert stored is not None and stored.error == "Odoo unreachable"
+
+
+@pytest.mark.parametrize("table", ["links", "sync_log"])
+def test_record_writes_entries_and_links_in_one_transaction(history: History, table: str) -> None:
+    batch = begin(history)
+    history.db.conn.execute(
+        f"create trigger fail_{table} before insert on {table}"
+        " begin select raise(abort, 'disk full'); end"
+    )
+    with pytest.raises(sqlite3.DatabaseError, match="disk full"):
+        history.record(batch, [entry("a")], links=[Link("a", 1, "odoosync.product_a")])
+    assert history.logs() == []
+    assert history.links("production") == {}
+    history.db.conn.execute(f"drop trigger fail_{table}")
+    history.record(batch, [entry("a")], links=[Link("a", 1, "odoosync.product_a")])
+    assert [e.product_id for e in history.logs()] == ["a"]
+    assert history.links("production")["a"].odoo_id == 1  # the run's profile
+    history.record(batch, [], links=[Link("b", 2, "x")], profile="staging")
+    assert list(history.links("staging")) == ["b"]
