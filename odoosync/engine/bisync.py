@@ -12,15 +12,19 @@ walked in key order, ``LINK_CHUNK`` at a time, and for each chunk its rows and i
 
 1. pushes (catalog → Odoo): export's grouped updates (:func:`odoosync.engine.apply.update_plans`:
    one ``write`` for identical values, else one ``load`` by ``.id``, ``batch_size`` a call), then
-   one read back of what was written;
+   one read back of what was written; the pushes' log entries and links are recorded as the
+   chunk completes (one history transaction): they do not depend on the catalog's write, and a
+   crash later in the run keeps them;
 2. pulls (Odoo → catalog): spooled (:class:`odoosync.catalog.spool.ChangeSpool`);
-3. the log entries and new links: spooled too.
+3. the other log entries and links (pulls, re-links, conflicts left alone): spooled too.
 
-After the last chunk, Odoo's products in no link are planned like an import (``create_missing``),
-the catalog is written once, atomically (``Catalog.apply``), and only then are the log entries
-and links recorded. A crash between a chunk's push and the catalog's write (or between that and
-the history's) leaves products whose two sides "both changed" but are now equal: the next sync
-re-links them without a conflict and without losing an edit.
+Rows that do not map are logged first, before any chunk. After the last chunk, Odoo's products
+in no link are planned like an import (``create_missing``), the catalog is written once,
+atomically (``Catalog.apply``), and only then are the spooled log entries and links recorded
+(entries and links together, ``RECORD_CHUNK`` of each a transaction). A crash between a chunk's
+read-back and the catalog's write (or between that and the history's) leaves products whose
+two sides "both changed" but are now equal: the next sync re-links them without a conflict and
+without losing an edit.
 
 Local products without a link are then exported in this same run (``export_rows``: export's
 matching by external id and barcode, its batches; the ``bisync_...`` batch id, counted once).
@@ -32,6 +36,7 @@ decisions, :mod:`odoosync.engine.bisync_outcome`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import zip_longest
 from typing import Any, TypeVar
 
 from odoosync.catalog.base import Catalog, catalog_key, open_catalog
@@ -149,6 +154,7 @@ class _SyncRun:
         self.profile = settings.profile.name
         self.module = settings.sync.external_id_module
         self.result = RunResult(batch_id="", direction="bidirectional")
+        self.batch_id = ""
         #: the current chunk's log entries (a push that fails amends them)
         self.entries: list[LogEntry] = []
         #: keys whose row does not map: reported, not synced
@@ -168,8 +174,11 @@ class _SyncRun:
             PickleSpool[Link]() as links,
         ):
             self.logged, self.linked = entries, links
+            self.batch_id = batch_id
             unlinked = self._index(wanted, rows)
-            self.flush()  # the mapping errors come first, in catalog order
+            if not self.options.dry_run and self.entries:  # the mapping errors, in catalog order
+                self.history.record(batch_id, self.entries)
+            self.entries = []
             total = (
                 len(self._wanted_links(wanted)) if wanted else self.history.link_count(self.profile)
             )
@@ -188,11 +197,12 @@ class _SyncRun:
                     return unlinked
                 if changes.updates or changes.inserts:
                     self.catalog.apply(changes.updates, changes.inserts)
-            # the history after the catalog: a crash before this leaves "both changed but equal"
-            for logged in _batches(entries):
-                self.history.record(batch_id, logged)
-            for linked in _batches(links):
-                self.history.save_links(self.profile, linked)
+            # the pulls' history after the catalog: a crash before this leaves "both changed but
+            # equal", which the next sync re-links
+            for logged, linked in zip_longest(_batches(entries), _batches(links)):
+                self.history.record(
+                    batch_id, logged or [], links=linked or [], profile=self.profile
+                )
         return unlinked
 
     # -- the catalog's linked rows ----------------------------------------------------------------
@@ -263,6 +273,8 @@ class _SyncRun:
         if self.options.dry_run:
             self.flush()
             return
+        pushed_keys = {step.key for step, _link in pushes}
+        pushed_links: list[Link] = []
         for step, link in steps:
             record = after.get(link.odoo_id) or records.get(link.odoo_id)
             now_local = locals_.get(step.key)
@@ -274,7 +286,19 @@ class _SyncRun:
                 if step.decision is Decision.PULL and now_local is not None:
                     linked_row = {**now_local.row, **updates.get(step.key, {})}
                     linked = self._remapped(step.key, now_local, updates.get(step.key, {}))
-                self.linked.append(self._link(link, linked, record, linked_row))
+                new_link = self._link(link, linked, record, linked_row)
+                if step.decision is Decision.PUSH:
+                    pushed_links.append(new_link)
+                else:
+                    self.linked.append(new_link)
+        # the pushes landed in Odoo and do not wait for the catalog: their entries (failed ones
+        # too) and links are recorded now, in one transaction
+        pushed_entries = [e for e in self.entries if e.product_id in pushed_keys]
+        if pushed_entries or pushed_links:
+            self.history.record(
+                self.batch_id, pushed_entries, links=pushed_links, profile=self.profile
+            )
+        self.entries = [e for e in self.entries if e.product_id not in pushed_keys]
         self.flush()
 
     def flush(self) -> None:

@@ -417,12 +417,13 @@ def test_chunks_give_the_results_of_one_pass(
     assert result.success and (result.updated, result.conflicts) == (3, 1)
     keys = [setup.key(i) for i in ids]
     assert [p.product_id for p in result.products] == sorted(keys)
-    entries = sorted(setup.logs(result.batch_id), key=lambda e: e.id)  # written in key order
+    # written in key order: the pushes as their chunk completes, the pulls after the catalog
+    entries = sorted(setup.logs(result.batch_id), key=lambda e: e.id)
     assert [(e.product_id, e.sync_direction, e.sync_status) for e in entries] == [
         (setup.key(ids[0]), "to_odoo", "success"),
+        (setup.key(ids[4]), "to_odoo", "conflict"),
         (setup.key(ids[1]), "from_odoo", "success"),
         (setup.key(ids[3]), "from_odoo", "success"),
-        (setup.key(ids[4]), "to_odoo", "conflict"),
     ]
     assert setup.local(ids[3])["title"] == "Also pulled"
     assert setup.odoo(ids[4])["name"] == "Mine"
@@ -454,3 +455,36 @@ def test_a_crash_in_a_later_chunk_loses_nothing(
     assert setup.local(ids[1])["title"] == "Pulled first"
     assert setup.odoo(ids[2])["name"] == "Pushed later"
     assert setup.sync(conflict_policy="skip").updated == 0
+
+
+def test_a_crash_after_a_chunk_keeps_its_pushes_in_the_history(
+    setup: SyncSetup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import odoosync.engine.bisync as bisync
+
+    monkeypatch.setattr(bisync, "LINK_CHUNK", 2)
+    ids = sorted(int(k.split("-")[1]) for k in setup.rows())
+    setup.edit_local(ids[0], title="Pushed first", modified_at=FUTURE)  # chunk 1: pushed
+    setup.edit_odoo(ids[1], name="Pulled first")  # chunk 1: a pull, waits for the catalog
+    with History(setup.settings.history_path) as history:
+        before = history.links(setup.settings.profile.name)[setup.key(ids[0])]
+    # search_read: chunk 1's records, its read-back, chunk 2's records (the fault)
+    setup.sandbox.inject("fault", model="product.template", method="search_read", on_call=3)
+    with pytest.raises(OdooError):
+        setup.sync(conflict_policy="skip")
+    assert setup.odoo(ids[0])["name"] == "Pushed first"
+    with History(setup.settings.history_path) as history:
+        [run] = [r for r in history.runs() if r.direction == "bidirectional"]
+        entries = history.logs(batch_id=run.batch_id)
+        link = history.links(setup.settings.profile.name)[setup.key(ids[0])]
+    assert [(e.product_id, e.sync_direction, e.sync_status) for e in entries] == [
+        (setup.key(ids[0]), "to_odoo", "success")
+    ]
+    assert "name" in entries[0].fields_synced
+    assert (link.local_hash, link.odoo_hash) != (before.local_hash, before.odoo_hash)
+    setup.sandbox.clear_faults()
+    result = setup.sync(conflict_policy="skip")  # the push is not sent (nor logged) again
+    assert result.success and result.conflicts == 0
+    assert [(e.product_id, e.sync_direction) for e in setup.logs(result.batch_id)] == [
+        (setup.key(ids[1]), "from_odoo")
+    ]
