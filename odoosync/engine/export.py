@@ -22,7 +22,8 @@ Per chunk (:func:`_chunk`), on one of ``workers`` connections:
   duplicate barcode and one ``read`` of ``write_date`` and the two-way fields for the links;
 - the chunk's log entries and links are committed to the history together.
 
-A chunk Odoo cannot be reached for fails its products (``TRANSPORT_ERROR``); more such chunks in
+A chunk Odoo cannot be reached for (its categories included) fails its products
+(``TRANSPORT_ERROR``); more such chunks in
 a row than there are workers stop the run (``RunResult.aborted``, exit 5).
 """
 
@@ -338,14 +339,12 @@ def _chunk(
     client = connections.get()
     started = time.monotonic()
     key_field = run.settings.catalog.key
-    if run.mapping.create_missing_categories and run.category_field and not run.options.dry_run:
-        names = {
-            str(row.get(run.category_field)).strip()
-            for row in rows
-            if row.get(run.category_field) not in (None, "")
-        }
-        with run.lock:
-            ensure_categories(client, run.side, sorted(names))
+    try:
+        _ensure_categories(run, client, rows)
+    except OdooUnreachable as exc:  # no product sent: the chunk fails like any unreachable one
+        failed = [unreachable_outcome(catalog_key(row.get(key_field)), exc) for row in rows]
+        _record(run, failed, [], started)
+        return ChunkReport(failed, unreachable=True, seq=seq)
     mapped = [map_row(row, run.mapping, run.side.transform, key_field=key_field) for row in rows]
     try:
         matches = lookup(run, client, mapped)
@@ -366,6 +365,19 @@ def _chunk(
     applied = apply_plans(run, client, plans, matches.links)
     _record(run, applied.outcomes, applied.links, started)
     return ChunkReport(applied.outcomes, unreachable=applied.unreachable, seq=seq)
+
+
+def _ensure_categories(run: ExportRun, client: OdooClient, rows: list[dict[str, Any]]) -> None:
+    """With ``create_missing_categories``: create the chunk's categories Odoo lacks."""
+    if not (run.mapping.create_missing_categories and run.category_field) or run.options.dry_run:
+        return
+    names = {
+        str(row.get(run.category_field)).strip()
+        for row in rows
+        if row.get(run.category_field) not in (None, "")
+    }
+    with run.lock:
+        ensure_categories(client, run.side, sorted(names))
 
 
 def _outcome(plan: ProductPlan, *, dry_run: bool) -> ProductOutcome:

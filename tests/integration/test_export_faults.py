@@ -7,10 +7,11 @@ external ids) is one way a real network or proxy loses the answer after Odoo com
 # ruff: noqa: F811  (pytest fixtures imported from test_export are arguments here by design)
 from __future__ import annotations
 
+import csv
 import sqlite3
 
 import pytest
-from export_env import products
+from export_env import COLUMNS, mapping_toml, products
 from test_export import Setup, sandbox, setup  # noqa: F401  (fixtures shared with test_export)
 
 from odoosync.history import History
@@ -100,3 +101,32 @@ def test_a_chunk_whose_history_write_fails_keeps_neither_entries_nor_links(
     with History(path) as history:
         assert len(history.links(setup.settings.profile.name)) == 25
         assert len(history.logs(batch_id=again.batch_id, limit=None)) == again.created
+
+
+def test_an_unreachable_odoo_while_creating_categories_stops_the_run_with_exit_5(
+    setup: Setup,
+) -> None:
+    folder = setup.settings.config_path.parent
+    (folder / "mapping.toml").write_text(
+        mapping_toml("title", "ean", "supplier_reference", "description", "price", "category")
+        + "\n[options]\ncreate_missing_categories = true\n",
+        encoding="utf-8",
+    )
+    with (folder / "products.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=[*COLUMNS, "category"])
+        writer.writeheader()
+        for row in setup.rows:
+            writer.writerow({**row, "category": f"New / Shelf {row['id']}"})
+    setup.sandbox.inject("http_503", model="product.category", method="create", times=1000)
+    result = setup.export()
+    assert result.aborted is not None and result.aborted_exit_code == 5
+    assert result.created == 0 and result.failed > 0
+    with History(setup.settings.history_path) as history:
+        run = history.run(result.batch_id)
+        entries = history.logs(batch_id=result.batch_id, limit=None)
+    assert run is not None and run.status != "running"
+    assert len(entries) == result.failed
+    assert {e.error_details["odoo_error_code"] for e in entries if e.error_details} == {
+        "TRANSPORT_ERROR"
+    }
+    assert {e.sync_status for e in entries} == {"error"}
