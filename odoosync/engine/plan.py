@@ -67,6 +67,11 @@ def _is_image(name: str) -> bool:
     return name.startswith("image_")
 
 
+def _empty_image(name: str, value: Any) -> bool:
+    """An image field without an image (a new Odoo product has none: nothing to send)."""
+    return _is_image(name) and value in (None, False, "")
+
+
 def _shown(name: str, value: Any) -> Any:
     """A value as the plan shows it: many2one as its id, images abbreviated, False as None."""
     if value is False or value is None:
@@ -176,8 +181,9 @@ def _plan_one(
         plan.refresh_link = True
         plan.note = "linked by barcode"
         return plan
-    plan = ProductPlan(key, "create", mapped, fields=list(mapped.fields), recreate=recreate)
-    plan.changes = {name: [None, _shown(name, mapped.values[name])] for name in mapped.fields}
+    fields = [name for name in mapped.fields if not _empty_image(name, mapped.values[name])]
+    plan = ProductPlan(key, "create", mapped, fields=fields, recreate=recreate)
+    plan.changes = {name: [None, _shown(name, mapped.values[name])] for name in fields}
     if recreate:
         plan.note = "re-created: the linked Odoo product was deleted"
     return plan
@@ -203,6 +209,13 @@ def _diff(
         plan.refresh_link = True
     changed: list[str] = []
     for name in candidates:
+        if (
+            _empty_image(name, mapped.values[name])
+            and current is not None
+            and name in current
+            and _empty_image(name, current[name])
+        ):
+            continue  # no image on either side: nothing to send
         if (
             not force_update
             and current is not None

@@ -135,3 +135,18 @@ def test_images_are_not_compared_with_odoo() -> None:
     [plan] = plan_products([new], Matches(links={"a": link_for(old, 7)}, odoo_values=odoo))
     assert plan.fields == ["image_1920"]
     assert str(plan.changes["image_1920"][1]).startswith("<image")
+
+
+def test_an_empty_image_empty_in_odoo_too_is_not_a_change() -> None:
+    new = product("a", name="Chair", image_1920=False)
+    [create] = plan_products([new], Matches(odoo_values={}))
+    assert create.action == "create"
+    assert create.fields == ["name"] and "image_1920" not in create.changes
+    # matched by external id (no link hashes): Odoo has no image either
+    odoo = {7: {"id": 7, "name": "Chair", "image_1920": False}}
+    [found] = plan_products([new], Matches(external_ids={"a": 7}, odoo_values=odoo))
+    assert found.action == "unchanged" and found.fields == [] and found.changes == {}
+    # an image Odoo holds, cleared locally, is still sent
+    odoo = {7: {"id": 7, "name": "Chair", "image_1920": "aGVsbG8="}}
+    [cleared] = plan_products([new], Matches(external_ids={"a": 7}, odoo_values=odoo))
+    assert cleared.fields == ["image_1920"]
