@@ -29,7 +29,15 @@ from odoosync.transforms import (
 if TYPE_CHECKING:  # mapping.py re-exports this module's names, so it is imported for types only
     from odoosync.mapping import FieldMapping, MappingConfig
 
-__all__ = ["MappedProduct", "field_hash", "key_of", "map_row", "unmap_record", "values_digest"]
+__all__ = [
+    "MappedProduct",
+    "digest_of_hashes",
+    "field_hash",
+    "key_of",
+    "map_row",
+    "unmap_record",
+    "values_digest",
+]
 
 
 def _normalise(value: Any) -> Any:
@@ -77,7 +85,12 @@ def field_hash(odoo_field: str, value: Any) -> str:
 
 def values_digest(values: Mapping[str, Any]) -> str:
     """A digest over Odoo values (local-mapped or read from Odoo: both hash alike)."""
-    return _sha({name: field_hash(name, value) for name, value in sorted(values.items())})
+    return digest_of_hashes({name: field_hash(name, value) for name, value in values.items()})
+
+
+def digest_of_hashes(hashes: Mapping[str, str]) -> str:
+    """What :func:`values_digest` gives for values with these per-field hashes."""
+    return _sha(dict(hashes))
 
 
 # --------------------------------------------------------------------------------------------
@@ -157,7 +170,7 @@ def map_row(
         values=values,
         fields=order,
         hashes=hashes,
-        digest=_sha(hashes),  # values_digest(values), without hashing every value again
+        digest=digest_of_hashes(hashes),  # values_digest(values), without hashing values again
         error=error,
     )
 

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from odoosync.engine.batching import BatchOutcome, RowFailure, load_isolating, write_isolating
+from odoosync.engine.export_lookup import external_id_name
 from odoosync.engine.plan import ProductPlan
 from odoosync.engine.result import ProductOutcome
 from odoosync.errors import OdooError, OdooFault, OdooUnreachable
 from odoosync.history import Link
+from odoosync.mapped import digest_of_hashes
 from odoosync.mapping import values_digest
 from odoosync.odoo.client import OdooClient
 from odoosync.transforms import tax_ids
@@ -205,18 +207,9 @@ def _link(run: ExportRun, plan: ProductPlan, old: Link | None) -> Link:
         key=plan.key,
         odoo_id=plan.odoo_id,
         external_id=run.xml_id(plan.key),
-        local_hash=_digest_of_hashes(hashes) if hashes != mapped.hashes else mapped.digest,
+        local_hash=digest_of_hashes(hashes) if hashes != mapped.hashes else mapped.digest,
         field_hashes=hashes,
     )
-
-
-def _digest_of_hashes(hashes: Mapping[str, str]) -> str:
-    """What ``values_digest`` gives for values with these per-field hashes."""
-    import hashlib
-
-    payload = dict(sorted(hashes.items()))
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------------------------
@@ -226,8 +219,6 @@ def _digest_of_hashes(hashes: Mapping[str, str]) -> str:
 def _external_ids(run: ExportRun, client: OdooClient, plans: Sequence[ProductPlan]) -> None:
     if not plans:
         return
-    from odoosync.engine.export import external_id_name
-
     values = [
         {
             "module": run.module,
@@ -301,8 +292,6 @@ def _create_group(
 
 def _landed(run: ExportRun, client: OdooClient, keys: Sequence[str]) -> dict[str, int]:
     """The keys whose external id exists in Odoo (their create landed), with their ids."""
-    from odoosync.engine.export import external_id_name
-
     names = {external_id_name(k): k for k in keys}
     found: dict[str, int] = {}
     for row in client.search_read(
