@@ -34,6 +34,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from odoosync.catalog import Catalog, RowFilter, catalog_key, open_catalog, parse_filters
@@ -85,18 +86,23 @@ class ExportRun:
     def xml_id(self, key: str) -> str:
         return f"{self.module}.{external_id_name(key)}"
 
-    @property
+    @cached_property
     def odoo_fields(self) -> list[str]:
         """The fields whose Odoo values two-way sync and import compare (the link's Odoo hash):
-        bidirectional product.template mappings, images excepted."""
+        bidirectional product.template mappings, images excepted. Worked out once per run."""
         return Travel.of(self.mapping).odoo_fields
 
-    def compare_fields(self) -> list[str]:
+    @cached_property
+    def _compare_fields(self) -> list[str]:
         return [
             m.odoo_field
             for m in self.mapping.active()
             if m.odoo_model == PRODUCT_MODEL and not m.odoo_field.startswith("image_")
         ]
+
+    def compare_fields(self) -> list[str]:
+        """The product.template fields a chunk reads to compare (images excepted), once a run."""
+        return self._compare_fields
 
 
 def run_export(
