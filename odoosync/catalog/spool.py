@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, Generic, Self, TypeVar, overload
 
 from odoosync.catalog.base import catalog_key
 
@@ -24,16 +24,42 @@ __all__ = ["ChangeSpool", "PickleSpool", "SpooledInserts", "SpooledUpdates", "ke
 T = TypeVar("T")
 
 
-class ChangeSpool:
+class _TempDatabase:
+    """A throwaway SQLite file (no journal, no fsync) deleted on ``close``; a context manager."""
+
+    def __init__(self, name: str, *tables: str) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="odoosync-spool-")
+        self._db = sqlite3.connect(Path(self._folder.name) / name)
+        self._db.execute("pragma journal_mode = off")
+        self._db.execute("pragma synchronous = off")
+        for table in tables:
+            self._db.execute(f"create table {table}")
+
+    def close(self) -> None:
+        self._db.close()
+        self._folder.cleanup()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class ChangeSpool(_TempDatabase):
     """Updates by key and inserts in order, on disk; ``updates``/``inserts`` are read-only views."""
 
     def __init__(self) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="odoosync-spool-")
-        self._db = sqlite3.connect(Path(self._folder.name) / "changes.db")
-        self._db.execute("pragma journal_mode = off")
-        self._db.execute("pragma synchronous = off")
-        self._db.execute("create table updates (key text primary key, data blob)")
-        self._db.execute("create table inserts (seq integer primary key, data blob)")
+        super().__init__(
+            "changes.db",
+            "updates (key text primary key, data blob)",
+            "inserts (seq integer primary key, data blob)",
+        )
         self.updates = SpooledUpdates(self._db)
         self.inserts = SpooledInserts(self._db)
 
@@ -47,33 +73,17 @@ class ChangeSpool:
     def insert(self, row: Mapping[str, Any]) -> None:
         self._db.execute("insert into inserts (data) values (?)", [pickle.dumps(dict(row))])
 
-    def close(self) -> None:
-        self._db.close()
-        self._folder.cleanup()
 
-    def __enter__(self) -> ChangeSpool:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class PickleSpool(Generic[T]):
+class PickleSpool(_TempDatabase, Generic[T]):
     """Objects pickled into a temporary SQLite file: appended (read back in order) or put by
     key (read back by key), so a run does not hold them all in memory."""
 
     def __init__(self) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="odoosync-spool-")
-        self._db = sqlite3.connect(Path(self._folder.name) / "objects.db")
-        self._db.execute("pragma journal_mode = off")
-        self._db.execute("pragma synchronous = off")
-        self._db.execute("create table listed (seq integer primary key, data blob)")
-        self._db.execute("create table keyed (key text primary key, data blob)")
+        super().__init__(
+            "objects.db",
+            "listed (seq integer primary key, data blob)",
+            "keyed (key text primary key, data blob)",
+        )
 
     def append(self, item: T) -> None:
         self._db.execute("insert into listed (data) values (?)", [pickle.dumps(item)])
@@ -101,21 +111,6 @@ class PickleSpool(Generic[T]):
             ):
                 found[str(key)] = pickle.loads(data)
         return found
-
-    def close(self) -> None:
-        self._db.close()
-        self._folder.cleanup()
-
-    def __enter__(self) -> PickleSpool[T]:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class SpooledUpdates(Mapping[str, Mapping[str, Any]]):
