@@ -26,9 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integrat
 
 from export_env import factory, products, settings_for, write_setup
 
-from odoosync.engine.export import run_export
+from odoosync.engine.export.run import run_export
 from odoosync.engine.result import RunOptions
-from odoosync.history import History
+from odoosync.history.store import History
 from odoosync.sandbox import serve
 
 

@@ -21,7 +21,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from odoosync.history import History, iso
+from odoosync.history.store import History
+from odoosync.timestamps import iso
 
 DIRECTIONS = ("to_odoo", "to_odoo", "to_odoo", "from_odoo", "bidirectional")
 CODES = ("UNIQUE_VIOLATION", "MAPPING_ERROR", "REQUIRED_FIELD_MISSING", "TRANSPORT_ERROR")

@@ -164,7 +164,7 @@ def odoo_edit(settings: Any, rows: int) -> None:
     """Change the price of 1% of the products in Odoo (other rows than the local edit)."""
     from export_env import factory
 
-    from odoosync.history import History
+    from odoosync.history.store import History
 
     keys = [f"p-{i}" for i in sorted(one_percent(rows, 50))]
     with History(settings.history_path) as history:
@@ -181,11 +181,11 @@ def child(step: str, config: Path, rows: int, trace: bool) -> dict[str, Any]:
     from export_env import factory, settings_for
 
     from odoosync.catalog import open_catalog
-    from odoosync.engine.bisync import run_sync
-    from odoosync.engine.export import run_export
-    from odoosync.engine.importer import run_import
+    from odoosync.engine.export.run import run_export
+    from odoosync.engine.imports.run import run_import
     from odoosync.engine.result import RunOptions
-    from odoosync.history import History
+    from odoosync.engine.sync.run import run_sync
+    from odoosync.history.store import History
 
     settings = settings_for(config)
     calls = count_calls()

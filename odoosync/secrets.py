@@ -25,7 +25,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from odoosync.config import Settings
+from odoosync.config.settings import Settings
 from odoosync.errors import SecretError
 from odoosync.files import write_text_atomic
 from odoosync.timestamps import now_iso

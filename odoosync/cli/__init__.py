@@ -17,9 +17,10 @@ import typer.main
 from odoosync.cli import config as _config  # noqa: F401
 from odoosync.cli import connection as _connection  # noqa: F401
 from odoosync.cli import demo as _demo  # noqa: F401
+from odoosync.cli import export as _export  # noqa: F401
 from odoosync.cli import history as _history  # noqa: F401
+from odoosync.cli import imports as _imports  # noqa: F401
 from odoosync.cli import mappings as _mappings  # noqa: F401
-from odoosync.cli import pull as _pull  # noqa: F401
 from odoosync.cli import sandbox as _sandbox  # noqa: F401
 from odoosync.cli import schedule as _schedule  # noqa: F401
 from odoosync.cli import sync as _sync  # noqa: F401

@@ -10,7 +10,7 @@ import typer
 
 from odoosync.cli.app import globals_
 from odoosync.cli.output import error_console
-from odoosync.config import Settings, load_settings
+from odoosync.config.settings import Settings, load_settings
 from odoosync.odoo.client import OdooClient
 from odoosync.odoo.connect import params_from_settings, quick
 from odoosync.secrets import Secret, permissions_warning, resolve_password

@@ -15,19 +15,17 @@ from odoosync.catalog import open_catalog
 from odoosync.cli.app import app, globals_
 from odoosync.cli.common import settings_from_globals, warn_secrets_permissions
 from odoosync.cli.output import console, emit_json, error_console, info
-from odoosync.config import (
+from odoosync.config.schema import check_url
+from odoosync.config.settings import Settings, config_path_from, load_settings
+from odoosync.config.template import (
     PLACEHOLDERS,
-    Settings,
-    check_url,
-    config_path_from,
     describe_settings,
-    load_settings,
     render_config,
     write_init_files,
 )
 from odoosync.errors import ConfigError, OdoosyncError, UsageError
-from odoosync.mapping import DEFAULT_MAPPING_TOML, load_mapping
-from odoosync.mapping_check import missing_columns
+from odoosync.mapping.check import missing_columns
+from odoosync.mapping.model import DEFAULT_MAPPING_TOML, load_mapping
 from odoosync.secrets import (
     SECRET_KEY_ENV,
     Secret,

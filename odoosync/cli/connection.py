@@ -11,10 +11,10 @@ from rich.table import Table
 from odoosync.cli.app import app
 from odoosync.cli.common import client_from_settings, settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, info
-from odoosync.config import Settings
+from odoosync.config.settings import Settings
 from odoosync.engine.context import products_to_retry, run_error
 from odoosync.errors import ConfigError, OdooFault
-from odoosync.history import History
+from odoosync.history.store import History
 from odoosync.odoo.connect import (
     REQUIRED_RIGHTS,
     ConnectionReport,

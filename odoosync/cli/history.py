@@ -11,7 +11,8 @@ from odoosync.cli.app import app
 from odoosync.cli.common import settings_from_globals
 from odoosync.cli.output import console, emit_json, info
 from odoosync.errors import ConfigError
-from odoosync.history import History, LogEntry, parse_since
+from odoosync.history.records import LogEntry, parse_since
+from odoosync.history.store import History
 
 logs_app = typer.Typer(
     help=(

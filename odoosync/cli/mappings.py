@@ -13,7 +13,8 @@ from odoosync.cli.app import app
 from odoosync.cli.common import client_from_settings, settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, info
 from odoosync.errors import CatalogError, ExitCode, UsageError
-from odoosync.mapping import (
+from odoosync.mapping.check import check_mapping
+from odoosync.mapping.model import (
     MAPPING_TYPES,
     MODELS,
     FieldMapping,
@@ -21,7 +22,6 @@ from odoosync.mapping import (
     load_mapping,
     save_mapping,
 )
-from odoosync.mapping_check import check_mapping
 
 mappings_app = typer.Typer(
     help=(

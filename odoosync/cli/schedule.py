@@ -16,17 +16,12 @@ from rich.table import Table
 from odoosync.cli.app import app, globals_
 from odoosync.cli.common import settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, info
-from odoosync.config import Settings
+from odoosync.config.settings import Settings
+from odoosync.engine.scheduled import Runner, ScheduleOutcome, engine_runner, run_due, run_now
 from odoosync.errors import ConfigError
-from odoosync.history import History
-from odoosync.schedule import (
-    Schedule,
-    create_schedule,
-    parse_filter_args,
-    toggle_schedule,
-    update_schedule,
-)
-from odoosync.schedule_runner import Runner, ScheduleOutcome, engine_runner, run_due, run_now
+from odoosync.history.schedules import create_schedule, toggle_schedule, update_schedule
+from odoosync.history.store import History
+from odoosync.schedules.model import Schedule, parse_filter_args
 from odoosync.timestamps import utc_now
 
 schedule_app = typer.Typer(

@@ -1,6 +1,6 @@
 """The sync engine: plan (pure) then apply, for export, import and two-way sync.
 
-Import the runners from their modules (``odoosync.engine.export.run_export``); this package
+Import the runners from their modules (``odoosync.engine.export.run.run_export``); this package
 exports only the shared value types, so importing it stays cheap.
 """
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from odoosync.errors import OdooFault
 from odoosync.odoo.client import OdooClient
-from odoosync.odoo.faults import details_from_load_message
+from odoosync.odoo.fault_text import details_from_load_message
 
 #: context for bulk writes: no chatter tracking or creation messages (odoo-facts §4)
 BULK_CONTEXT: Mapping[str, Any] = {

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from odoosync.config import Settings
+from odoosync.config.settings import Settings
 from odoosync.engine.result import RunOptions, RunResult
 from odoosync.errors import (
     ConfigError,
@@ -29,9 +29,10 @@ from odoosync.errors import (
     OdoosyncError,
     PermissionDenied,
 )
-from odoosync.history import History, Run
+from odoosync.history.records import Run
+from odoosync.history.store import History
 from odoosync.lock import ProfileLock
-from odoosync.mapping import MappingConfig
+from odoosync.mapping.model import MappingConfig
 from odoosync.odoo.client import OdooClient
 from odoosync.transforms import (
     AmbiguousCategory,

@@ -11,12 +11,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from odoosync.engine.bisync_plan import parse_timestamp
 from odoosync.engine.context import PRODUCT_MODEL
-from odoosync.engine.import_plan import values_digest
+from odoosync.engine.imports.plan import local_digest
+from odoosync.engine.sync.plan import parse_timestamp
 from odoosync.errors import ConfigError
-from odoosync.mapping import FieldMapping, MappingConfig, unmap_record
-from odoosync.mapping import values_digest as odoo_values_digest
+from odoosync.mapping.model import FieldMapping, MappingConfig
+from odoosync.mapping.rows import odoo_values_digest, unmap_record
 from odoosync.odoo.client import OdooClient
 from odoosync.transforms import TransformContext
 
@@ -59,7 +59,7 @@ class Travel:
 
     def local_digest(self, values: Mapping[str, Any]) -> str:
         """The comparable digest of the travelling fields in the catalog's form."""
-        return values_digest(values, self.local_fields)
+        return local_digest(values, self.local_fields)
 
 
 def external_keys(client: OdooClient, module: str, ids: Sequence[int]) -> dict[int, str]:
@@ -80,7 +80,7 @@ def external_keys(client: OdooClient, module: str, ids: Sequence[int]) -> dict[i
 
 
 def external_id(module: str, key: str) -> str:
-    from odoosync.engine.export import external_id_name
+    from odoosync.engine.export.lookup import external_id_name
 
     return f"{module}.{external_id_name(key)}"
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from odoosync.config import Settings
+from odoosync.config.settings import Settings
 from odoosync.errors import (
     AuthenticationError,
     DatabaseNotFound,
@@ -258,3 +258,10 @@ def describe_fields(
         if not custom_only or name.startswith("x_")
     ]
     return sorted(fields, key=lambda f: f.name)
+
+
+def client_factory(settings: Settings, password: Secret) -> Callable[[], OdooClient]:
+    """What a run calls for each connection it opens (once it holds the lock); the one place a
+    profile's settings and password become clients, for commands and schedules alike."""
+    params = params_from_settings(settings, password)
+    return lambda: OdooClient(params)

@@ -34,11 +34,11 @@ from odoosync.errors import (
     TLSError,
     TransientError,
 )
-from odoosync.odoo.fault_text import details_from_load_message as details_from_load_message
-from odoosync.odoo.fault_text import fault_details as fault_details
-from odoosync.odoo.fault_text import normalise_fault as normalise_fault
-from odoosync.odoo.fault_text import odoo_message as odoo_message
-from odoosync.odoo.fault_text import resolve_field_label as resolve_field_label
+from odoosync.odoo.fault_text import (
+    fault_details,
+    normalise_fault,
+    odoo_message,
+)
 
 #: "connect": the failure happened before the request left (nothing reached Odoo);
 #: "sent": the request was (maybe) sent, so Odoo may have acted on it.

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from odoosync.cli import run
-from odoosync.config import load_settings
+from odoosync.config.settings import load_settings
 from odoosync.sandbox import SandboxHandle, serve
 from odoosync.secrets import Secret, store_password
 

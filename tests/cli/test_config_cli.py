@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from odoosync.cli import run
-from odoosync.config import load_settings
+from odoosync.config.settings import load_settings
 
 PASSWORD = "Tr0ub4dor&3-api-key"
 

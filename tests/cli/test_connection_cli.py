@@ -14,7 +14,7 @@ import pytest
 
 from odoosync.cli import run
 from odoosync.errors import AuthenticationError, DatabaseNotFound, OdooError
-from odoosync.history import History
+from odoosync.history.store import History
 from odoosync.odoo.connect import failure_hint
 from odoosync.sandbox import serve
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from odoosync.cli import run
-from odoosync.history import History
+from odoosync.history.store import History
 from odoosync.lock import ProfileLock
 from odoosync.sandbox import serve
 

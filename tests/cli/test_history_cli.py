@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from odoosync.cli import run
-from odoosync.history import History, Link, LogEntry
+from odoosync.history.records import Link, LogEntry
+from odoosync.history.store import History
 
 CONFIG = """\
 default_profile = "production"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from odoosync.cli import run
-from odoosync.mapping import DEFAULT_MAPPING_TOML, load_mapping
+from odoosync.mapping.model import DEFAULT_MAPPING_TOML, load_mapping
 from odoosync.sandbox import serve
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

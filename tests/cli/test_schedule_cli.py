@@ -12,11 +12,11 @@ import pytest
 
 import odoosync.cli.schedule as schedule_cli
 from odoosync.cli import run
-from odoosync.config import Settings
+from odoosync.config.settings import Settings
+from odoosync.engine.scheduled import Runner
 from odoosync.errors import LockHeld, OdooUnreachable
-from odoosync.history import History
-from odoosync.schedule import Schedule
-from odoosync.schedule_runner import Runner
+from odoosync.history.store import History
+from odoosync.schedules.model import Schedule
 
 CONFIG = """\
 default_profile = "production"

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from odoosync.config import Settings, load_settings
+from odoosync.config.settings import Settings, load_settings
 from odoosync.odoo import ConnectionParams, OdooClient
 from odoosync.secrets import Secret
 from odoosync.transforms import gs1_check_digit

@@ -13,11 +13,12 @@ from export_env import factory, products, settings_for, write_setup
 from test_import import PullSetup
 
 from odoosync.catalog.base import open_catalog
-from odoosync.engine.bisync import run_sync
-from odoosync.engine.export import run_export
+from odoosync.engine.export.run import run_export
 from odoosync.engine.result import RunOptions, RunResult
+from odoosync.engine.sync.run import run_sync
 from odoosync.errors import ExitCode, OdooError
-from odoosync.history import History, Link
+from odoosync.history.records import Link
+from odoosync.history.store import History
 from odoosync.sandbox import serve
 
 FUTURE = "2999-01-01T00:00:00Z"
@@ -403,7 +404,7 @@ def test_retry_re_runs_a_conflict_whose_push_failed(
 def test_chunks_give_the_results_of_one_pass(
     setup: SyncSetup, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import odoosync.engine.bisync as bisync
+    import odoosync.engine.sync.run as bisync
 
     monkeypatch.setattr(bisync, "LINK_CHUNK", 2)
     ids = sorted(int(k.split("-")[1]) for k in setup.rows())
@@ -435,7 +436,7 @@ def test_chunks_give_the_results_of_one_pass(
 def test_a_crash_in_a_later_chunk_loses_nothing(
     setup: SyncSetup, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import odoosync.engine.bisync as bisync
+    import odoosync.engine.sync.run as bisync
 
     monkeypatch.setattr(bisync, "LINK_CHUNK", 2)
     ids = sorted(int(k.split("-")[1]) for k in setup.rows())
@@ -460,7 +461,7 @@ def test_a_crash_in_a_later_chunk_loses_nothing(
 def test_a_crash_after_a_chunk_keeps_its_pushes_in_the_history(
     setup: SyncSetup, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import odoosync.engine.bisync as bisync
+    import odoosync.engine.sync.run as bisync
 
     monkeypatch.setattr(bisync, "LINK_CHUNK", 2)
     ids = sorted(int(k.split("-")[1]) for k in setup.rows())

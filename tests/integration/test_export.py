@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from export_env import COLUMNS, factory, products, settings_for, write_catalog, write_setup
 
-from odoosync.engine.export import run_export
+from odoosync.engine.export.run import run_export
 from odoosync.engine.result import RunOptions, RunResult
 from odoosync.errors import AuthenticationError, Interrupted
-from odoosync.history import History
+from odoosync.history.store import History
 from odoosync.sandbox import serve
 
 

@@ -14,7 +14,7 @@ import pytest
 from export_env import COLUMNS, mapping_toml, products
 from test_export import Setup, sandbox, setup  # noqa: F401  (fixtures shared with test_export)
 
-from odoosync.history import History
+from odoosync.history.store import History
 
 
 @pytest.mark.parametrize(

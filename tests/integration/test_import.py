@@ -11,10 +11,10 @@ import pytest
 from export_env import config_toml, factory, mapping_toml, settings_for
 
 from odoosync.catalog.base import open_catalog
-from odoosync.engine.importer import run_import
+from odoosync.engine.imports.run import run_import
 from odoosync.engine.result import RunOptions, RunResult
 from odoosync.errors import ConfigError
-from odoosync.history import History
+from odoosync.history.store import History
 from odoosync.sandbox import serve
 
 MAPPING = mapping_toml(

@@ -15,10 +15,10 @@ import pytest
 from export_env import config_toml, factory, mapping_toml, settings_for
 
 from odoosync.catalog.base import open_catalog
-from odoosync.engine.export import run_export
-from odoosync.engine.importer import run_import
+from odoosync.engine.export.run import run_export
+from odoosync.engine.imports.run import run_import
 from odoosync.engine.result import RunOptions, RunResult
-from odoosync.history import History
+from odoosync.history.store import History
 from odoosync.sandbox import serve
 from odoosync.transforms import REGISTRY, TransformContext
 

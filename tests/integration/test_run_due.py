@@ -11,15 +11,15 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from odoosync.history import History
-from odoosync.schedule import create_schedule
+from odoosync.history.schedules import create_schedule
+from odoosync.history.store import History
 
 # a real process running due schedules with a trivial runner that notes what it ran
 RUN_DUE = """
 import json, os, sys, time
 from pathlib import Path
-from odoosync.history import History
-from odoosync.schedule_runner import run_due
+from odoosync.history.store import History
+from odoosync.engine.scheduled import run_due
 
 db, ran, go, pause = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), float(sys.argv[4])
 while not go.exists():

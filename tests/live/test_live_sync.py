@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from live_env import LiveScope, Rpc
 
-from odoosync.history import History
+from odoosync.history.store import History
 
 
 def _catalog(live: LiveScope) -> tuple[str, list[dict[str, str]]]:

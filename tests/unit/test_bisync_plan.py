@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from odoosync.engine.bisync_plan import (
+from odoosync.engine.sync.plan import (
     Decision,
     SyncInput,
     conflicting_fields,

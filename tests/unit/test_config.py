@@ -8,12 +8,9 @@ from pathlib import Path
 import pytest
 
 from odoosync.cli import run
-from odoosync.config import (
-    PLACEHOLDERS,
-    check_url,
-    load_settings,
-    render_config,
-)
+from odoosync.config.schema import check_url
+from odoosync.config.settings import load_settings
+from odoosync.config.template import PLACEHOLDERS, render_config
 from odoosync.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from odoosync.catalog import open_catalog
-from odoosync.mapping import load_mapping, map_row
+from odoosync.mapping.model import load_mapping
+from odoosync.mapping.rows import map_row
 from odoosync.transforms import REGISTRY, TransformContext, image_kind, validate_barcode
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from odoosync.cli import run
-from odoosync.schedule import validate_cron
+from odoosync.schedules.cron import validate_cron
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -29,15 +29,13 @@ from odoosync.errors import (
     TransientError,
     exit_code_for,
 )
-from odoosync.odoo.faults import (
-    RequestTooLarge,
-    classify,
+from odoosync.odoo.fault_text import (
     details_from_load_message,
     fault_details,
-    may_have_committed,
     odoo_message,
     resolve_field_label,
 )
+from odoosync.odoo.faults import RequestTooLarge, classify, may_have_committed
 
 
 class Observed(NamedTuple):

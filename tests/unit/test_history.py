@@ -14,13 +14,9 @@ import pytest
 from sqlite_utils import Database
 
 from odoosync.errors import ConfigError, UsageError
-from odoosync.history import (
-    SCHEMA_VERSION,
-    History,
-    Link,
-    LogEntry,
-    migrate,
-)
+from odoosync.history.records import Link, LogEntry
+from odoosync.history.schema import SCHEMA_VERSION, migrate
+from odoosync.history.store import History
 
 
 class Clock:
@@ -319,7 +315,7 @@ def test_finish_run_and_failed_products(history: History, clock: Clock) -> None:
 def test_mark_interrupted_finds_runs_whose_process_is_gone(tmp_path: Path, clock: Clock) -> None:
     path = tmp_path / "odoosync.db"
     code = (
-        "import sys; from pathlib import Path; from odoosync.history import History;"
+        "import sys; from pathlib import Path; from odoosync.history.store import History;"
         "h = History(Path(sys.argv[1]));"
         "print(h.begin_run(direction='to_odoo', sync_type='full', triggered_by='manual',"
         " profile='production', options={}).batch_id)"

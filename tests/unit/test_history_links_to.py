@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from odoosync.history import History, Link
+from odoosync.history.records import Link
+from odoosync.history.store import History
 
 
 def _link(key: str, odoo_id: int) -> Link:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from odoosync.engine.import_plan import (
+from odoosync.engine.imports.plan import (
     CatalogIndex,
     ImportAction,
     ImportOptions,
@@ -15,10 +15,10 @@ from odoosync.engine.import_plan import (
     OdooProduct,
     changed_fields,
     comparable,
+    local_digest,
     parse_domain,
     plan_page,
     plan_product,
-    values_digest,
 )
 from odoosync.errors import ConfigError
 
@@ -38,7 +38,7 @@ def product(
     return OdooProduct(
         odoo_id=odoo_id,
         values=values,
-        digest=values_digest(values, FIELDS),
+        digest=local_digest(values, FIELDS),
         write_date=write_date,
         barcode=barcode,
         external_key=external_key,
@@ -48,7 +48,7 @@ def product(
 def index(*rows: dict[str, Any]) -> CatalogIndex:
     idx = CatalogIndex()
     for row in rows:
-        idx.add(str(row["id"]), values_digest(row, FIELDS), row.get("ean") or None)
+        idx.add(str(row["id"]), local_digest(row, FIELDS), row.get("ean") or None)
     return idx
 
 
@@ -289,8 +289,8 @@ def test_comparable(a: Any, b: Any, equal: bool) -> None:
 def test_values_digest_ignores_other_fields_and_form() -> None:
     local = {"id": "p1", "title": "Lamp", "price": "10.00", "ean": "", "supplier_id": 4}
     odoo = {"title": "Lamp", "price": 10.0, "ean": False}
-    assert values_digest(local, FIELDS) == values_digest(odoo, FIELDS)
-    assert values_digest(local, FIELDS) != values_digest({**odoo, "price": 11}, FIELDS)
+    assert local_digest(local, FIELDS) == local_digest(odoo, FIELDS)
+    assert local_digest(local, FIELDS) != local_digest({**odoo, "price": 11}, FIELDS)
 
 
 def test_changed_fields() -> None:

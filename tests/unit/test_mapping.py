@@ -10,17 +10,15 @@ from typing import Any
 import pytest
 
 from odoosync.errors import ExitCode, MappingConfigError
-from odoosync.mapping import (
+from odoosync.mapping.model import (
     DEFAULT_MAPPING_TOML,
     FieldMapping,
     MappingConfig,
     load_mapping,
-    map_row,
     mapping_from_toml,
     save_mapping,
-    unmap_record,
-    values_digest,
 )
+from odoosync.mapping.rows import map_row, odoo_values_digest, unmap_record
 from odoosync.transforms import TransformContext
 
 PNG = base64.b64decode(
@@ -232,7 +230,7 @@ def test_map_row(tmp_path: Path) -> None:
     }
     assert mapped.fields[:2] == ["name", "barcode"]
     assert set(mapped.hashes) == set(mapped.values)
-    assert mapped.digest == values_digest(mapped.values)
+    assert mapped.digest == odoo_values_digest(mapped.values)
 
 
 def test_map_row_required_missing(tmp_path: Path) -> None:
@@ -314,9 +312,11 @@ def test_digest_equal_for_local_and_odoo_forms(tmp_path: Path) -> None:
         "taxes_id": [1],
         "default_code": "LMP-1",
     }
-    assert values_digest(odoo_side) == mapped.digest
-    assert values_digest(odoo_side) == values_digest(dict(reversed(list(odoo_side.items()))))
-    assert values_digest({**odoo_side, "list_price": 13.0}) != mapped.digest
+    assert odoo_values_digest(odoo_side) == mapped.digest
+    assert odoo_values_digest(odoo_side) == odoo_values_digest(
+        dict(reversed(list(odoo_side.items())))
+    )
+    assert odoo_values_digest({**odoo_side, "list_price": 13.0}) != mapped.digest
 
 
 @pytest.mark.parametrize(
@@ -331,15 +331,17 @@ def test_digest_equal_for_local_and_odoo_forms(tmp_path: Path) -> None:
     ],
 )
 def test_values_digest_normalises(local: dict[str, Any], odoo: dict[str, Any]) -> None:
-    assert values_digest(local) == values_digest(odoo)
+    assert odoo_values_digest(local) == odoo_values_digest(odoo)
 
 
 def test_images_hash_by_content() -> None:
     encoded = base64.b64encode(PNG).decode()
     wrapped = base64.encodebytes(PNG).decode()  # same bytes, different base64 layout
     assert encoded != wrapped
-    assert values_digest({"image_1920": encoded}) == values_digest({"image_1920": wrapped})
-    assert values_digest({"image_1920": encoded}) != values_digest({"image_1920": False})
+    assert odoo_values_digest({"image_1920": encoded}) == odoo_values_digest(
+        {"image_1920": wrapped}
+    )
+    assert odoo_values_digest({"image_1920": encoded}) != odoo_values_digest({"image_1920": False})
 
 
 class _Categories:
@@ -354,8 +356,8 @@ class _Categories:
 
 
 def test_validate_accepts_last_segments_and_warns_about_ambiguous_ones() -> None:
-    from odoosync.mapping import MappingConfig
-    from odoosync.mapping_check import MappingCheck, _check_categories
+    from odoosync.mapping.check import MappingCheck, _check_categories
+    from odoosync.mapping.model import MappingConfig
 
     odoo = _Categories(
         {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from odoosync.engine.plan import Matches, plan_products
-from odoosync.history import Link
-from odoosync.mapping import MappedProduct, field_hash, values_digest
+from odoosync.engine.export.plan import Matches, plan_products
+from odoosync.history.records import Link
+from odoosync.mapping.rows import MappedProduct, field_hash, odoo_values_digest
 from odoosync.transforms import TransformError
 
 
@@ -16,7 +16,7 @@ def product(key: str, **values: Any) -> MappedProduct:
         values=dict(values),
         fields=list(values),
         hashes={name: field_hash(name, value) for name, value in values.items()},
-        digest=values_digest(values),
+        digest=odoo_values_digest(values),
     )
 
 

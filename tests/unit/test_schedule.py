@@ -6,20 +6,17 @@ from pathlib import Path
 import pytest
 
 from odoosync.errors import ConfigError
-from odoosync.history import History
-from odoosync.schedule import (
-    Cron,
-    Schedule,
+from odoosync.history.schedules import (
     claim,
     claim_due,
     create_schedule,
-    due,
-    parse_filter_args,
     release,
     toggle_schedule,
     update_schedule,
-    validate_cron,
 )
+from odoosync.history.store import History
+from odoosync.schedules.cron import Cron, validate_cron
+from odoosync.schedules.model import Schedule, due, parse_filter_args
 
 
 def utc(*args: int) -> datetime:

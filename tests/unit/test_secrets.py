@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from odoosync.config import Settings, load_settings
+from odoosync.config.settings import Settings, load_settings
 from odoosync.errors import SecretError
 from odoosync.secrets import (
     Secret,

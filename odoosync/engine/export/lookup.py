@@ -1,0 +1,105 @@
+"""Export's look-ups: the external ids of products, and what a chunk's plan needs of Odoo.
+
+:func:`external_id_name` names a product's ir.model.data record; :func:`lookup` finds, for one
+chunk of mapped rows, the links, the products matched by external id and by barcode (and the keys
+those are linked to), and the current values of every one of them (archived included).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from odoosync.engine.context import PRODUCT_MODEL
+from odoosync.engine.export.plan import Matches
+from odoosync.mapping.rows import MappedProduct
+from odoosync.odoo.client import OdooClient
+
+if TYPE_CHECKING:
+    from odoosync.engine.export.run import ExportRun
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
+
+
+def external_id_name(key: str) -> str:
+    """The ir.model.data ``name`` of a product: ``product_<key>`` (spaces and odd characters
+    become ``_``: external ids cannot contain spaces)."""
+    return "product_" + _UNSAFE.sub("_", key)
+
+
+def lookup(run: ExportRun, client: OdooClient, mapped: Sequence[MappedProduct]) -> Matches:
+    """What export's plan needs of a chunk: its links, the products matched by external id and
+    by barcode (and who those are linked to), and the current values of all of them."""
+    profile = run.handle.profile
+    keys = [m.key for m in mapped if m.error is None]
+    links = run.history.links(profile, keys) if keys else {}
+    unlinked = [k for k in keys if k not in links]
+    external: dict[str, int] = {}
+    if unlinked and "external_id" in run.settings.sync.match_on:
+        names = {external_id_name(k): k for k in unlinked}
+        for row in client.search_read(
+            "ir.model.data",
+            [
+                ("module", "=", run.module),
+                ("name", "in", list(names)),
+                ("model", "=", PRODUCT_MODEL),
+            ],
+            ["name", "res_id"],
+        ):
+            if row["name"] in names:
+                external[names[row["name"]]] = int(row["res_id"])
+    barcodes: dict[str, int] = {}
+    linked_keys: dict[int, str] = {}
+    if run.barcode_field and "barcode" in run.settings.sync.match_on:
+        wanted = [
+            str(m.values["barcode"])
+            for m in mapped
+            if m.error is None
+            and m.key not in links
+            and m.key not in external
+            and m.values.get("barcode")
+        ]
+        if wanted:
+            for row in client.search_read(
+                PRODUCT_MODEL, [("barcode", "in", wanted)], ["id", "barcode"]
+            ):
+                barcodes.setdefault(str(row["barcode"]), int(row["id"]))
+        if barcodes:
+            linked_keys = _owners(run, client, sorted(set(barcodes.values())))
+    ids = sorted(
+        {link.odoo_id for link in links.values()} | set(external.values()) | set(barcodes.values())
+    )
+    values: dict[int, Mapping[str, Any]] = {}
+    if ids:
+        for record in client.execute(
+            PRODUCT_MODEL,
+            "read",
+            ids,
+            ["id", *run.compare_fields()],
+            context={"active_test": False},
+        ):
+            values[int(record["id"])] = record
+    return Matches(
+        links=links,
+        external_ids=external,
+        barcodes=barcodes,
+        linked_keys=linked_keys,
+        odoo_values=values,
+    )
+
+
+def _owners(run: ExportRun, client: OdooClient, ids: list[int]) -> dict[int, str]:
+    """product.template id -> the local key it is linked to (our external ids, the history)."""
+    owners: dict[int, str] = {}
+    prefix = "product_"
+    for row in client.search_read(
+        "ir.model.data",
+        [("module", "=", run.module), ("model", "=", PRODUCT_MODEL), ("res_id", "in", ids)],
+        ["name", "res_id"],
+    ):
+        name = str(row["name"])
+        if name.startswith(prefix):
+            owners[int(row["res_id"])] = name[len(prefix) :]
+    owners.update(run.history.keys_by_odoo_id(run.handle.profile, ids))
+    return owners

@@ -1,0 +1,406 @@
+"""``mapping.toml`` ↔ :class:`MappingConfig`: the model, the default file, load and save.
+
+``load_mapping`` validates everything that can be checked without Odoo and names the file, the
+entry and the bad value (``mapping.toml: fields[3].transform: unknown transform 'decmal' (did you
+mean 'decimal'?)``). Mapping rows and records (``map_row``, ``unmap_record``, the digests) live in
+:mod:`odoosync.mapping.rows`, and ``mappings validate`` in :mod:`odoosync.mapping.check`; their names are
+re-exported here.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from odoosync.errors import MappingConfigError
+from odoosync.files import write_text_atomic
+from odoosync.suggest import did_you_mean
+from odoosync.transforms import REGISTRY
+
+__all__ = [
+    "DEFAULT_MAPPING_TOML",
+    "MODELS",
+    "FieldMapping",
+    "MappingConfig",
+    "load_mapping",
+    "mapping_from_toml",
+    "mapping_to_toml",
+    "save_mapping",
+]
+
+MODELS = ("product.template", "product.product")
+MAPPING_TYPES = ("direct", "transform", "custom")
+
+
+@dataclass(frozen=True)
+class FieldMapping:
+    """One ``[[fields]]`` entry of mapping.toml."""
+
+    local_field: str
+    odoo_field: str
+    odoo_model: str = "product.template"
+    mapping_type: str = "direct"
+    transform: str | None = None
+    is_required: bool = False
+    is_bidirectional: bool = True
+    is_active: bool = True
+    priority: int = 0
+
+
+_FIELD_KEYS = tuple(FieldMapping.__dataclass_fields__)
+_FIELD_DEFAULTS: dict[str, Any] = {
+    "odoo_model": "product.template",
+    "mapping_type": "direct",
+    "transform": None,
+    "is_required": False,
+    "is_bidirectional": True,
+    "is_active": True,
+    "priority": 0,
+}
+
+
+@dataclass(frozen=True)
+class MappingConfig:
+    """The whole mapping.toml: field mappings, category and tax tables, options."""
+
+    path: Path | None
+    fields: tuple[FieldMapping, ...]
+    categories: Mapping[str, int | str] = field(default_factory=dict)
+    taxes: Mapping[str, int | str] = field(default_factory=dict)
+    create_missing_categories: bool = False
+
+    def active(self) -> list[FieldMapping]:
+        """Active mappings, highest priority first, then in file order."""
+        ordered = sorted(enumerate(self.fields), key=lambda item: (-item[1].priority, item[0]))
+        return [m for _, m in ordered if m.is_active]
+
+    def ordered(self) -> list[FieldMapping]:
+        """Every mapping (active or not), highest priority first, then in file order."""
+        ordered = sorted(enumerate(self.fields), key=lambda item: (-item[1].priority, item[0]))
+        return [m for _, m in ordered]
+
+    def with_mapping(self, mapping: FieldMapping) -> MappingConfig:
+        """A copy where ``mapping`` replaces the entry for the same local field and model.
+
+        Without such an entry, ``mapping`` is added at the end.
+        """
+        fields = list(self.fields)
+        for i, existing in enumerate(fields):
+            if (
+                existing.local_field == mapping.local_field
+                and existing.odoo_model == mapping.odoo_model
+            ):
+                fields[i] = mapping
+                break
+        else:
+            fields.append(mapping)
+        return replace(self, fields=tuple(fields))
+
+    def without(self, local_field: str) -> MappingConfig:
+        """A copy without the mappings of ``local_field``."""
+        return replace(self, fields=tuple(m for m in self.fields if m.local_field != local_field))
+
+
+DEFAULT_MAPPING_TOML = """\
+# odoosync field mappings: how catalog columns become Odoo product fields (SPEC §1.3).
+# `odoosync mappings list` shows them; `odoosync mappings validate` checks them against Odoo.
+#
+# mapping_type: direct (converted to the Odoo field's type) | transform (a named transform) |
+#               custom (an x_ field; `odoosync mappings validate --create-custom-fields` creates it)
+# transforms:   decimal float int bool string strip upper lower date datetime barcode category
+#               taxes image
+# defaults:     odoo_model = "product.template", mapping_type = "direct", is_required = false,
+#               is_bidirectional = true, is_active = true, priority = 0 (higher first)
+
+[[fields]]
+local_field = "title"
+odoo_field = "name"
+mapping_type = "direct"
+is_required = true
+priority = 100
+
+[[fields]]
+local_field = "ean"
+odoo_field = "barcode"
+mapping_type = "transform"
+transform = "barcode"
+is_required = true
+priority = 90
+
+[[fields]]
+local_field = "description"
+odoo_field = "description_sale"
+
+[[fields]]
+local_field = "price"
+odoo_field = "list_price"
+mapping_type = "transform"
+transform = "decimal"
+priority = 80
+
+[[fields]]
+local_field = "weight"
+odoo_field = "weight"
+mapping_type = "transform"
+transform = "float"
+
+[[fields]]
+local_field = "brand_name"
+odoo_field = "x_brand"
+mapping_type = "custom"
+
+[[fields]]
+local_field = "category"
+odoo_field = "categ_id"
+mapping_type = "transform"
+transform = "category"
+
+[[fields]]
+local_field = "image_url"
+odoo_field = "image_1920"
+mapping_type = "transform"
+transform = "image"
+
+# [[fields]]
+# local_field = "supplier_reference"
+# odoo_field = "default_code"
+# priority = 10
+
+# [[fields]]
+# local_field = "tax_rate"
+# odoo_field = "taxes_id"
+# mapping_type = "transform"
+# transform = "taxes"
+
+# [categories]                  # local category -> Odoo category id or complete path
+# "Electronics" = "All / Saleable / Electronics"
+# "Clothing" = 12
+
+# [taxes]                       # local tax rate (percent) -> account.tax id or name
+# "15" = "15%"
+# "5.5" = 3
+
+[options]
+create_missing_categories = false   # create categories by path when a local category is unmapped
+"""
+
+# --------------------------------------------------------------------------------------------
+# loading and validation
+
+_ODOO_FIELD = re.compile(r"^[a-z_][a-z0-9_]*$")
+_TOP_KEYS = ("fields", "categories", "taxes", "options")
+_OPTION_KEYS = ("create_missing_categories",)
+
+
+def is_numeric(text: str) -> bool:
+    """Whether ``text`` is a finite decimal number (a ``[taxes]`` key, a numeric column value)."""
+    try:
+        Decimal(text.strip())
+    except InvalidOperation:
+        return False
+    return bool(text.strip()) and Decimal(text.strip()).is_finite()
+
+
+def mapping_from_toml(data: Mapping[str, Any], *, path: Path | None = None) -> MappingConfig:
+    """Validate parsed mapping.toml ``data``; MappingConfigError names ``file: key: problem``."""
+    name = path.name if path is not None else "mapping.toml"
+
+    def bad(key: str, problem: str) -> MappingConfigError:
+        return MappingConfigError(f"{name}: {key}: {problem}")
+
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise bad(key, f"unknown section{did_you_mean(key, _TOP_KEYS)}")
+    raw_fields = data.get("fields", [])
+    if not isinstance(raw_fields, list):
+        raise bad("fields", "must be a list of [[fields]] tables")
+    fields = tuple(_field(entry, f"fields[{i}]", bad) for i, entry in enumerate(raw_fields))
+    _check_duplicates(fields, bad)
+
+    categories = data.get("categories", {})
+    if not isinstance(categories, dict):
+        raise bad("categories", "must be a table of name = id or path")
+    for local, target in categories.items():
+        if isinstance(target, bool) or not (
+            (isinstance(target, int) and target > 0) or (isinstance(target, str) and target.strip())
+        ):
+            raise bad(
+                f"categories.{local!r}",
+                f"{target!r} must be an Odoo category id or a non-empty complete path",
+            )
+
+    taxes = data.get("taxes", {})
+    if not isinstance(taxes, dict):
+        raise bad("taxes", "must be a table of rate = tax id or name")
+    for rate, target in taxes.items():
+        if not is_numeric(rate):
+            raise bad(f"taxes.{rate!r}", 'a tax rate key must be a number such as "15" or "5.5"')
+        if isinstance(target, bool) or not (
+            (isinstance(target, int) and target > 0) or (isinstance(target, str) and target.strip())
+        ):
+            raise bad(f"taxes.{rate!r}", f"{target!r} must be an account.tax id or name")
+
+    options = data.get("options", {})
+    if not isinstance(options, dict):
+        raise bad("options", "must be a table")
+    for key in options:
+        if key not in _OPTION_KEYS:
+            raise bad(f"options.{key}", f"unknown option{did_you_mean(key, _OPTION_KEYS)}")
+    create_missing = options.get("create_missing_categories", False)
+    if not isinstance(create_missing, bool):
+        raise bad("options.create_missing_categories", f"{create_missing!r} must be true or false")
+
+    return MappingConfig(
+        path=path,
+        fields=fields,
+        categories=dict(categories),
+        taxes=dict(taxes),
+        create_missing_categories=create_missing,
+    )
+
+
+def _field(entry: Any, where: str, bad: Any) -> FieldMapping:
+    if not isinstance(entry, dict):
+        raise bad(where, "must be a table with local_field and odoo_field")
+    for key in entry:
+        if key not in _FIELD_KEYS:
+            raise bad(f"{where}.{key}", f"unknown key{did_you_mean(key, _FIELD_KEYS)}")
+    for key in ("local_field", "odoo_field"):
+        value = entry.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise bad(f"{where}.{key}", "missing or empty: it must name a field")
+    local_field = entry["local_field"].strip()
+    odoo_field = entry["odoo_field"].strip()
+    if not _ODOO_FIELD.match(odoo_field):
+        raise bad(f"{where}.odoo_field", f"{odoo_field!r} is not an Odoo field name")
+    model = entry.get("odoo_model", "product.template")
+    if model not in MODELS:
+        raise bad(
+            f"{where}.odoo_model",
+            f"{model!r} is not supported: use product.template or product.product",
+        )
+    mapping_type = entry.get("mapping_type", "direct")
+    if mapping_type not in MAPPING_TYPES:
+        raise bad(
+            f"{where}.mapping_type",
+            f"{mapping_type!r} must be direct, transform or custom"
+            f"{did_you_mean(str(mapping_type), MAPPING_TYPES)}",
+        )
+    transform = entry.get("transform")
+    if transform is not None:
+        if not isinstance(transform, str) or transform not in REGISTRY:
+            raise bad(
+                f"{where}.transform",
+                f"unknown transform {transform!r}{did_you_mean(str(transform), REGISTRY)}",
+            )
+        if mapping_type == "direct":
+            raise bad(
+                f"{where}.transform",
+                f'a direct mapping takes no transform: set mapping_type = "transform" '
+                f"to use {transform!r}",
+            )
+    elif mapping_type == "transform":
+        raise bad(
+            f"{where}.transform",
+            f"missing: a transform mapping names one of {', '.join(REGISTRY)}",
+        )
+    if mapping_type == "custom" and not odoo_field.startswith("x_"):
+        raise bad(
+            f"{where}.odoo_field",
+            f"{odoo_field!r}: a custom field's name must start with x_",
+        )
+    for key in ("is_required", "is_bidirectional", "is_active"):
+        if key in entry and not isinstance(entry[key], bool):
+            raise bad(f"{where}.{key}", f"{entry[key]!r} must be true or false")
+    priority = entry.get("priority", 0)
+    if isinstance(priority, bool) or not isinstance(priority, int):
+        raise bad(f"{where}.priority", f"{priority!r} must be a whole number")
+    return FieldMapping(
+        local_field=local_field,
+        odoo_field=odoo_field,
+        odoo_model=model,
+        mapping_type=mapping_type,
+        transform=transform,
+        is_required=entry.get("is_required", False),
+        is_bidirectional=entry.get("is_bidirectional", True),
+        is_active=entry.get("is_active", True),
+        priority=priority,
+    )
+
+
+def _check_duplicates(fields: tuple[FieldMapping, ...], bad: Any) -> None:
+    seen: dict[tuple[str, str], int] = {}
+    for i, mapping in enumerate(fields):
+        if not mapping.is_active:
+            continue
+        target = (mapping.odoo_model, mapping.odoo_field)
+        if target in seen:
+            first = fields[seen[target]]
+            raise bad(
+                f"fields[{i}].odoo_field",
+                f"{mapping.odoo_field!r} is already mapped from {first.local_field!r} by "
+                f"fields[{seen[target]}]: remove one or set is_active = false",
+            )
+        seen[target] = i
+
+
+def load_mapping(path: Path) -> MappingConfig:
+    """Read and validate mapping.toml; MappingConfigError (exit 3) names the file, key and value."""
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise MappingConfigError(
+            f"{path}: mapping file not found: create it with `odoosync init` or fix [mapping] path"
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise MappingConfigError(f"{path.name}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise MappingConfigError(f"{path}: cannot read the mapping file: {exc.strerror}") from None
+    return mapping_from_toml(data, path=path)
+
+
+def mapping_to_toml(cfg: MappingConfig) -> dict[str, Any]:
+    """The TOML document for ``cfg``; keys equal to their default are left out."""
+    fields = []
+    for mapping in cfg.fields:
+        entry: dict[str, Any] = {
+            "local_field": mapping.local_field,
+            "odoo_field": mapping.odoo_field,
+        }
+        for key, default in _FIELD_DEFAULTS.items():
+            value = getattr(mapping, key)
+            if value != default:
+                entry[key] = value
+        fields.append(entry)
+    document: dict[str, Any] = {"fields": fields}
+    if cfg.categories:
+        document["categories"] = dict(cfg.categories)
+    if cfg.taxes:
+        document["taxes"] = dict(cfg.taxes)
+    document["options"] = {"create_missing_categories": cfg.create_missing_categories}
+    return document
+
+
+_SAVED_HEADER = (
+    "# odoosync field mappings (SPEC §1.3); rewritten by `odoosync mappings add/remove`.\n"
+    "# `odoosync mappings list` shows them; `odoosync mappings validate` checks them.\n"
+    "# mapping_type: direct | transform | custom (x_ fields); transforms: "
+    + " ".join(REGISTRY)
+    + "\n# defaults: odoo_model = product.template, mapping_type = direct, is_required = false,\n"
+    "# is_bidirectional = true, is_active = true, priority = 0 (higher first)\n\n"
+)
+
+
+def save_mapping(cfg: MappingConfig, path: Path) -> None:
+    """Write ``cfg`` to ``path`` atomically (temp file in the same folder, fsync, rename)."""
+    text = _SAVED_HEADER + tomli_w.dumps(mapping_to_toml(cfg))
+    mapping_from_toml(tomllib.loads(text), path=path)  # never write what we could not read back
+    write_text_atomic(path, text)
