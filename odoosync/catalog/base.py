@@ -1,4 +1,4 @@
-"""The catalog protocol, ``open_catalog`` by file extension, and helpers shared by the formats.
+"""The catalog protocol and the helpers the formats share (keys, atomic writes, checks).
 
 Every format streams rows as ``dict[str, Any]`` (CSV: strings; JSON, JSONL, SQLite: their own
 types), refuses duplicate keys and rows without a key (naming the file and the lines), and writes
@@ -24,19 +24,8 @@ __all__ = [
     "catalog_exists",
     "catalog_key",
     "distinct_values",
-    "open_catalog",
     "require_folder",
 ]
-
-SUFFIXES = {
-    ".csv": "csv",
-    ".json": "json",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".db": "sqlite",
-    ".sqlite": "sqlite",
-    ".sqlite3": "sqlite",
-}
 
 
 @runtime_checkable
@@ -167,38 +156,6 @@ def require_file(path: Path) -> None:
         raise CatalogError(f"{path}: catalog not found; check [catalog] path in the config")
     if path.is_dir():
         raise CatalogError(f"{path}: is a folder, not a catalog file")
-
-
-def open_catalog(path: Path, *, key: str = "id", table: str | None = None) -> Catalog:
-    """The catalog at ``path``, by extension: .csv, .json, .jsonl/.ndjson, .db/.sqlite/.sqlite3.
-
-    Opening reads nothing; a missing file is reported by ``columns``/``iter_rows``, and ``apply``
-    creates it (imports into a new catalog). ``table`` is for SQLite catalogs.
-    """
-    path = Path(path)
-    kind = SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        raise CatalogError(
-            f"{path}: unknown catalog format {path.suffix or '(no extension)'!r}; "
-            "use .csv, .json, .jsonl or a SQLite file (.db, .sqlite, .sqlite3)"
-        )
-    if table is not None and kind != "sqlite":
-        raise CatalogError(f"{path}: [catalog] table is only for SQLite catalogs")
-    if kind == "csv":
-        from odoosync.catalog.csv import CsvCatalog
-
-        return CsvCatalog(path, key=key)
-    if kind == "json":
-        from odoosync.catalog.json import JsonCatalog
-
-        return JsonCatalog(path, key=key)
-    if kind == "jsonl":
-        from odoosync.catalog.jsonl import JsonlCatalog
-
-        return JsonlCatalog(path, key=key)
-    from odoosync.catalog.sqlite import SqliteCatalog
-
-    return SqliteCatalog(path, key=key, table=table)
 
 
 def distinct_values(

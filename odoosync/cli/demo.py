@@ -112,7 +112,7 @@ def _step(title: str) -> None:
 
 
 def _run(config: Path, *args: str) -> int:
-    from odoosync.cli import run
+    from odoosync.cli.main import run
 
     console().print(f"[dim]$ odoosync {' '.join(args)}[/dim]", markup=True)
     code = run(["-c", str(config), *args])

@@ -8,7 +8,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from odoosync.catalog.base import distinct_values, open_catalog
+from odoosync.catalog.base import distinct_values
+from odoosync.catalog.formats import open_catalog
 from odoosync.cli.app import app
 from odoosync.cli.common import client_from_settings, settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, info

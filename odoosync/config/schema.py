@@ -17,8 +17,6 @@ from urllib.parse import urlsplit
 from odoosync.errors import ConfigError
 from odoosync.suggest import did_you_mean
 
-CATALOG_SUFFIXES = (".csv", ".json", ".jsonl", ".db", ".sqlite", ".sqlite3")
-SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 CONFLICT_POLICIES = ("newest", "local", "odoo", "skip")
 MATCH_ON = ("external_id", "barcode")
 #: an environment variable name, and an Odoo module name (external ids)

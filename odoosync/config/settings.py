@@ -19,14 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from odoosync.catalog.formats import SQLITE_SUFFIXES, SUFFIXES
 from odoosync.config.schema import (
-    CATALOG_SUFFIXES,
     CONFLICT_POLICIES,
     IDENTIFIER_RE,
     MATCH_ON,
     PROFILE_KEYS,
     SECTIONS,
-    SQLITE_SUFFIXES,
     TOP_KEYS,
     KeyReader,
     check_url,
@@ -166,11 +165,11 @@ def load_settings(
     cat_path = r.path(cat.get("path", "products.csv"), "catalog.path")
     _source(sources, "catalog.path", cat, "path")
     suffix = cat_path.suffix.lower()
-    if suffix not in CATALOG_SUFFIXES:
+    if suffix not in SUFFIXES:
         raise r.fail(
             "catalog.path",
             f"unsupported catalog type {show_value(suffix or cat_path.name)}; "
-            f"use one of {' '.join(CATALOG_SUFFIXES)}.",
+            f"use one of {' '.join(SUFFIXES)}.",
         )
     table: str | None = None
     if "table" in cat:

@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from odoosync.config.schema import SQLITE_SUFFIXES
+from odoosync.catalog.formats import SQLITE_SUFFIXES
 from odoosync.errors import ConfigError
 from odoosync.files import write_text_atomic
 

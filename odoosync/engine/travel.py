@@ -7,7 +7,7 @@ external ids (:func:`external_keys`) and times (:func:`odoo_datetime`, :func:`is
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +17,6 @@ from odoosync.engine.sync.plan import parse_timestamp
 from odoosync.errors import ConfigError
 from odoosync.mapping.model import FieldMapping, MappingConfig
 from odoosync.mapping.rows import odoo_values_digest, unmap_record
-from odoosync.odoo.client import OdooClient
 from odoosync.transforms import TransformContext
 
 
@@ -60,29 +59,6 @@ class Travel:
     def local_digest(self, values: Mapping[str, Any]) -> str:
         """The comparable digest of the travelling fields in the catalog's form."""
         return local_digest(values, self.local_fields)
-
-
-def external_keys(client: OdooClient, module: str, ids: Sequence[int]) -> dict[int, str]:
-    """``{template id: key}`` for templates with an external id ``<module>.product_<key>``."""
-    if not ids:
-        return {}
-    rows = client.search_read(
-        "ir.model.data",
-        [("model", "=", PRODUCT_MODEL), ("module", "=", module), ("res_id", "in", list(ids))],
-        ["name", "res_id"],
-    )
-    keys: dict[int, str] = {}
-    for row in sorted(rows, key=lambda r: int(r.get("id", 0))):
-        name = str(row.get("name") or "")
-        if name.startswith("product_") and len(name) > len("product_"):
-            keys.setdefault(int(row["res_id"]), name[len("product_") :])
-    return keys
-
-
-def external_id(module: str, key: str) -> str:
-    from odoosync.engine.export.lookup import external_id_name
-
-    return f"{module}.{external_id_name(key)}"
 
 
 def odoo_datetime(value: str) -> str:

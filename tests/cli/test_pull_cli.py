@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 
 from test_import import PullSetup
 
-from odoosync.catalog.base import open_catalog
+from odoosync.catalog.formats import open_catalog
 from odoosync.cli import run
 from odoosync.sandbox import serve
 

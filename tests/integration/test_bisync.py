@@ -12,7 +12,7 @@ import pytest
 from export_env import factory, products, settings_for, write_setup
 from test_import import PullSetup
 
-from odoosync.catalog.base import open_catalog
+from odoosync.catalog.formats import open_catalog
 from odoosync.engine.export.run import run_export
 from odoosync.engine.result import RunOptions, RunResult
 from odoosync.engine.sync.run import run_sync

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from export_env import config_toml, factory, mapping_toml, settings_for
 
-from odoosync.catalog.base import open_catalog
+from odoosync.catalog.formats import open_catalog
 from odoosync.engine.export.run import run_export
 from odoosync.engine.imports.run import run_import
 from odoosync.engine.result import RunOptions, RunResult

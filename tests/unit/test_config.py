@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from odoosync.catalog.formats import open_catalog
 from odoosync.cli import run
 from odoosync.config.schema import check_url
 from odoosync.config.settings import load_settings
@@ -137,7 +138,7 @@ BAD_CONFIGS: list[tuple[str, str, str, str]] = [
         "catalog-extension",
         PROFILE + '[catalog]\npath = "products.xlsx"\n',
         "catalog.path",
-        ".csv .json .jsonl .db .sqlite .sqlite3",
+        ".csv .json .jsonl .ndjson .db .sqlite .sqlite3",
     ),
     (
         "sqlite-without-table",
@@ -258,6 +259,16 @@ def test_defaults_fill_what_the_file_leaves_out(tmp_path: Path) -> None:
     assert s.profile.timeout == 60.0 and s.sources["profiles.production.timeout"] == "default"
     assert s.timezone is None
     assert s.sync.match_on == ("external_id", "barcode")
+
+
+@pytest.mark.parametrize("name", ["products.csv", "products.jsonl", "products.ndjson"])
+def test_every_catalog_suffix_the_reader_opens_is_a_valid_catalog_path(
+    tmp_path: Path, name: str
+) -> None:
+    # the config's check and the catalog's reader share one table of suffixes (.ndjson drifted)
+    s = load_settings(write(tmp_path, PROFILE + f'[catalog]\npath = "{name}"\n'), env={})
+    assert s.catalog.path.name == name
+    assert open_catalog(s.catalog.path, key=s.catalog.key) is not None
 
 
 def test_file_beats_default(tmp_path: Path) -> None:

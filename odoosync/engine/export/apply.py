@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from odoosync.engine.batching import BatchOutcome, RowFailure, load_isolating, write_isolating
-from odoosync.engine.export.lookup import external_id_name
 from odoosync.engine.export.plan import ProductPlan
+from odoosync.engine.identity import external_id_name
 from odoosync.engine.result import ProductOutcome
 from odoosync.errors import OdooError, OdooFault, OdooUnreachable
 from odoosync.history.records import Link
@@ -27,7 +27,7 @@ from odoosync.transforms import tax_ids
 
 if TYPE_CHECKING:
     from odoosync.engine.context import OdooSide
-    from odoosync.engine.export.run import ExportRun
+    from odoosync.engine.export.state import ExportRun
 
 PRODUCT_MODEL = "product.template"
 

@@ -1,31 +1,23 @@
 """Export's look-ups: the external ids of products, and what a chunk's plan needs of Odoo.
 
-:func:`external_id_name` names a product's ir.model.data record; :func:`lookup` finds, for one
+:func:`lookup` finds, for one
 chunk of mapped rows, the links, the products matched by external id and by barcode (and the keys
 those are linked to), and the current values of every one of them (archived included).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from odoosync.engine.context import PRODUCT_MODEL
 from odoosync.engine.export.plan import Matches
+from odoosync.engine.identity import external_id_name
 from odoosync.mapping.rows import MappedProduct
 from odoosync.odoo.client import OdooClient
 
 if TYPE_CHECKING:
-    from odoosync.engine.export.run import ExportRun
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
-
-
-def external_id_name(key: str) -> str:
-    """The ir.model.data ``name`` of a product: ``product_<key>`` (spaces and odd characters
-    become ``_``: external ids cannot contain spaces)."""
-    return "product_" + _UNSAFE.sub("_", key)
+    from odoosync.engine.export.state import ExportRun
 
 
 def lookup(run: ExportRun, client: OdooClient, mapped: Sequence[MappedProduct]) -> Matches:

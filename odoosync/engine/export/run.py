@@ -29,12 +29,10 @@ a row than there are workers stop the run (``RunResult.aborted``, exit 5).
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import dataclass, replace
 from typing import Any
 
 from odoosync.catalog import Catalog, RowFilter, catalog_key, open_catalog, parse_filters
@@ -53,10 +51,10 @@ from odoosync.engine.context import (
     resolve_odoo,
 )
 from odoosync.engine.export.apply import apply_plans, unreachable_outcome
-from odoosync.engine.export.lookup import external_id_name, lookup
+from odoosync.engine.export.lookup import lookup
 from odoosync.engine.export.plan import ProductPlan, plan_products
+from odoosync.engine.export.state import ExportRun
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
-from odoosync.engine.travel import Travel
 from odoosync.errors import CatalogError, OdooUnreachable
 from odoosync.history.records import Link, LogEntry
 from odoosync.history.store import History
@@ -65,46 +63,6 @@ from odoosync.mapping.rows import map_row
 from odoosync.odoo.client import OdooClient
 
 __all__ = ["export_mapping", "export_rows", "run_export"]
-
-
-@dataclass
-class ExportRun:
-    """Everything one export run shares between its chunks."""
-
-    settings: Settings
-    options: RunOptions
-    mapping: MappingConfig
-    side: OdooSide
-    history: History
-    handle: RunHandle
-    module: str
-    barcode_field: str | None
-    category_field: str | None
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    #: id(outcome) -> (chunk number, position) of the outcomes the result keeps: they are
-    #: listed in catalog order
-    rank: dict[int, tuple[int, int]] = field(default_factory=dict)
-
-    def xml_id(self, key: str) -> str:
-        return f"{self.module}.{external_id_name(key)}"
-
-    @cached_property
-    def odoo_fields(self) -> list[str]:
-        """The fields whose Odoo values two-way sync and import compare (the link's Odoo hash):
-        bidirectional product.template mappings, images excepted. Worked out once per run."""
-        return Travel.of(self.mapping).odoo_fields
-
-    @cached_property
-    def _compare_fields(self) -> list[str]:
-        return [
-            m.odoo_field
-            for m in self.mapping.active()
-            if m.odoo_model == PRODUCT_MODEL and not m.odoo_field.startswith("image_")
-        ]
-
-    def compare_fields(self) -> list[str]:
-        """The product.template fields a chunk reads to compare (images excepted), once a run."""
-        return self._compare_fields
 
 
 def run_export(

@@ -15,19 +15,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from odoosync.catalog.base import Catalog, catalog_key
-from odoosync.catalog.base import catalog_exists as _catalog_exists
+from odoosync.catalog.base import Catalog, catalog_exists, catalog_key
 from odoosync.engine.imports.plan import CatalogIndex, PlannedImport
 from odoosync.engine.travel import Travel
 from odoosync.transforms import image_kind, is_empty
 
 IMAGE_FOLDER = "images"
 _EXTENSIONS = {"PNG": "png", "JPEG": "jpg", "GIF": "gif", "WebP": "webp"}
-
-
-def catalog_exists(catalog: Catalog) -> bool:
-    """False for a catalog that ``apply`` will create (no file, an empty one, no SQLite table)."""
-    return _catalog_exists(catalog)
 
 
 def iter_catalog(catalog: Catalog) -> Iterator[dict[str, Any]]:

@@ -21,7 +21,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from odoosync.catalog.base import Catalog, catalog_key, open_catalog
+from odoosync.catalog.base import Catalog, catalog_exists, catalog_key
+from odoosync.catalog.formats import open_catalog
 from odoosync.catalog.spool import ChangeSpool
 from odoosync.config.settings import Settings
 from odoosync.engine.context import (
@@ -34,10 +35,10 @@ from odoosync.engine.context import (
     recorded_run,
     resolve_odoo,
 )
+from odoosync.engine.identity import external_id, external_keys
 from odoosync.engine.imports.catalog import (
     PlannedSpool,
     build_index,
-    catalog_exists,
     iter_catalog,
     rows_for,
     save_image,
@@ -54,14 +55,7 @@ from odoosync.engine.imports.plan import (
     plan_page,
 )
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
-from odoosync.engine.travel import (
-    Travel,
-    external_id,
-    external_keys,
-    iso_from_odoo,
-    odoo_datetime,
-    unmap,
-)
+from odoosync.engine.travel import Travel, iso_from_odoo, odoo_datetime, unmap
 from odoosync.history.records import Link, LogEntry
 from odoosync.history.store import History
 from odoosync.mapping.model import MappingConfig, load_mapping

@@ -13,7 +13,7 @@ from odoosync.catalog.base import Catalog
 from odoosync.catalog.spool import ChangeSpool, PickleSpool
 from odoosync.config.settings import Settings
 from odoosync.engine.context import OdooSide
-from odoosync.engine.export.lookup import external_id_name
+from odoosync.engine.identity import external_id_name
 from odoosync.engine.imports.plan import ImportAction
 from odoosync.engine.imports.run import _ImportRun
 from odoosync.engine.result import RunOptions, RunResult

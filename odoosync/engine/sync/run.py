@@ -39,7 +39,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import zip_longest
 from typing import Any, TypeVar
 
-from odoosync.catalog.base import Catalog, catalog_key, open_catalog
+from odoosync.catalog.base import Catalog, catalog_exists, catalog_key
+from odoosync.catalog.formats import open_catalog
 from odoosync.catalog.spool import ChangeSpool, PickleSpool
 from odoosync.config.settings import Settings
 from odoosync.engine.context import (
@@ -52,9 +53,9 @@ from odoosync.engine.context import (
     recorded_run,
     resolve_odoo,
 )
-from odoosync.engine.export.lookup import external_id_name
 from odoosync.engine.export.run import export_mapping, export_rows
-from odoosync.engine.imports.catalog import catalog_exists, iter_catalog
+from odoosync.engine.identity import external_id_name
+from odoosync.engine.imports.catalog import iter_catalog
 from odoosync.engine.imports.run import RECORD_CHUNK
 from odoosync.engine.result import RunOptions, RunResult
 from odoosync.engine.sync.local import (
