@@ -41,3 +41,14 @@ def parse_iso(value: str | date) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def parse_iso_or_none(value: object) -> datetime | None:
+    """:func:`parse_iso`, lenient: also Odoo's ``YYYY-MM-DD HH:MM:SS`` (UTC), and ``None`` for
+    what is not a time (``None``, ``False``, empty or unparsable text)."""
+    if not isinstance(value, str | date) or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return parse_iso(value)
+    except ValueError:
+        return None

@@ -19,16 +19,23 @@ from typing import Any, Generic, Self, TypeVar, overload
 
 from odoosync.catalog.base import catalog_key
 
-__all__ = ["ChangeSpool", "PickleSpool", "SpooledInserts", "SpooledUpdates", "keyed_updates"]
+__all__ = [
+    "ChangeSpool",
+    "PickleSpool",
+    "SpooledInserts",
+    "SpooledUpdates",
+    "TempDatabase",
+    "keyed_updates",
+]
 
 T = TypeVar("T")
 
 
-class _TempDatabase:
+class TempDatabase:
     """A throwaway SQLite file (no journal, no fsync) deleted on ``close``; a context manager."""
 
-    def __init__(self, name: str, *tables: str) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="odoosync-spool-")
+    def __init__(self, name: str, *tables: str, prefix: str = "odoosync-spool-") -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix=prefix)
         self._db = sqlite3.connect(Path(self._folder.name) / name)
         self._db.execute("pragma journal_mode = off")
         self._db.execute("pragma synchronous = off")
@@ -51,7 +58,7 @@ class _TempDatabase:
         self.close()
 
 
-class ChangeSpool(_TempDatabase):
+class ChangeSpool(TempDatabase):
     """Updates by key and inserts in order, on disk; ``updates``/``inserts`` are read-only views."""
 
     def __init__(self) -> None:
@@ -74,7 +81,7 @@ class ChangeSpool(_TempDatabase):
         self._db.execute("insert into inserts (data) values (?)", [pickle.dumps(dict(row))])
 
 
-class PickleSpool(_TempDatabase, Generic[T]):
+class PickleSpool(TempDatabase, Generic[T]):
     """Objects pickled into a temporary SQLite file: appended (read back in order) or put by
     key (read back by key), so a run does not hold them all in memory."""
 

@@ -9,8 +9,8 @@ from odoosync.cli.common import settings_from_globals
 from odoosync.cli.runs import clients_for, render, run_with_progress
 from odoosync.engine.context import run_history
 from odoosync.engine.result import RunOptions
-from odoosync.engine.sync.plan import POLICIES
 from odoosync.errors import UsageError
+from odoosync.terms import CONFLICT_POLICIES
 
 
 @app.command("sync")
@@ -31,8 +31,8 @@ def sync(
 
     Example: odoosync sync --conflict newest --dry-run
     """
-    if conflict is not None and conflict not in POLICIES:
-        raise UsageError(f"--conflict {conflict!r}: use one of {', '.join(POLICIES)}.")
+    if conflict is not None and conflict not in CONFLICT_POLICIES:
+        raise UsageError(f"--conflict {conflict!r}: use one of {', '.join(CONFLICT_POLICIES)}.")
     options = RunOptions(
         direction="bidirectional",
         conflict_policy=conflict,

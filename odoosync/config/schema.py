@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 from odoosync.errors import ConfigError
 from odoosync.suggest import did_you_mean
 
-CONFLICT_POLICIES = ("newest", "local", "odoo", "skip")
 MATCH_ON = ("external_id", "barcode")
 #: an environment variable name, and an Odoo module name (external ids)
 IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

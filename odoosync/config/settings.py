@@ -21,7 +21,6 @@ from typing import Any
 
 from odoosync.catalog.formats import SQLITE_SUFFIXES, SUFFIXES
 from odoosync.config.schema import (
-    CONFLICT_POLICIES,
     IDENTIFIER_RE,
     MATCH_ON,
     PROFILE_KEYS,
@@ -34,6 +33,7 @@ from odoosync.config.schema import (
 )
 from odoosync.errors import ConfigError
 from odoosync.suggest import closest
+from odoosync.terms import CONFLICT_POLICIES
 
 __all__ = [
     "DEFAULT_CONFIG_NAME",

@@ -34,6 +34,7 @@ from odoosync.history.store import History
 from odoosync.lock import ProfileLock
 from odoosync.mapping.model import MappingConfig
 from odoosync.odoo.client import OdooClient
+from odoosync.terms import BATCH_PREFIX
 from odoosync.transforms import (
     AmbiguousCategory,
     TransformContext,
@@ -303,7 +304,7 @@ class RunHandle:
 
 
 def _dry_batch_id(direction: str) -> str:
-    prefix = {"to_odoo": "sync_", "from_odoo": "import_", "bidirectional": "bisync_"}[direction]
+    prefix = BATCH_PREFIX[direction]
     return prefix + datetime.now(UTC).strftime("%Y%m%d_%H%M%S")
 
 

@@ -15,7 +15,6 @@ from odoosync.errors import ExitCode
 #: ``ProductOutcome.action`` values (SPEC §2.2 ``products[].action``)
 ACTIONS = ("create", "update", "unchanged", "skip", "error", "conflict")
 #: ``RunOptions.direction`` values
-DIRECTIONS = ("to_odoo", "from_odoo", "bidirectional")
 #: without ``keep_all``, a result keeps the first this many changed products (the CLI lists the
 #: changes when there are at most 10), besides every error and conflict
 KEPT_CHANGES = 10

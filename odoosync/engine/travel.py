@@ -13,10 +13,10 @@ from typing import Any
 
 from odoosync.engine.context import PRODUCT_MODEL
 from odoosync.engine.imports.plan import local_digest
-from odoosync.engine.sync.plan import parse_timestamp
 from odoosync.errors import ConfigError
 from odoosync.mapping.model import FieldMapping, MappingConfig
 from odoosync.mapping.rows import odoo_values_digest, unmap_record
+from odoosync.timestamps import parse_iso_or_none
 from odoosync.transforms import TransformContext
 
 
@@ -63,7 +63,7 @@ class Travel:
 
 def odoo_datetime(value: str) -> str:
     """An ISO-8601 time (``--since``) as Odoo's UTC ``YYYY-MM-DD HH:MM:SS``; ConfigError if bad."""
-    moment = parse_timestamp(value)
+    moment = parse_iso_or_none(value)
     if moment is None:
         raise ConfigError(
             f"--since {value!r} is not an ISO-8601 date or time; use e.g. 2025-12-16T14:30:00Z."
@@ -73,7 +73,7 @@ def odoo_datetime(value: str) -> str:
 
 def iso_from_odoo(write_date: Any) -> str | None:
     """Odoo's ``write_date`` as ISO-8601 UTC with ``Z`` (for the catalog's modified field)."""
-    moment = parse_timestamp(write_date)
+    moment = parse_iso_or_none(write_date)
     return None if moment is None else moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

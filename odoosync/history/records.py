@@ -19,14 +19,10 @@ from odoosync.schedules.model import Schedule
 # re-exported: history.py and history_stats.py take them from here
 from odoosync.timestamps import iso, parse_iso
 
-DIRECTIONS = ("to_odoo", "from_odoo", "bidirectional")
-SYNC_TYPES = ("incremental", "full")
-TRIGGERS = ("manual", "schedule", "retry")
 RUN_STATUSES = ("running", "success", "partial", "failed", "interrupted")
 LOG_TYPES = ("create", "update", "delete")
 LOG_STATUSES = ("success", "error", "skipped", "conflict")
 COUNT_KEYS = ("products_found", "created", "updated", "unchanged", "failed", "skipped", "conflicts")
-BATCH_PREFIX = {"to_odoo": "sync_", "from_odoo": "import_", "bidirectional": "bisync_"}
 
 Clock = Callable[[], datetime]
 

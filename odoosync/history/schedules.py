@@ -19,15 +19,8 @@ from odoosync.errors import ConfigError, UsageError
 from odoosync.history.records import schedule_from_row, schedule_to_row
 from odoosync.lock import pid_alive
 from odoosync.schedules.cron import validate_cron
-from odoosync.schedules.model import (
-    DIRECTIONS,
-    SYNC_TYPES,
-    Schedule,
-    check_batch,
-    check_choice,
-    due,
-    validate_filters,
-)
+from odoosync.schedules.model import Schedule, check_batch, check_choice, due, validate_filters
+from odoosync.terms import DIRECTIONS, SYNC_TYPES
 from odoosync.timestamps import iso, parse_iso
 
 

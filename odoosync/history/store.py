@@ -27,14 +27,10 @@ from sqlite_utils import Database
 from odoosync.errors import ConfigError, UsageError
 from odoosync.history import stats as history_stats
 from odoosync.history.records import (
-    BATCH_PREFIX,
     COUNT_KEYS,
-    DIRECTIONS,
     LOG_STATUSES,
     LOG_TYPES,
     RUN_STATUSES,
-    SYNC_TYPES,
-    TRIGGERS,
     Clock,
     Link,
     LogEntry,
@@ -51,6 +47,7 @@ from odoosync.history.records import (
 from odoosync.history.schedules import ScheduleStore
 from odoosync.history.schema import SCHEMA_VERSION, migrate
 from odoosync.lock import pid_alive
+from odoosync.terms import BATCH_PREFIX, DIRECTIONS, SYNC_TYPES, TRIGGERS
 from odoosync.timestamps import iso, parse_iso, utc_now
 
 __all__ = ["History"]

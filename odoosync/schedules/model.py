@@ -17,10 +17,6 @@ from odoosync.errors import ConfigError
 from odoosync.schedules.cron import Cron, zone
 from odoosync.timestamps import iso, parse_iso
 
-DIRECTIONS = ("to_odoo", "from_odoo", "bidirectional")
-SYNC_TYPES = ("incremental", "full")
-
-
 # --------------------------------------------------------------------------- schedules
 
 

@@ -7,14 +7,8 @@ from typing import Any
 
 import pytest
 
-from odoosync.engine.sync.plan import (
-    Decision,
-    SyncInput,
-    conflicting_fields,
-    decide,
-    parse_timestamp,
-    resolve,
-)
+from odoosync.engine.sync.plan import Decision, SyncInput, conflicting_fields, decide, resolve
+from odoosync.timestamps import parse_iso_or_none
 
 OLD = "2025-01-01 10:00:00"
 NEWER_LOCAL = "2025-01-02T10:00:00Z"
@@ -190,7 +184,7 @@ def test_resolve(policy: str, local: str | None, odoo: Any, expected: Decision |
     ],
 )
 def test_parse_timestamp(value: Any, expected: datetime | None) -> None:
-    assert parse_timestamp(value) == expected
+    assert parse_iso_or_none(value) == expected
 
 
 def test_conflicting_fields_compares_in_comparable_form() -> None:

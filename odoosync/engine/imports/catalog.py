@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import base64
 import pickle
-import sqlite3
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from odoosync.catalog.base import Catalog, catalog_exists, catalog_key
+from odoosync.catalog.spool import TempDatabase
 from odoosync.engine.imports.plan import CatalogIndex, PlannedImport
 from odoosync.engine.travel import Travel
 from odoosync.transforms import image_kind, is_empty
@@ -74,7 +73,7 @@ def save_image(base_dir: Path, key: str, value: Any) -> str | None:
     return relative
 
 
-class PlannedSpool:
+class PlannedSpool(TempDatabase):
     """A run's planned products, in order, in a temporary SQLite file (not a list in memory).
 
     Each is stored with whether it needs a link saved (``touched``); the catalog's digests of the
@@ -82,15 +81,13 @@ class PlannedSpool:
     """
 
     def __init__(self) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="odoosync-plan-")
-        self._db = sqlite3.connect(Path(self._folder.name) / "planned.db")
-        self._db.execute("pragma journal_mode = off")
-        self._db.execute("pragma synchronous = off")
-        self._db.execute(
-            "create table planned (seq integer primary key, key text, touched int, data blob)"
+        super().__init__(
+            "planned.db",
+            "planned (seq integer primary key, key text, touched int, data blob)",
+            "hashes (key text primary key, hash text)",
+            prefix="odoosync-plan-",
         )
         self._db.execute("create index planned_key on planned (key) where touched = 1")
-        self._db.execute("create table hashes (key text primary key, hash text)")
 
     def add(self, planned: PlannedImport, *, touched: bool) -> None:
         self._db.execute(
@@ -135,7 +132,3 @@ class PlannedSpool:
         marks = ",".join("?" * len(keys))
         rows = self._db.execute(f"select key, hash from hashes where key in ({marks})", list(keys))
         return {str(key): digest for key, digest in rows}
-
-    def close(self) -> None:
-        self._db.close()
-        self._folder.cleanup()

@@ -24,13 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from odoosync.engine.imports.plan import comparable
-
-POLICIES = ("newest", "local", "odoo", "skip")
+from odoosync.terms import CONFLICT_POLICIES
+from odoosync.timestamps import parse_iso_or_none
 
 
 class Decision(StrEnum):
@@ -86,7 +85,7 @@ class SyncStep:
 
 def decide(item: SyncInput, policy: str) -> SyncStep:
     """The three-way decision for one linked product under ``policy``."""
-    if policy not in POLICIES:
+    if policy not in CONFLICT_POLICIES:
         raise ValueError(f"unknown conflict policy {policy!r}")
     if item.local_digest is None or item.odoo_digest is None:
         where = "the catalog" if item.local_digest is None else "Odoo (deleted or archived)"
@@ -127,8 +126,8 @@ def resolve(
         return Decision.PULL, "odoo"
     if policy == "skip":
         return None, "skip"
-    local = parse_timestamp(local_modified)
-    odoo = parse_timestamp(odoo_write_date)
+    local = parse_iso_or_none(local_modified)
+    odoo = parse_iso_or_none(odoo_write_date)
     if local is None:
         return None, "unresolved: the catalog row has no usable modified time"
     if odoo is None:
@@ -138,29 +137,6 @@ def resolve(
     if odoo > local:
         return Decision.PULL, "odoo"
     return None, "unresolved: both sides changed at the same second"
-
-
-def parse_timestamp(value: Any) -> datetime | None:
-    """An aware UTC datetime from ISO-8601 text or Odoo's ``YYYY-MM-DD HH:MM:SS`` (UTC).
-
-    Naive times are taken as UTC; a date alone is its midnight. ``None``, ``False``, "" and
-    unparsable text give ``None``.
-    """
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str) and value.strip():
-        text = value.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            return None
-    else:
-        return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def conflicting_fields(

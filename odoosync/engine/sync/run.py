@@ -67,13 +67,7 @@ from odoosync.engine.sync.local import (
 )
 from odoosync.engine.sync.new import new_from_odoo
 from odoosync.engine.sync.outcome import decided, mapping_error, unresolved
-from odoosync.engine.sync.plan import (
-    POLICIES,
-    Decision,
-    SyncInput,
-    SyncStep,
-    decide,
-)
+from odoosync.engine.sync.plan import Decision, SyncInput, SyncStep, decide
 from odoosync.engine.sync.push import push
 from odoosync.engine.travel import Travel, iso_from_odoo, unmap
 from odoosync.errors import ConfigError
@@ -82,6 +76,7 @@ from odoosync.history.store import History
 from odoosync.mapping.model import MappingConfig
 from odoosync.mapping.rows import MappedProduct, field_hash, map_row
 from odoosync.odoo.client import OdooClient
+from odoosync.terms import CONFLICT_POLICIES
 from odoosync.transforms import TransformError
 
 READ_CHUNK = 200  # Odoo records a search_read
@@ -104,9 +99,9 @@ def run_sync(
     products that no link names are not added."""
     options = options_with_settings(options, settings).but(direction="bidirectional")
     policy = options.conflict_policy or "newest"
-    if policy not in POLICIES:
+    if policy not in CONFLICT_POLICIES:
         raise ConfigError(
-            f"conflict policy {policy!r} is unknown; use one of {', '.join(POLICIES)} "
+            f"conflict policy {policy!r} is unknown; use one of {', '.join(CONFLICT_POLICIES)} "
             "(--conflict or [sync] conflict_policy)."
         )
     mapping = export_mapping(settings, options)
