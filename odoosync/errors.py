@@ -20,7 +20,6 @@
     │   │   └── TransientError                 502/503/504/429, serialization failure
     │   ├── ProtocolFailure            exit 5  not an Odoo XML-RPC endpoint (PROTOCOL)
     │   └── OdooFault                  exit 1  a fault about the data of one call (product-level)
-    ├── PartialFailure                 exit 6  the run finished but some products failed
     ├── LockHeld                       exit 7  another run holds the profile's lock
     └── Interrupted                    exit 130 Ctrl-C or SIGTERM; the run is recorded `interrupted`
 
@@ -166,10 +165,6 @@ class OdooFault(OdooError):
     ) -> None:
         super().__init__(message, hint=hint, fault_code=fault_code, odoo_message=odoo_message)
         self.details: dict[str, Any] = details or {}
-
-
-class PartialFailure(OdoosyncError):
-    exit_code = ExitCode.PARTIAL_FAILURE
 
 
 class LockHeld(OdoosyncError):

@@ -141,22 +141,6 @@ class RowFilter:
                     return False
         return all(values_equal(row.get(name), value) for name, value in self.where)
 
-    def to_pairs(self) -> dict[str, str]:
-        """The filter as schedule ``--filter`` pairs (the inverse of :func:`parse_filters`)."""
-        pairs: dict[str, str] = {}
-        if self.ids:
-            pairs["ids"] = ",".join(self.ids)
-        if self.supplier_id is not None:
-            pairs["supplier_id"] = self.supplier_id
-        if self.has_ean is not None:
-            pairs["has_ean"] = "true" if self.has_ean else "false"
-        if self.modified_since is not None:
-            pairs["modified_since"] = self.modified_since.strftime("%Y-%m-%dT%H:%M:%SZ")
-        if self.modified_today:
-            pairs["modified_today"] = "true"
-        pairs.update(dict(self.where))
-        return pairs
-
 
 def _bool(key: str, value: str) -> bool:
     text = value.strip().lower()

@@ -11,9 +11,11 @@ import typer
 from odoosync.cli.app import globals_
 from odoosync.cli.output import error_console
 from odoosync.config.settings import Settings, load_settings
+from odoosync.errors import UsageError
 from odoosync.odoo.client import OdooClient
 from odoosync.odoo.connect import params_from_settings, quick
 from odoosync.secrets import Secret, permissions_warning, resolve_password
+from odoosync.timestamps import iso, parse_iso
 
 
 def settings_from_globals(profile_override: str | None = None) -> Settings:
@@ -45,3 +47,14 @@ def client_from_settings(settings: Settings, *, diagnosis: bool = False) -> Odoo
     little, for test-connection and status (:func:`odoosync.odoo.connect.quick`)."""
     params = params_from_settings(settings, password_for(settings))
     return OdooClient(quick(params) if diagnosis else params)
+
+
+def parse_since(text: str, *, option: str = "--since") -> str:
+    """A user's ``--since`` as a stored timestamp; UsageError (exit 2) if it is not ISO-8601."""
+    try:
+        return iso(parse_iso(text))
+    except ValueError:
+        raise UsageError(
+            f"{option} {text!r} is not an ISO-8601 date or time; "
+            "use e.g. 2025-12-16 or 2025-12-16T14:30:00Z (UTC unless an offset is given)."
+        ) from None

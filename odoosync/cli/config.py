@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-import tomllib
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import typer
 
-from odoosync.catalog import open_catalog
 from odoosync.cli.app import app, globals_
 from odoosync.cli.common import settings_from_globals, warn_secrets_permissions
 from odoosync.cli.output import console, emit_json, error_console, info
@@ -23,18 +19,16 @@ from odoosync.config.template import (
     render_config,
     write_init_files,
 )
-from odoosync.errors import ConfigError, OdoosyncError, UsageError
-from odoosync.mapping.check import missing_columns
-from odoosync.mapping.model import DEFAULT_MAPPING_TOML, load_mapping
+from odoosync.engine.preflight import Check, run_checks
+from odoosync.errors import ConfigError, UsageError
+from odoosync.mapping.model import DEFAULT_MAPPING_TOML
 from odoosync.secrets import (
     SECRET_KEY_ENV,
     Secret,
     key_origin,
     password_source,
-    permissions_warning,
     rotate_key,
     store_password,
-    verify_stored_password,
 )
 
 config_app = typer.Typer(
@@ -160,126 +154,6 @@ def _plain(value: Any) -> str:
 # ---------------------------------------------------------------------------- config check
 
 
-@dataclass
-class Check:
-    name: str
-    status: str  # ok | warning | error
-    message: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"name": self.name, "status": self.status, "message": self.message}
-
-
-def run_checks(settings: Settings) -> list[Check]:
-    """The secrets, password, mapping, catalog and history checks (no Odoo contacted)."""
-    checks: list[Check] = []
-    secrets = _check_secrets(settings)
-    checks.append(secrets)
-    try:
-        source = password_source(settings, env=os.environ)
-    except OdoosyncError:  # an unreadable secrets file: already the secrets check's error
-        source = "secrets file"
-    if source and source.startswith("secrets file") and secrets.status == "error":
-        checks.append(
-            Check(
-                "password",
-                "error",
-                f"the password stored for profile '{settings.profile.name}' cannot be used "
-                "(see the secrets check).",
-            )
-        )
-    elif source:
-        checks.append(Check("password", "ok", f"from {source}"))
-    else:
-        env_note = settings.profile.password_env or "ODOOSYNC_PASSWORD"
-        checks.append(
-            Check(
-                "password",
-                "warning",
-                f"none stored for profile '{settings.profile.name}' ({env_note} is not set); "
-                "odoosync will prompt on a terminal. Run `odoosync config set-password`.",
-            )
-        )
-    checks.append(_check_mapping(settings.mapping_path))
-    checks.append(_check_catalog(settings))
-    if checks[-1].status == "ok" and checks[-2].status == "ok":
-        checks.extend(_check_columns(settings))
-    folder = settings.history_path.parent
-    if folder.is_dir():
-        checks.append(Check("history", "ok", f"{settings.history_path}"))
-    else:
-        checks.append(
-            Check("history", "error", f"history.path: the folder {folder} does not exist.")
-        )
-    return checks
-
-
-def _check_secrets(settings: Settings) -> Check:
-    path = settings.secrets_path
-    if not path.exists():
-        return Check("secrets", "ok", f"no secrets file yet ({path})")
-    try:
-        stored = verify_stored_password(settings, env=os.environ)
-    except OdoosyncError as exc:
-        return Check("secrets", "error", str(exc))
-    warning = permissions_warning(path)
-    if warning:
-        return Check("secrets", "warning", warning)
-    what = "decrypts" if stored else f"has no entry for profile '{settings.profile.name}'"
-    return Check("secrets", "ok", f"{path} {what}")
-
-
-def _check_mapping(path: Path) -> Check:
-    try:
-        cfg = load_mapping(path)
-        return Check("mapping", "ok", f"{path}: {len(cfg.fields)} mapping(s)")
-    except OdoosyncError as exc:
-        return Check("mapping", "error", str(exc))
-    except FileNotFoundError:
-        return Check(
-            "mapping", "error", f"mapping.path: {path} does not exist; run `odoosync init`."
-        )
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        return Check("mapping", "error", f"{path}: {exc}")
-
-
-def _check_catalog(settings: Settings) -> Check:
-    cat = settings.catalog
-    if not cat.path.exists():
-        return Check(
-            "catalog",
-            "error",
-            f"catalog.path: {cat.path} does not exist; create it or fix the path.",
-        )
-    try:
-        columns = list(open_catalog(cat.path, key=cat.key, table=cat.table).columns())
-    except OdoosyncError as exc:
-        return Check("catalog", "error", str(exc))
-    except OSError as exc:
-        return Check("catalog", "error", f"{cat.path}: cannot read it ({exc.strerror or exc}).")
-    if columns and cat.key not in columns:
-        return Check(
-            "catalog",
-            "error",
-            f"catalog.key: {cat.key!r} is not a column of {cat.path.name} "
-            f"(columns: {', '.join(columns[:12])}).",
-        )
-    return Check("catalog", "ok", f"{cat.path}: {len(columns)} column(s)")
-
-
-def _check_columns(settings: Settings) -> list[Check]:
-    """The mapping's local fields against the catalog's columns (as `mappings validate` does)."""
-    cat = settings.catalog
-    columns = list(open_catalog(cat.path, key=cat.key, table=cat.table).columns())
-    problems = missing_columns(load_mapping(settings.mapping_path), columns)
-    if not problems:
-        return [Check("columns", "ok", "every active mapping has its catalog column")]
-    return [
-        Check("columns", level, f"{settings.mapping_path.name}: {message}")
-        for level, message, _mapping in problems
-    ]
-
-
 @config_app.command("check")
 def check(json_: bool = typer.Option(False, "--json", help="One JSON document on stdout.")) -> None:
     """Validate the config, the mapping and the catalog without contacting Odoo.
@@ -296,7 +170,7 @@ def check(json_: bool = typer.Option(False, "--json", help="One JSON document on
         config_path = settings.config_path
         name = settings.profile.name
         checks = [Check("config", "ok", f"{config_path} is valid (profile {name})")]
-        checks += run_checks(settings)
+        checks += run_checks(settings, env=os.environ)
     failed = [c for c in checks if c.status == "error"]
     if json_:
         emit_json(

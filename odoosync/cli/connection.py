@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -12,9 +11,8 @@ from odoosync.cli.app import app
 from odoosync.cli.common import client_from_settings, settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, info
 from odoosync.config.settings import Settings
-from odoosync.engine.context import products_to_retry, run_error
+from odoosync.engine.books import history_summary
 from odoosync.errors import ConfigError, OdooFault
-from odoosync.history.store import History
 from odoosync.odoo.connect import (
     REQUIRED_RIGHTS,
     ConnectionReport,
@@ -146,33 +144,6 @@ def status(
         _render_status(settings, report, known)
     if not report.success:
         raise typer.Exit(report.exit_code)
-
-
-def history_summary(path: Path, profile: str) -> dict[str, Any]:
-    """What the history knows: last run per direction, links, failures pending retry.
-
-    An absent history file is "no runs yet" (it is not created here).
-    """
-    summary: dict[str, Any] = {
-        "history_path": str(path),
-        "last_runs": {},
-        "products_linked": 0,
-        "failures_pending_retry": [],
-    }
-    if not path.exists():
-        return summary
-    with History(path) as history:
-        for run in history.runs(profile=profile, limit=200):
-            if run.direction in summary["last_runs"]:
-                continue
-            summary["last_runs"][run.direction] = {**run.to_json(), "error": run_error(run)}
-            failed = products_to_retry(history, run.batch_id)
-            if failed:
-                summary["failures_pending_retry"].append(
-                    {"batch_id": run.batch_id, "direction": run.direction, "count": len(failed)}
-                )
-        summary["products_linked"] = len(history.links(profile))
-    return summary
 
 
 #: the command behind each run direction, as people know them

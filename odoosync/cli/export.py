@@ -6,13 +6,12 @@ import typer
 
 from odoosync.catalog.filters import parse_filters, parse_where
 from odoosync.cli.app import app
-from odoosync.cli.common import settings_from_globals
+from odoosync.cli.common import parse_since, settings_from_globals
 from odoosync.cli.output import emit_json, info
 from odoosync.cli.runs import clients_for, render, run_with_progress
-from odoosync.engine.context import products_to_retry, run_history
+from odoosync.engine.books import products_to_retry, run_history
 from odoosync.engine.result import RunOptions
 from odoosync.errors import ConfigError, UsageError
-from odoosync.history.records import parse_since
 from odoosync.history.store import History
 
 

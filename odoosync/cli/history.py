@@ -8,10 +8,10 @@ import typer
 from rich.table import Table
 
 from odoosync.cli.app import app
-from odoosync.cli.common import settings_from_globals
+from odoosync.cli.common import parse_since, settings_from_globals
 from odoosync.cli.output import console, emit_json, info
 from odoosync.errors import ConfigError
-from odoosync.history.records import LogEntry, parse_since
+from odoosync.history.records import LogEntry
 from odoosync.history.store import History
 
 logs_app = typer.Typer(

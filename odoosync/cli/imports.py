@@ -7,7 +7,7 @@ import typer
 from odoosync.cli.app import app
 from odoosync.cli.common import settings_from_globals
 from odoosync.cli.runs import clients_for, render, run_with_progress
-from odoosync.engine.context import run_history
+from odoosync.engine.books import run_history
 from odoosync.engine.imports.plan import parse_domain
 from odoosync.engine.result import RunOptions
 from odoosync.engine.travel import odoo_datetime

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from odoosync.engine.context import PRODUCT_MODEL
+from odoosync.engine.odoo_side import PRODUCT_MODEL
 from odoosync.odoo.client import OdooClient
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")

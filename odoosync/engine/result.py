@@ -12,9 +12,6 @@ from typing import Any
 
 from odoosync.errors import ExitCode
 
-#: ``ProductOutcome.action`` values (SPEC §2.2 ``products[].action``)
-ACTIONS = ("create", "update", "unchanged", "skip", "error", "conflict")
-#: ``RunOptions.direction`` values
 #: without ``keep_all``, a result keeps the first this many changed products (the CLI lists the
 #: changes when there are at most 10), besides every error and conflict
 KEPT_CHANGES = 10
@@ -107,7 +104,7 @@ class ProductOutcome:
     """What happened (or, in a dry run, would happen) to one product."""
 
     product_id: str
-    action: str  # one of ACTIONS
+    action: str  # create, update, unchanged, skip, error or conflict (SPEC §2.2)
     odoo_product_id: int | None = None
     fields_synced: list[str] = field(default_factory=list)
     #: dry runs: {field: [odoo_value, new_value]}

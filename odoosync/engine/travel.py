@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from odoosync.engine.context import PRODUCT_MODEL
 from odoosync.engine.imports.plan import local_digest
+from odoosync.engine.odoo_side import PRODUCT_MODEL
 from odoosync.errors import ConfigError
 from odoosync.mapping.model import FieldMapping, MappingConfig
 from odoosync.mapping.rows import odoo_values_digest, unmap_record

@@ -27,17 +27,6 @@ COUNT_KEYS = ("products_found", "created", "updated", "unchanged", "failed", "sk
 Clock = Callable[[], datetime]
 
 
-def parse_since(text: str, *, option: str = "--since") -> str:
-    """A user's ``--since`` as a stored timestamp; UsageError (exit 2) if it is not ISO-8601."""
-    try:
-        return iso(parse_iso(text))
-    except ValueError:
-        raise UsageError(
-            f"{option} {text!r} is not an ISO-8601 date or time; "
-            "use e.g. 2025-12-16 or 2025-12-16T14:30:00Z (UTC unless an offset is given)."
-        ) from None
-
-
 def norm_ts(value: str | datetime | None, default: str) -> str:
     if value is None or value == "":
         return default

@@ -41,7 +41,6 @@ from odoosync.history.records import (
     link_from_row,
     norm_ts,
     os_user,
-    parse_since,
     run_from_row,
 )
 from odoosync.history.schedules import ScheduleStore
@@ -322,7 +321,7 @@ class History(ScheduleStore):
             params.append(profile)
         if since is not None:
             clauses.append("started_at >= ?")
-            params.append(parse_since(since))
+            params.append(iso(parse_iso(since)))
         where = f"where {' and '.join(clauses)}" if clauses else ""
         sql = f"select * from sync_log {where} order by started_at desc, id desc"
         if limit is not None:
@@ -345,7 +344,7 @@ class History(ScheduleStore):
 
     def stats(self, since: str | None = None, *, profile: str | None = None) -> Stats:
         """Counts over log entries (one per product outcome), optionally since a time."""
-        start = None if since is None else parse_since(since)
+        start = None if since is None else iso(parse_iso(since))
         groups = self._stat_rows(start, profile)
         return history_stats.summarise(groups, self._tuples, since=start, profile=profile)
 
@@ -396,16 +395,6 @@ class History(ScheduleStore):
         now = self.now()
         with self.transaction() as conn:
             _insert_links(conn, profile, links, now)
-
-    def drop_link(self, profile: str, key: str) -> None:
-        with self.transaction() as conn:
-            conn.execute("delete from links where profile = ? and key = ?", [profile, key])
-
-    def link_by_odoo_id(self, profile: str, odoo_id: int) -> Link | None:
-        rows = list(
-            self._rows("select * from links where profile = ? and odoo_id = ?", [profile, odoo_id])
-        )
-        return link_from_row(rows[0]) if rows else None
 
     def keys_by_odoo_id(self, profile: str, odoo_ids: Iterable[int]) -> dict[int, str]:
         """``{odoo id: key}`` of the links to these Odoo ids (500 ids a query)."""

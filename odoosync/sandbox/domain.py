@@ -66,7 +66,6 @@ NEGATION = {
 POSITIVE = {"!=": "=", "not like": "like", "not ilike": "ilike", "not in": "in"}
 RELATIONAL = ("many2one", "one2many", "many2many")
 X2MANY = ("one2many", "many2many")
-NUMERIC = ("integer", "float", "monetary")
 ID_FIELD: Mapping[str, Any] = {"type": "integer", "string": "ID"}
 
 Record = Mapping[str, Any]

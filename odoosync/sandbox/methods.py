@@ -38,7 +38,6 @@ from odoosync.sandbox.writes import (
     write_records,
 )
 
-CONTEXT_KEYS_CHECKED = ("allowed_company_ids",)
 #: fields the sandbox fills on create but that have no ``default=`` in Odoo (so ``default_get``
 #: leaves them out)
 NO_FIELD_DEFAULT = frozenset({("product.template", "company_id")})

@@ -17,9 +17,6 @@ from typing import Any
 FieldDef = dict[str, Any]
 
 #: value types whose empty value reads as False (odoo-facts §4 ``read``)
-FALSY_TYPES = frozenset(
-    {"char", "text", "html", "selection", "date", "datetime", "binary", "many2one", "reference"}
-)
 RELATIONAL = frozenset({"many2one", "one2many", "many2many"})
 X2MANY = frozenset({"one2many", "many2many"})
 

@@ -20,8 +20,6 @@ from odoosync.sandbox.faults import AccessError, ServerError, UserError, method_
 from odoosync.sandbox.models import COMPANY_DEPENDENT, FieldDef
 from odoosync.sandbox.store import RecordView, Store
 
-READ_FIELD_ATTRS = ("type", "string", "required", "readonly", "relation", "selection")
-
 
 @dataclass
 class Env:

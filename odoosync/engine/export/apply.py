@@ -26,8 +26,8 @@ from odoosync.odoo.client import OdooClient
 from odoosync.transforms import tax_ids
 
 if TYPE_CHECKING:
-    from odoosync.engine.context import OdooSide
     from odoosync.engine.export.state import ExportRun
+    from odoosync.engine.odoo_side import OdooSide
 
 PRODUCT_MODEL = "product.template"
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from odoosync.engine.context import PRODUCT_MODEL
 from odoosync.engine.export.plan import Matches
 from odoosync.engine.identity import external_id_name
+from odoosync.engine.odoo_side import PRODUCT_MODEL
 from odoosync.mapping.rows import MappedProduct
 from odoosync.odoo.client import OdooClient
 

@@ -38,22 +38,19 @@ from typing import Any
 from odoosync.catalog import Catalog, RowFilter, catalog_key, open_catalog, parse_filters
 from odoosync.config.settings import Settings
 from odoosync.engine.batching import Connections
-from odoosync.engine.context import (
-    PRODUCT_MODEL,
-    ClientFactory,
-    OdooSide,
-    Progress,
-    RunHandle,
-    connect,
-    ensure_categories,
-    options_with_settings,
-    recorded_run,
-    resolve_odoo,
-)
+from odoosync.engine.books import Progress, RunHandle, options_with_settings, recorded_run
 from odoosync.engine.export.apply import apply_plans, unreachable_outcome
 from odoosync.engine.export.lookup import lookup
 from odoosync.engine.export.plan import ProductPlan, plan_products
 from odoosync.engine.export.state import ExportRun
+from odoosync.engine.odoo_side import (
+    PRODUCT_MODEL,
+    ClientFactory,
+    OdooSide,
+    connect,
+    ensure_categories,
+    resolve_odoo,
+)
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
 from odoosync.errors import CatalogError, OdooUnreachable
 from odoosync.history.records import Link, LogEntry

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from odoosync.config.settings import Settings
-from odoosync.engine.context import PRODUCT_MODEL, OdooSide, RunHandle
+from odoosync.engine.books import RunHandle
 from odoosync.engine.identity import external_id_name
+from odoosync.engine.odoo_side import PRODUCT_MODEL, OdooSide
 from odoosync.engine.result import RunOptions
 from odoosync.engine.travel import Travel
 from odoosync.history.store import History

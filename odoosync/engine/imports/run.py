@@ -25,16 +25,7 @@ from odoosync.catalog.base import Catalog, catalog_exists, catalog_key
 from odoosync.catalog.formats import open_catalog
 from odoosync.catalog.spool import ChangeSpool
 from odoosync.config.settings import Settings
-from odoosync.engine.context import (
-    PRODUCT_MODEL,
-    ClientFactory,
-    OdooSide,
-    Progress,
-    connect,
-    options_with_settings,
-    recorded_run,
-    resolve_odoo,
-)
+from odoosync.engine.books import Progress, options_with_settings, recorded_run
 from odoosync.engine.identity import external_id, external_keys
 from odoosync.engine.imports.catalog import (
     PlannedSpool,
@@ -54,6 +45,7 @@ from odoosync.engine.imports.plan import (
     parse_domain,
     plan_page,
 )
+from odoosync.engine.odoo_side import PRODUCT_MODEL, ClientFactory, OdooSide, connect, resolve_odoo
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
 from odoosync.engine.travel import Travel, iso_from_odoo, odoo_datetime, unmap
 from odoosync.history.records import Link, LogEntry
@@ -95,7 +87,7 @@ def watermark_name(options: RunOptions) -> str:
     return f"{WATERMARK}:{digest}"
 
 
-class _ImportRun:
+class ImportJob:
     """One import: reads pages, plans them, then writes the catalog and the history."""
 
     def __init__(
@@ -360,7 +352,7 @@ def run_import(
         if since is None and not options.full:
             since = history.watermark(profile, name)
         context = {"active_test": False} if options.include_archived else {}
-        job = _ImportRun(settings, options, mapping, catalog, client, side, history, run.result)
+        job = ImportJob(settings, options, mapping, catalog, client, side, history, run.result)
         try:
             job.read(import_domain(options, since), context, progress)
             with ChangeSpool() as spool:

@@ -15,8 +15,8 @@ from typing import Any
 
 from odoosync.catalog.base import Catalog, catalog_key
 from odoosync.catalog.spool import PickleSpool
-from odoosync.engine.context import OdooSide
 from odoosync.engine.imports.catalog import iter_catalog
+from odoosync.engine.odoo_side import OdooSide
 from odoosync.engine.travel import Travel, unmap
 from odoosync.history.records import Link
 from odoosync.history.store import History

@@ -12,10 +12,10 @@ from typing import Any, Protocol
 from odoosync.catalog.base import Catalog
 from odoosync.catalog.spool import ChangeSpool, PickleSpool
 from odoosync.config.settings import Settings
-from odoosync.engine.context import OdooSide
 from odoosync.engine.identity import external_id_name
 from odoosync.engine.imports.plan import ImportAction
-from odoosync.engine.imports.run import _ImportRun
+from odoosync.engine.imports.run import ImportJob
+from odoosync.engine.odoo_side import OdooSide
 from odoosync.engine.result import RunOptions, RunResult
 from odoosync.engine.sync.local import row_digest
 from odoosync.engine.travel import Travel
@@ -48,7 +48,7 @@ class SyncJob(Protocol):
 
 def new_from_odoo(job: SyncJob, spool: ChangeSpool) -> None:
     """Odoo products in no link: planned like an import that only creates (into ``spool``)."""
-    importer = _ImportRun(
+    importer = ImportJob(
         job.settings,
         job.options.but(update_existing=False, images=False),
         job.mapping,
@@ -68,7 +68,7 @@ def new_from_odoo(job: SyncJob, spool: ChangeSpool) -> None:
         importer.planned.close()
 
 
-def _added(job: SyncJob, importer: _ImportRun, spool: ChangeSpool) -> None:
+def _added(job: SyncJob, importer: ImportJob, spool: ChangeSpool) -> None:
     """The outcomes, log entries and links of the products added (``spool``'s inserts: the
     chunks spool updates only)."""
     for outcome in importer.result.products:

@@ -19,7 +19,7 @@ from odoosync.mapping.rows import MappedProduct, field_hash
 from odoosync.odoo.client import OdooClient
 
 if TYPE_CHECKING:
-    from odoosync.engine.context import OdooSide
+    from odoosync.engine.odoo_side import OdooSide
 
 
 class LocalRow(Protocol):

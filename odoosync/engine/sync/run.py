@@ -43,20 +43,12 @@ from odoosync.catalog.base import Catalog, catalog_exists, catalog_key
 from odoosync.catalog.formats import open_catalog
 from odoosync.catalog.spool import ChangeSpool, PickleSpool
 from odoosync.config.settings import Settings
-from odoosync.engine.context import (
-    PRODUCT_MODEL,
-    ClientFactory,
-    OdooSide,
-    Progress,
-    connect,
-    options_with_settings,
-    recorded_run,
-    resolve_odoo,
-)
+from odoosync.engine.books import Progress, options_with_settings, recorded_run
 from odoosync.engine.export.run import export_mapping, export_rows
 from odoosync.engine.identity import external_id_name
 from odoosync.engine.imports.catalog import iter_catalog
 from odoosync.engine.imports.run import RECORD_CHUNK
+from odoosync.engine.odoo_side import PRODUCT_MODEL, ClientFactory, OdooSide, connect, resolve_odoo
 from odoosync.engine.result import RunOptions, RunResult
 from odoosync.engine.sync.local import (
     UNMAPPABLE,
