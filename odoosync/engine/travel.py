@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from odoosync.engine.imports.plan import local_digest
+from odoosync.engine.compare import local_digest
 from odoosync.engine.odoo_side import PRODUCT_MODEL
 from odoosync.errors import ConfigError
 from odoosync.mapping.model import FieldMapping, MappingConfig

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from odoosync.engine.compare import comparable, local_digest
 from odoosync.engine.imports.plan import (
     CatalogIndex,
     ImportAction,
@@ -14,8 +15,6 @@ from odoosync.engine.imports.plan import (
     LinkView,
     OdooProduct,
     changed_fields,
-    comparable,
-    local_digest,
     parse_domain,
     plan_page,
     plan_product,

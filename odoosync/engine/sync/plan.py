@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from odoosync.engine.imports.plan import comparable
+from odoosync.engine.compare import comparable
 from odoosync.terms import CONFLICT_POLICIES
 from odoosync.timestamps import parse_iso_or_none
 
