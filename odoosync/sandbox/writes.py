@@ -548,9 +548,8 @@ def unlink_records(env: Env, model: str, ids: list[int]) -> bool:
                 if not rest:
                     store.delete("product.template", tmpl["id"])
         store.delete(model, rec_id)
-    gone = set(ids)
-    data = store.tables["ir.model.data"]
-    for xid in [i for i, r in data.items() if r["model"] == model and r.get("res_id") in gone]:
+    by_res_id = store.xmlids_by_res_id  # Odoo's ir_model_data_model_res_id_index
+    for xid in sorted({x for i in set(ids) for x in by_res_id.get((model, i), ())}):
         store.delete("ir.model.data", xid)
     return True
 
