@@ -12,7 +12,7 @@ import typer
 
 from odoosync.cli.app import app
 from odoosync.errors import UsageError
-from odoosync.sandbox import SUPPORTED_VERSIONS, start
+from odoosync.sandbox import COST_MODELS, SUPPORTED_VERSIONS, start
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -29,6 +29,11 @@ def sandbox(
         "17.0", "--odoo-version", help="Odoo to imitate: 16.0, 17.0, 18.0 or 19.0."
     ),
     latency_ms: float = typer.Option(0, "--latency-ms", help="Added to every call."),
+    cost: str = typer.Option(
+        "none",
+        "--cost",
+        help="Charge each call what a real Odoo spends on it: none, odoo17 or odoo19.",
+    ),
     data: Path | None = typer.Option(None, "--data", help="Keep the data in this JSON file."),
 ) -> None:
     """Serve an Odoo-compatible XML-RPC API until Ctrl-C.
@@ -41,6 +46,8 @@ def sandbox(
         raise UsageError(
             f"--odoo-version must be one of {', '.join(SUPPORTED_VERSIONS)}, not {odoo_version!r}."
         )
+    if cost not in COST_MODELS:
+        raise UsageError(f"--cost must be one of {', '.join(COST_MODELS)}, not {cost!r}.")
     handle = start(
         host=host,
         port=port,
@@ -49,13 +56,16 @@ def sandbox(
         odoo_version=odoo_version,
         latency_ms=latency_ms,
         data_path=data,
+        cost=cost,
     )
     try:  # entered before the line is printed: a Ctrl-C right after it still ends with 0
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, _interrupt)
         sys.stdout.write(
             f"odoosync sandbox: Odoo {handle.version} on {handle.url} "
-            f"(database {handle.database}, login admin/admin)\n"
+            f"(database {handle.database}, login admin/admin"
+            + (f", cost model {cost}" if cost != "none" else "")
+            + ")\n"
         )
         sys.stdout.flush()
         threading.Event().wait()

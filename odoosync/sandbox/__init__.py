@@ -22,11 +22,21 @@ from typing import Any
 
 from odoosync.sandbox.auth import Accounts
 from odoosync.sandbox.control import Control
+from odoosync.sandbox.cost import COST_MODELS, CostModel, cost_model
 from odoosync.sandbox.faults import OdooException
 from odoosync.sandbox.seed import build_store, seed_accounts
 from odoosync.sandbox.server import SandboxApp, SandboxHTTPServer, major_of
 
-__all__ = ["SUPPORTED_VERSIONS", "SandboxError", "SandboxHandle", "build_app", "serve", "start"]
+__all__ = [
+    "COST_MODELS",
+    "SUPPORTED_VERSIONS",
+    "CostModel",
+    "SandboxError",
+    "SandboxHandle",
+    "build_app",
+    "serve",
+    "start",
+]
 
 SUPPORTED_VERSIONS = ("16.0", "17.0", "18.0", "19.0")
 
@@ -48,8 +58,15 @@ def build_app(
     latency_ms: float = 0,
     data_path: Path | None = None,
     clock: Callable[[], float] = time.monotonic,
+    cost: str | CostModel = "none",
+    sleep: Callable[[float], None] = time.sleep,
 ) -> SandboxApp:
-    """The sandbox without HTTP: store (fresh or from ``data_path``), accounts, control."""
+    """The sandbox without HTTP: store (fresh or from ``data_path``), accounts, control.
+
+    ``cost`` names what each call is charged (``none``, ``odoo17``, ``odoo19``, or a
+    :class:`CostModel`), slept with ``sleep`` in the server thread.
+    """
+    model = cost_model(cost)
     if seed not in {"demo", "empty"}:
         raise ValueError(f"unknown seed {seed!r}; expected 'demo' or 'empty'")
     version = major_of(odoo_version)
@@ -61,7 +78,7 @@ def build_app(
     app = SandboxApp(
         store,
         accounts,
-        Control(latency_ms),
+        Control(latency_ms, cost=model, sleep=sleep),
         database=database,
         version=odoo_version,
         data_path=data_path,
@@ -107,6 +124,19 @@ class SandboxHandle:
 
     def set_latency(self, ms: float) -> None:
         self.app.control.latency_ms = float(ms)
+
+    @property
+    def cost(self) -> CostModel:
+        """The cost model charged on every call (see :mod:`odoosync.sandbox.cost`)."""
+        return self.app.control.cost
+
+    def set_cost(self, cost: str | CostModel) -> None:
+        """Charge from now on by ``cost``: ``none``, ``odoo17``, ``odoo19`` or a model."""
+        self.app.control.cost = cost_model(cost)
+
+    def charged_ms(self) -> dict[str, float]:
+        """Milliseconds charged (slept) by the cost model, per call key (as :meth:`calls`)."""
+        return self.app.control.charged_ms()
 
     def inject(
         self,
@@ -163,6 +193,8 @@ def serve(
     latency_ms: float = 0,
     data_path: Path | str | None = None,
     clock: Callable[[], float] = time.monotonic,
+    cost: str | CostModel = "none",
+    sleep: Callable[[float], None] = time.sleep,
 ) -> Iterator[SandboxHandle]:
     """Run a sandbox in a background thread for the duration of the ``with`` block."""
     handle = start(
@@ -174,6 +206,8 @@ def serve(
         latency_ms=latency_ms,
         data_path=data_path,
         clock=clock,
+        cost=cost,
+        sleep=sleep,
     )
     try:
         yield handle
@@ -191,6 +225,8 @@ def start(
     latency_ms: float = 0,
     data_path: Path | str | None = None,
     clock: Callable[[], float] = time.monotonic,
+    cost: str | CostModel = "none",
+    sleep: Callable[[float], None] = time.sleep,
 ) -> SandboxHandle:
     """Start a sandbox and return its handle; call ``handle.stop()`` when done."""
     app = build_app(
@@ -200,6 +236,8 @@ def start(
         latency_ms=latency_ms,
         data_path=Path(data_path) if data_path is not None else None,
         clock=clock,
+        cost=cost,
+        sleep=sleep,
     )
     server = SandboxHTTPServer((host, port), app)
     thread = threading.Thread(

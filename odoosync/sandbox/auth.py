@@ -50,6 +50,12 @@ class Accounts:
         self._failures: dict[str, tuple[int, float]] = {}
         self._verified: set[tuple[int, str]] = set()
         self._lock = threading.Lock()
+        #: told "authenticate" or "check" each time a password hash is computed (the cost model)
+        self.on_hash: Callable[[str], None] | None = None
+
+    def _hashing(self, kind: str) -> None:
+        if self.on_hash is not None:
+            self.on_hash(kind)
 
     def add(self, account: Account) -> None:
         self.by_login[account.login] = account
@@ -92,6 +98,8 @@ class Accounts:
             if account is None or not account.active:
                 self._fail(addr)
                 return False
+            if password:
+                self._hashing("authenticate")
             if self._credentials_role(account, str(password)) is None:
                 self._fail(addr)
                 return False
@@ -112,6 +120,7 @@ class Accounts:
                 raise AccessDenied(COOLDOWN_MESSAGE)
             role = None
             if account is not None and account.active:
+                self._hashing("check")
                 role = self._credentials_role(account, password)
             if role is None:
                 self._fail(addr)

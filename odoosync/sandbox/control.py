@@ -12,8 +12,12 @@ commits, then the proxy answers the error: odoo-facts §8 item 9, §7 "Ambiguous
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from odoosync.sandbox.cost import NONE, CostModel
 
 FAULT_KINDS = frozenset(
     {
@@ -61,14 +65,28 @@ class FaultRule:
 
 
 class Control:
-    """Thread-safe counters, timings, latency and fault rules of one sandbox."""
+    """Thread-safe counters, timings, latency, cost model and fault rules of one sandbox.
 
-    def __init__(self, latency_ms: float = 0.0) -> None:
+    ``latency_ms`` is added to every call; ``cost`` prices each call as a real Odoo would
+    (:mod:`odoosync.sandbox.cost`); both are slept with ``sleep`` (injectable for tests) and
+    can be changed while the sandbox runs.
+    """
+
+    def __init__(
+        self,
+        latency_ms: float = 0.0,
+        *,
+        cost: CostModel = NONE,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._lock = threading.Lock()
         self._calls: Counter[str] = Counter()
         self._seconds: dict[str, float] = {}
+        self._charged: dict[str, float] = {}
         self._rules: list[FaultRule] = []
         self.latency_ms = float(latency_ms)
+        self.cost = cost
+        self.sleep = sleep
 
     def count(self, key: str) -> None:
         with self._lock:
@@ -77,6 +95,15 @@ class Control:
     def record_time(self, key: str, seconds: float) -> None:
         with self._lock:
             self._seconds[key] = self._seconds.get(key, 0.0) + seconds
+
+    def record_charge(self, key: str, ms: float) -> None:
+        with self._lock:
+            self._charged[key] = self._charged.get(key, 0.0) + ms
+
+    def charged_ms(self) -> dict[str, float]:
+        """Milliseconds the cost model charged (slept), per call key."""
+        with self._lock:
+            return dict(self._charged)
 
     def calls(self) -> dict[str, int]:
         with self._lock:
@@ -90,6 +117,7 @@ class Control:
         with self._lock:
             self._calls.clear()
             self._seconds.clear()
+            self._charged.clear()
 
     def inject(
         self,

@@ -205,10 +205,12 @@ class BaseModel:
         """``{id: 'module.name' or ''}``: int keys, so over XML-RPC the marshaller fails with
         fault 1 ``TypeError: dictionary key must be string`` (odoo-facts §1.6, §4)."""
         store = self.env.store
+        data = store.tables["ir.model.data"]
         xmlids: dict[int, str] = {}
-        for rec in sorted(store.tables["ir.model.data"].values(), key=lambda r: int(r["id"])):
-            if rec.get("model") == self._name and rec.get("res_id") in self.ids:
-                xmlids[int(rec["res_id"])] = f"{rec['module']}.{rec['name']}"
+        for res_id in self.ids:
+            for xid in sorted(store.xmlids_by_res_id.get((self._name, res_id), ())):
+                rec = data[xid]
+                xmlids[res_id] = f"{rec['module']}.{rec['name']}"
         return {i: xmlids.get(i, "") for i in self.ids}
 
     def name_get(self) -> list[list[Any]]:

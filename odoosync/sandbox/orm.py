@@ -173,6 +173,8 @@ def sort_ids(env: Env, model: str, ids: list[int], order: str | None) -> list[in
 #: narrow a search's candidates with the store's indexes before the domain runs over them
 #: (the benchmark turns it off to measure the full scan; the results are the same either way)
 INDEXED_SEARCH = True
+#: variant fields with an index in the store (the attribute that holds it)
+VARIANT_INDEXES = {"barcode": "barcodes", "default_code": "default_codes"}
 
 
 def _conjuncts(domain: Sequence[Any]) -> list[Sequence[Any]]:
@@ -215,7 +217,8 @@ def _is_int(value: Any) -> bool:
 
 def _candidates(env: Env, model: str, domain: Sequence[Any]) -> Iterable[int] | None:
     """Ascending candidate ids from the top-level ``id`` leaves (a range of the store's sorted
-    ids, or a set) and the indexes (barcode, external id); None if nothing narrows."""
+    ids, or a set) and the indexes (barcode, default_code, external id by (module, name) and by
+    (model, res_id)); None if nothing narrows."""
     store = env.store
     low: tuple[int, bool] | None = None  # (bound, inclusive)
     high: tuple[int, bool] | None = None
@@ -223,6 +226,9 @@ def _candidates(env: Env, model: str, domain: Sequence[Any]) -> Iterable[int] | 
     leaves = _conjuncts(domain)
     module = next(
         (r for lf, o, r in leaves if lf == "module" and o == "=" and isinstance(r, str)), None
+    )
+    res_model = next(
+        (r for lf, o, r in leaves if lf == "model" and o == "=" and isinstance(r, str)), None
     )
     for left, raw_op, right in leaves:
         if not isinstance(left, str) or not isinstance(raw_op, str):
@@ -240,10 +246,11 @@ def _candidates(env: Env, model: str, domain: Sequence[Any]) -> Iterable[int] | 
                 found = {right}
             elif op in {"in", "="} and isinstance(right, list | tuple) and right:
                 found = set(right) if all(_is_int(v) for v in right) else None
-        elif left == "barcode" and model in {"product.product", "product.template"}:
+        elif left in VARIANT_INDEXES and model in {"product.product", "product.template"}:
             codes = _strings(op, right)
             if codes is not None:
-                variant_ids = {v for code in codes for v in store.barcodes.get(code, ())}
+                index = getattr(store, VARIANT_INDEXES[left])
+                variant_ids = {v for code in codes for v in index.get(code, ())}
                 if model == "product.product":
                     found = variant_ids
                 else:
@@ -256,6 +263,8 @@ def _candidates(env: Env, model: str, domain: Sequence[Any]) -> Iterable[int] | 
             elif names is not None:
                 wanted_names = set(names)
                 found = {i for (_m, n), i in store.xmlids.items() if n in wanted_names}
+        elif left == "res_id" and model == "ir.model.data" and res_model is not None:
+            found = _xmlids_of(env, res_model, op, right)
         if found is not None:
             wanted = found if wanted is None else wanted & found
     if wanted is not None:
@@ -266,6 +275,18 @@ def _candidates(env: Env, model: str, domain: Sequence[Any]) -> Iterable[int] | 
     start = 0 if low is None else (bisect_left if low[1] else bisect_right)(ids, low[0])
     stop = len(ids) if high is None else (bisect_right if high[1] else bisect_left)(ids, high[0])
     return map(ids.__getitem__, range(start, stop))
+
+
+def _xmlids_of(env: Env, res_model: str, op: str, right: Any) -> set[int] | None:
+    """External ids of ``res_model`` records ``= id`` or ``in ids`` (the (model, res_id) index;
+    None when the leaf is not of that form, or names 0, which the index does not hold)."""
+    res_ids = [right] if op == "=" else right if op == "in" else None
+    if not isinstance(res_ids, list | tuple) or not res_ids:
+        return None
+    if not all(_is_int(r) and r > 0 for r in res_ids):
+        return None
+    index = env.store.xmlids_by_res_id
+    return {i for r in res_ids for i in index.get((res_model, r), ())}
 
 
 def _in_range(value: int, low: tuple[int, bool] | None, high: tuple[int, bool] | None) -> bool:

@@ -21,12 +21,14 @@ from typing import Any
 from odoosync.sandbox import faults as F
 from odoosync.sandbox.auth import Accounts
 from odoosync.sandbox.control import HTTP_STATUS, HTTP_STATUS_AFTER_COMMIT, Control
+from odoosync.sandbox.cost import Biller, census, changes, products_changed
 from odoosync.sandbox.methods import call_kw, method_kind
 from odoosync.sandbox.orm import Env
 from odoosync.sandbox.store import Store
 
 ROUTE = re.compile(r"^/xmlrpc/(?:(2)/)?([^/]+)/?$")
-#: products' create/unlink clear Odoo's credential cache (observations, "Where the 400 ms ...")
+#: products' create/unlink clear Odoo's credential cache (observations, "Where the 400 ms ..."),
+#: as does any other call that creates or deletes products (``load``, ``copy``)
 CACHE_CLEARING = frozenset(
     {
         ("product.template", "create"),
@@ -79,10 +81,20 @@ class SandboxApp:
         self.database = database
         self.version = version
         self.data_path = data_path
+        self.biller = Biller()
+        accounts.on_hash = self.biller.note_hash
 
     # -- entry point ---------------------------------------------------------------------------
 
     def handle(self, service: str, body: bytes, *, legacy: bool, addr: str) -> Outcome:
+        """Serve one XML-RPC request, then charge what it would cost on a real Odoo."""
+        self.biller.open()
+        try:
+            return self._handle(service, body, legacy=legacy, addr=addr)
+        finally:
+            self.biller.settle(self.control)
+
+    def _handle(self, service: str, body: bytes, *, legacy: bool, addr: str) -> Outcome:
         started = time.perf_counter()
         try:
             params, method = xmlrpc.client.loads(body, use_datetime=self.store.version >= 17)
@@ -93,7 +105,7 @@ class SandboxApp:
         key = f"{model}.{meth}"
         self.control.count(key)
         if self.control.latency_ms:
-            time.sleep(self.control.latency_ms / 1000.0)
+            self.control.sleep(self.control.latency_ms / 1000.0)
             started = time.perf_counter()
         rule = self.control.take(model, meth)
         if rule is not None and rule.kind in HTTP_STATUS:
@@ -107,6 +119,7 @@ class SandboxApp:
                 if rule.kind == "fault":
                     raise F.injected_fault(kind, meth)
                 raise F.serialization_failure(kind, meth)
+            self.biller.note_key(key)
             result = self.dispatch(service, method, params, addr)
             if rule is not None and rule.kind == "lost_response":
                 return Outcome(close=True)
@@ -243,13 +256,16 @@ class SandboxApp:
             raise F.UserError(f"Object {model} doesn't exist")
         env = Env(self.store, uid, {}, role)
         with self.store.lock:
+            before = census(self.store)
             with self.store.transaction():
                 result = call_kw(env, model, method, args, kwargs)
-            self._committed(model, method)
+            delta = changes(self.store, before)
+            self._committed(model, method, products_changed(delta))
+        self.biller.note_work(model, method, args, result, delta)
         return result
 
-    def _committed(self, model: str, method: str) -> None:
-        if (model, method) in CACHE_CLEARING:
+    def _committed(self, model: str, method: str, products_changed: bool = False) -> None:
+        if (model, method) in CACHE_CLEARING or products_changed:
             self.accounts.clear_cache()
         if self.store.changed:
             self.store.changed = False

@@ -78,6 +78,20 @@ class RecordView(Mapping[str, Any]):
 _MISSING: Any = object()
 
 
+def _bucket(index: dict[Any, set[int]], key: Any, rec_id: int, add: bool) -> None:
+    """Add ``rec_id`` under ``key`` (a falsy key is not indexed), or take it out."""
+    if not key:
+        return
+    if add:
+        index.setdefault(key, set()).add(rec_id)
+        return
+    ids = index.get(key)
+    if ids is not None:
+        ids.discard(rec_id)
+        if not ids:
+            del index[key]
+
+
 class Store:
     """All data of one sandbox database."""
 
@@ -94,8 +108,14 @@ class Store:
         self.sequences: dict[str, int] = dict.fromkeys(specs, 0)
         self.lock = threading.RLock()
         self.clock = clock or (lambda: datetime.now(UTC))
+        #: the unique and plain indexes a real Odoo has (odoo-facts §6): variants by barcode and
+        #: by default_code, external ids by (module, name) and by (model, res_id)
         self.barcodes: dict[str, set[int]] = {}
+        self.default_codes: dict[str, set[int]] = {}
         self.xmlids: dict[tuple[str, str], int] = {}
+        self.xmlids_by_res_id: dict[tuple[str, int], set[int]] = {}
+        #: records the domain evaluator has looked at (``record``): how tests see a scan
+        self.visits = 0
         #: each model's ids in ascending order (``sorted_ids``), kept up to date or dropped
         self._sorted: dict[str, list[int]] = {}
         self._journal: dict[tuple[str, int], Record | None] | None = None
@@ -221,22 +241,17 @@ class Store:
 
     def _index(self, model: str, rec: Record, *, add: bool) -> None:
         if model == "product.product":
-            barcode = rec.get("barcode")
-            if barcode:
-                if add:
-                    self.barcodes.setdefault(barcode, set()).add(rec["id"])
-                else:
-                    ids = self.barcodes.get(barcode)
-                    if ids is not None:
-                        ids.discard(rec["id"])
-                        if not ids:
-                            del self.barcodes[barcode]
+            _bucket(self.barcodes, rec.get("barcode"), rec["id"], add)
+            _bucket(self.default_codes, rec.get("default_code"), rec["id"], add)
         elif model == "ir.model.data":
             key = (rec["module"], rec["name"])
             if add:
                 self.xmlids[key] = rec["id"]
             elif self.xmlids.get(key) == rec["id"]:
                 del self.xmlids[key]
+            res_id = rec.get("res_id")
+            if res_id:
+                _bucket(self.xmlids_by_res_id, (rec.get("model"), int(res_id)), rec["id"], add)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -365,6 +380,7 @@ class Store:
     # -- DomainSource -------------------------------------------------------------------------
 
     def record(self, model: str, rec_id: int) -> Mapping[str, Any] | None:
+        self.visits += 1
         table = self.tables.get(model)
         rec = None if table is None else table.get(rec_id)
         return None if rec is None else self.view(model, rec)

@@ -24,6 +24,7 @@ from odoosync.sandbox.faults import (
     method_frames,
     python_error,
 )
+from odoosync.sandbox.floats import check_finite
 from odoosync.sandbox.models import X2MANY, FieldDef
 from odoosync.sandbox.orm import Env, check_access, invalid_field, sort_ids
 from odoosync.sandbox.store import DELEGATED
@@ -123,7 +124,7 @@ def convert(env: Env, model: str, name: str, fdef: FieldDef, value: Any, method:
     kind = "create" if method == "create" else "multi"
     try:
         if ftype in {"float", "monetary"}:
-            return float(value or 0.0)
+            return check_finite(model, name, fdef, float(value or 0.0))
         if ftype == "integer" or ftype == "many2one_reference":
             return int(value or 0)
         if ftype == "boolean":
@@ -148,7 +149,7 @@ def convert(env: Env, model: str, name: str, fdef: FieldDef, value: Any, method:
             text = str(value)
             fmt = "%Y-%m-%d" if len(text) == 10 else "%Y-%m-%d %H:%M:%S"
             return datetime.strptime(text[:19], fmt).strftime("%Y-%m-%d %H:%M:%S")
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise python_error(exc, kind, method) from exc
     if ftype == "selection":
         keys = [k for k, _ in fdef.get("selection", [])]
@@ -436,10 +437,11 @@ def _check_xmlid(env: Env, values: Mapping[str, Any], rec_id: int | None = None)
     if " " in str(values.get("name") or ""):
         raise UserError("The operation cannot be completed: External IDs cannot contain spaces")
     other = env.store.xmlids.get((str(key[0]), str(key[1])))
-    if other is not None and other != rec_id:
-        raise UserError(
-            "The operation cannot be completed: The module and name of an external identifier "
-            "must be unique!"
+    if other is not None and other != rec_id:  # Odoo 17's _as_validation_error of the pgerror
+        raise ValidationError(
+            "The operation cannot be completed: duplicate key value violates unique constraint "
+            '"ir_model_data_module_name_uniq_index"\n'
+            f"DETAIL:  Key (module, name)=({key[0]}, {key[1]}) already exists.\n"
         )
 
 
@@ -548,9 +550,8 @@ def unlink_records(env: Env, model: str, ids: list[int]) -> bool:
                 if not rest:
                     store.delete("product.template", tmpl["id"])
         store.delete(model, rec_id)
-    gone = set(ids)
-    data = store.tables["ir.model.data"]
-    for xid in [i for i, r in data.items() if r["model"] == model and r.get("res_id") in gone]:
+    by_res_id = store.xmlids_by_res_id  # Odoo's ir_model_data_model_res_id_index
+    for xid in sorted({x for i in set(ids) for x in by_res_id.get((model, i), ())}):
         store.delete("ir.model.data", xid)
     return True
 

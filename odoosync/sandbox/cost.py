@@ -1,0 +1,249 @@
+"""What a call would cost on a real Odoo, charged by sleeping in the server thread (issue 15).
+
+The sandbox answers in well under a millisecond; a real Odoo on the same kind of machine takes
+milliseconds to seconds, and *where* the time goes decides which client designs win (batching,
+fewer creates per call, bearer keys). A :class:`CostModel` prices one call from what it did:
+
+* every call: ``call_ms``;
+* a password hash: ``authenticate_ms`` for ``common.authenticate``/``login``, and
+  ``password_check_ms`` for an object call whose (uid, password) is not in the credential cache:
+  the first call after logging in, and the next call after any call that created or deleted
+  products (``Accounts.clear_cache``; observations "Where the 400 ms of a create call goes").
+  Only calls authenticated by password pay it; a bearer API key (JSON-2) pays ``bearer_check_ms``
+  on every call and never the password check;
+* the work, from what the call changed and answered: products created/deleted (a fixed part per
+  call plus a part per product), other records created/deleted, records written, ``load`` rows
+  that updated a record, and records times fields read.
+
+The named models are ``none`` (nothing charged: the sandbox's own speed), ``odoo17`` and
+``odoo19``; docs/sandbox-fidelity.md ("Cost model") gives the measurements behind each number.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_right
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+#: how a call proves who it is: the XML-RPC password (or an API key in its place), or a bearer key
+PASSWORD = "password"
+BEARER = "bearer"
+PRODUCT_MODELS = ("product.template", "product.product")
+
+
+@dataclass(frozen=True)
+class CostModel:
+    """Milliseconds a real Odoo spends, per call and per unit of work."""
+
+    name: str
+    call_ms: float = 0.0
+    authenticate_ms: float = 0.0
+    password_check_ms: float = 0.0
+    bearer_check_ms: float = 0.0
+    product_create_call_ms: float = 0.0
+    product_create_ms: float = 0.0
+    product_unlink_call_ms: float = 0.0
+    product_unlink_ms: float = 0.0
+    record_create_ms: float = 0.0
+    record_unlink_ms: float = 0.0
+    write_ms: float = 0.0
+    load_update_ms: float = 0.0
+    product_read_ms: float = 0.0
+    read_ms: float = 0.0
+
+    def with_(self, **changes: Any) -> CostModel:
+        """A copy with some prices changed (for experiments: ``ODOO17.with_(call_ms=20)``)."""
+        return replace(self, **changes)
+
+    def price(self, work: CallWork) -> dict[str, float]:
+        """The charged milliseconds of one call, by part (only the non-zero parts)."""
+        parts: dict[str, float] = {"call": self.call_ms}
+        if work.auth == BEARER:
+            parts["bearer key"] = self.bearer_check_ms
+        elif work.hashed == "authenticate":
+            parts["password"] = self.authenticate_ms
+        elif work.hashed == "check":
+            parts["password"] = self.password_check_ms
+        products_created = max(work.created.get(m, 0) for m in PRODUCT_MODELS)
+        products_deleted = max(work.deleted.get(m, 0) for m in PRODUCT_MODELS)
+        if products_created:
+            parts["create"] = (
+                self.product_create_call_ms + products_created * self.product_create_ms
+            )
+        if products_deleted:
+            parts["unlink"] = (
+                self.product_unlink_call_ms + products_deleted * self.product_unlink_ms
+            )
+        others_created = sum(n for m, n in work.created.items() if m not in PRODUCT_MODELS)
+        others_deleted = sum(n for m, n in work.deleted.items() if m not in PRODUCT_MODELS)
+        parts["records"] = (
+            others_created * self.record_create_ms + others_deleted * self.record_unlink_ms
+        )
+        parts["write"] = work.written * self.write_ms
+        updated = work.loaded - work.created.get(work.model, 0)  # load rows that were not new
+        parts["load"] = max(0, updated) * self.load_update_ms
+        rate = self.product_read_ms if work.model in PRODUCT_MODELS else self.read_ms
+        parts["read"] = work.read_rows * work.read_fields * rate
+        return {k: v for k, v in parts.items() if v}
+
+
+NONE = CostModel("none")
+#: Odoo 17, XML-RPC with a password, one process, PostgreSQL on the same 2-core machine
+ODOO17 = CostModel(
+    "odoo17",
+    call_ms=6.0,
+    authenticate_ms=280.0,
+    password_check_ms=400.0,
+    product_create_ms=4.3,
+    product_unlink_call_ms=40.0,
+    product_unlink_ms=4.3,
+    record_create_ms=0.8,
+    record_unlink_ms=0.8,
+    write_ms=0.14,
+    load_update_ms=4.3,
+    product_read_ms=0.0625,
+    read_ms=0.006,
+)
+#: Odoo 19 on the same machine: one product create per call is 80 ms over JSON-2 with a bearer
+#: key and 415 ms over XML-RPC with a password; lists of 500 make 174 products/s over JSON-2
+ODOO19 = replace(
+    ODOO17,
+    name="odoo19",
+    password_check_ms=340.0,
+    bearer_check_ms=4.0,
+    product_create_call_ms=64.0,
+    product_create_ms=5.7,
+)
+COST_MODELS: Mapping[str, CostModel] = {m.name: m for m in (NONE, ODOO17, ODOO19)}
+PRICE_NAMES = tuple(f.name for f in fields(CostModel) if f.name != "name")
+
+
+def cost_model(spec: str | CostModel) -> CostModel:
+    """A named model (``none``, ``odoo17``, ``odoo19``) or the model itself."""
+    if isinstance(spec, CostModel):
+        return spec
+    try:
+        return COST_MODELS[spec]
+    except KeyError:
+        raise ValueError(
+            f"unknown cost model {spec!r}; expected one of {', '.join(COST_MODELS)}"
+        ) from None
+
+
+@dataclass
+class CallWork:
+    """What one call did, as far as its price goes."""
+
+    key: str = ""
+    auth: str = PASSWORD
+    hashed: str | None = None  # "authenticate" or "check" when a password hash was computed
+    model: str = ""
+    created: dict[str, int] = field(default_factory=dict)
+    deleted: dict[str, int] = field(default_factory=dict)
+    written: int = 0
+    loaded: int = 0
+    read_rows: int = 0
+    read_fields: int = 0
+
+
+Census = dict[str, tuple[int, int]]
+
+
+def census(store: Any) -> Census:
+    """Each model's (last sequence number, record count), to see what a call created/deleted."""
+    return {m: (store.sequences[m], len(t)) for m, t in store.tables.items()}
+
+
+def changes(store: Any, before: Census) -> dict[str, tuple[int, int]]:
+    """``{model: (created, deleted)}`` since ``before`` (records created and rolled back, as by a
+    ``load`` that failed, are neither)."""
+    out: dict[str, tuple[int, int]] = {}
+    for model, (seq, size) in before.items():
+        now_size = len(store.tables[model])
+        if store.sequences[model] == seq and now_size == size:
+            continue
+        created = 0
+        if store.sequences[model] != seq:
+            ids = store.sorted_ids(model)
+            created = len(ids) - bisect_right(ids, seq)
+        deleted = size + created - now_size
+        if created or deleted:
+            out[model] = (created, deleted)
+    return out
+
+
+def products_changed(delta: Mapping[str, tuple[int, int]]) -> bool:
+    """Whether a call created or deleted products (which clears Odoo's credential cache)."""
+    return any(any(delta.get(m, (0, 0))) for m in PRODUCT_MODELS)
+
+
+class Biller:
+    """Collects, per server thread, what the current call did; prices and charges it at the end.
+
+    ``open`` starts a call (XML-RPC: password auth; a JSON-2 route opens with ``auth=BEARER``),
+    the server notes the call key once it dispatches and the work once it commits, ``Accounts``
+    notes each password hash (its ``on_hash`` hook), and ``settle`` prices the call with the
+    control's cost model, records the charge and sleeps it. Calls outside an open call (the
+    in-process ``SandboxHandle.execute``) are not charged.
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def _work(self) -> CallWork | None:
+        work: CallWork | None = getattr(self._local, "work", None)
+        return work
+
+    def open(self, auth: str = PASSWORD) -> None:
+        self._local.work = CallWork(auth=auth)
+
+    def note_key(self, key: str) -> None:
+        work = self._work()
+        if work is not None:
+            work.key = key
+
+    def note_hash(self, kind: str) -> None:
+        work = self._work()
+        if work is not None:
+            work.hashed = kind
+
+    def note_work(
+        self,
+        model: str,
+        method: str,
+        args: list[Any],
+        result: Any,
+        delta: Mapping[str, tuple[int, int]],
+    ) -> None:
+        work = self._work()
+        if work is None:
+            return
+        work.model = model
+        work.created = {m: c for m, (c, _d) in delta.items() if c}
+        work.deleted = {m: d for m, (_c, d) in delta.items() if d}
+        if method == "write" and args:
+            ids = args[0]
+            work.written = len(ids) if isinstance(ids, list | tuple) else 1
+        elif method == "load" and isinstance(result, dict) and isinstance(result.get("ids"), list):
+            work.loaded = len(result["ids"])
+        elif isinstance(result, list) and result:
+            first = result[0]
+            if isinstance(first, dict):  # read, search_read
+                work.read_rows = len(result)
+                work.read_fields = max(1, len(first) - ("id" in first))
+            elif isinstance(first, list | tuple):  # name_search, name_get: (id, name) pairs
+                work.read_rows, work.read_fields = len(result), 1
+
+    def settle(self, control: Any) -> float:
+        """Price the open call, record and sleep its charge; the charged milliseconds."""
+        work = self._work()
+        self._local.work = None
+        if work is None or not work.key:
+            return 0.0
+        total = float(sum(control.cost.price(work).values()))
+        if total > 0:
+            control.record_charge(work.key, total)
+            control.sleep(total / 1000.0)
+        return total

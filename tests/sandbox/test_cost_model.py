@@ -1,0 +1,234 @@
+"""The cost model (issue 15): each XML-RPC call is charged what a real Odoo spends on it, by
+sleeping in the server thread. The sleep is injected (a list's ``append``), so the tests read the
+charged amounts without waiting; the prices come from the named models, the expectations from
+the observations (odoo17-observations.md "Speed", odoo19-observations.md "Speed").
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+import time
+import xmlrpc.client
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from odoosync.cli import run
+from odoosync.sandbox import SandboxHandle, serve
+from odoosync.sandbox.cost import BEARER, ODOO17, ODOO19, PASSWORD, CallWork, cost_model
+
+Call = Callable[..., Any]
+
+
+class Client:
+    """One XML-RPC client of the sandbox and the milliseconds each of its calls was charged."""
+
+    def __init__(self, sb: SandboxHandle, slept: list[float]) -> None:
+        self.sb = sb
+        self.slept = slept
+        self.common = xmlrpc.client.ServerProxy(f"{sb.url}/xmlrpc/2/common")
+        self.object = xmlrpc.client.ServerProxy(f"{sb.url}/xmlrpc/2/object", allow_none=True)
+
+    def charged(self, fn: Callable[[], Any]) -> tuple[Any, float]:
+        start = len(self.slept)
+        result = fn()
+        return result, round(sum(self.slept[start:]) * 1000.0, 6)
+
+    def authenticate(self, password: str = "admin") -> float:
+        return self.charged(
+            lambda: self.common.authenticate(self.sb.database, "admin", password, {})
+        )[1]
+
+    def call(self, model: str, method: str, *args: Any, **kw: Any) -> tuple[Any, float]:
+        return self.charged(
+            lambda: self.object.execute_kw(
+                self.sb.database, 2, "admin", model, method, list(args), kw
+            )
+        )
+
+
+@pytest.fixture
+def slept() -> list[float]:
+    return []
+
+
+@pytest.fixture
+def sb(slept: list[float]) -> Iterator[SandboxHandle]:
+    with serve(seed="empty", cost="odoo17", sleep=slept.append) as handle:
+        yield handle
+
+
+@pytest.fixture
+def client(sb: SandboxHandle, slept: list[float]) -> Client:
+    return Client(sb, slept)
+
+
+def _products(n: int) -> list[dict[str, Any]]:
+    return [{"name": f"P{i}", "default_code": f"C{i}"} for i in range(n)]
+
+
+def test_no_cost_model_charges_nothing(slept: list[float]) -> None:
+    with serve(seed="empty", sleep=slept.append) as sb:
+        client = Client(sb, slept)
+        assert sb.cost.name == "none"
+        client.authenticate()
+        client.call("product.template", "create", _products(3))
+        client.call("product.template", "search_read", [], fields=["name"])
+        assert slept == []
+        assert sb.charged_ms() == {}
+
+
+def test_login_then_the_first_call_each_hash_the_password(client: Client) -> None:
+    assert client.authenticate() == ODOO17.call_ms + ODOO17.authenticate_ms
+    assert client.authenticate("wrong") == ODOO17.call_ms + ODOO17.authenticate_ms
+    first = client.call("product.template", "search_count", [])[1]
+    assert first == ODOO17.call_ms + ODOO17.password_check_ms  # not cached by authenticate
+    assert client.call("product.template", "search_count", [])[1] == ODOO17.call_ms
+    assert 280 <= ODOO17.authenticate_ms <= 290 and 5 <= ODOO17.call_ms <= 7
+
+
+def test_a_call_that_creates_or_deletes_products_makes_the_next_one_recheck(
+    client: Client,
+) -> None:
+    client.call("product.template", "search_count", [])
+    ids, create = client.call("product.template", "create", _products(10))
+    assert create == pytest.approx(ODOO17.call_ms + 10 * ODOO17.product_create_ms)
+    recheck = client.call("product.template", "search_count", [])[1]
+    assert recheck == ODOO17.call_ms + ODOO17.password_check_ms
+    assert client.call("product.template", "search_count", [])[1] == ODOO17.call_ms
+    client.call("product.template", "unlink", ids[:1])
+    assert client.call("product.template", "search_count", [])[1] > 390
+
+
+def test_writes_and_external_ids_do_not_clear_the_credential_cache(client: Client) -> None:
+    ids = client.call("product.template", "create", _products(2))[0]
+    client.call("product.template", "search_count", [])  # the recheck after the create
+    client.call("product.template", "write", ids, {"list_price": 3.0})
+    rows = [{"module": "m", "name": f"p{i}", "model": "product.template", "res_id": i} for i in ids]
+    _, created = client.call("ir.model.data", "create", rows)
+    assert created == pytest.approx(ODOO17.call_ms + 2 * ODOO17.record_create_ms)
+    assert client.call("product.template", "search_count", [])[1] == ODOO17.call_ms
+
+
+def test_a_load_that_creates_products_clears_the_cache_one_that_updates_does_not(
+    client: Client,
+) -> None:
+    client.call("product.template", "search_count", [])
+    rows = [[f"sync.p{i}", f"P{i}"] for i in range(4)]
+    _, load = client.call("product.template", "load", ["id", "name"], rows)
+    assert load == pytest.approx(
+        ODOO17.call_ms + 4 * (ODOO17.product_create_ms + ODOO17.record_create_ms)
+    )
+    assert client.call("product.template", "search_count", [])[1] > 390
+    _, update = client.call("product.template", "load", ["id", "name"], rows)
+    assert update == pytest.approx(ODOO17.call_ms + 4 * ODOO17.load_update_ms)
+    assert client.call("product.template", "search_count", [])[1] == ODOO17.call_ms
+
+
+def test_the_observed_bulk_costs(client: Client) -> None:
+    ids = client.call("product.template", "create", _products(500))[0]
+    rows = [{"module": "m", "name": f"p{i}", "model": "product.template", "res_id": i} for i in ids]
+    client.call("ir.model.data", "create", rows)
+    _, write = client.call("product.template", "write", ids, {"list_price": 2.0})
+    assert 70 <= write <= 80  # write of one set of values on 500 ids: 76 ms
+    names = [f"p{i}" for i in ids]
+    found, lookup = client.call(
+        "ir.model.data",
+        "search_read",
+        [("module", "=", "m"), ("name", "in", names)],
+        fields=["module", "name", "res_id"],
+    )
+    assert len(found) == 500 and 12 <= lookup <= 18  # 500 external ids: about 15 ms
+    twelve = ["name", "default_code", "barcode", "list_price", "standard_price", "weight"]
+    twelve += ["volume", "categ_id", "uom_id", "sale_ok", "purchase_ok", "active"]
+    rows_read, read = client.call("product.template", "read", ids[:100], fields=twelve)
+    per_record = (read - ODOO17.call_ms) / len(rows_read)
+    assert per_record == pytest.approx(0.75, abs=0.01)
+
+
+def test_faults_pay_the_call_and_the_hash_but_no_work(client: Client, sb: SandboxHandle) -> None:
+    client.call("product.template", "search_count", [])
+    with pytest.raises(xmlrpc.client.Fault):
+        client.call("product.template", "create", [{"name": "x", "list_price": "abc"}])
+    assert sb.charged_ms()["product.template.create"] == ODOO17.call_ms
+    assert client.call("product.template", "search_count", [])[1] == ODOO17.call_ms
+
+
+def test_charges_are_counted_per_call_key_and_reset_with_the_counters(
+    client: Client, sb: SandboxHandle
+) -> None:
+    client.authenticate()
+    client.call("product.template", "search_count", [])
+    client.call("product.template", "search_count", [])
+    assert sb.charged_ms() == {
+        "common.authenticate": ODOO17.call_ms + ODOO17.authenticate_ms,
+        "product.template.search_count": 2 * ODOO17.call_ms + ODOO17.password_check_ms,
+    }
+    assert sb.calls()["product.template.search_count"] == 2
+    sb.reset_calls()
+    assert sb.charged_ms() == {}
+
+
+def test_the_cost_model_and_latency_change_at_run_time(
+    client: Client, sb: SandboxHandle, slept: list[float]
+) -> None:
+    client.call("product.template", "search_count", [])
+    sb.set_latency(25)
+    assert client.call("product.template", "search_count", [])[1] == 25 + ODOO17.call_ms
+    sb.set_cost("none")
+    assert client.call("product.template", "search_count", [])[1] == 25
+    sb.set_latency(0)
+    sb.set_cost(ODOO17.with_(call_ms=50.0))
+    assert client.call("product.template", "search_count", [])[1] == 50
+    assert sb.cost.call_ms == 50
+    with pytest.raises(ValueError, match="none, odoo17, odoo19"):
+        sb.set_cost("odoo12")
+
+
+def test_odoo19_over_xmlrpc_and_with_a_bearer_key() -> None:
+    one_create = CallWork(auth=PASSWORD, model="product.template", created={"product.template": 1})
+    xmlrpc_loop = sum(ODOO19.price(one_create).values()) + sum(
+        ODOO19.price(CallWork(auth=PASSWORD, hashed="check")).values()
+    )
+    assert xmlrpc_loop == pytest.approx(415, abs=10)  # one create per call: about 415 ms
+    bearer = CallWork(auth=BEARER, hashed="check", created={"product.template": 1})
+    assert "password" not in ODOO19.price(bearer)
+    assert sum(ODOO19.price(bearer).values()) == pytest.approx(80, abs=5)  # JSON-2: 80 ms
+    batch = CallWork(auth=BEARER, created={"product.template": 500, "product.product": 500})
+    assert 500 / (sum(ODOO19.price(batch).values()) / 1000) == pytest.approx(174, rel=0.05)
+    assert cost_model("odoo19") is ODOO19
+
+
+def test_cli_rejects_an_unknown_cost_model(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["sandbox", "--cost", "odoo12"]) == 2
+    assert "--cost must be one of none, odoo17, odoo19" in capsys.readouterr().err
+
+
+def test_cli_serves_with_a_cost_model() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "odoosync", "sandbox", "--port", "0", "--cost", "odoo17"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().rstrip("\n")
+        match = re.match(
+            r"^odoosync sandbox: .* on http://127\.0\.0\.1:(\d+) .*cost model odoo17\)$", line
+        )
+        assert match, line
+        common = xmlrpc.client.ServerProxy(f"http://127.0.0.1:{match.group(1)}/xmlrpc/2/common")
+        started = time.monotonic()
+        assert common.authenticate("odoosync", "admin", "admin", {}) == 2
+        assert time.monotonic() - started >= (ODOO17.call_ms + ODOO17.authenticate_ms) / 1000
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
