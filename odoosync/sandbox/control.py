@@ -66,21 +66,27 @@ class Control:
     def __init__(self, latency_ms: float = 0.0) -> None:
         self._lock = threading.Lock()
         self._calls: Counter[str] = Counter()
+        #: the same counts split by protocol: "xmlrpc" or "json2"
+        self._by_protocol: dict[str, Counter[str]] = {}
         self._seconds: dict[str, float] = {}
         self._rules: list[FaultRule] = []
         self.latency_ms = float(latency_ms)
 
-    def count(self, key: str) -> None:
+    def count(self, key: str, protocol: str = "xmlrpc") -> None:
         with self._lock:
             self._calls[key] += 1
+            self._by_protocol.setdefault(protocol, Counter())[key] += 1
 
     def record_time(self, key: str, seconds: float) -> None:
         with self._lock:
             self._seconds[key] = self._seconds.get(key, 0.0) + seconds
 
-    def calls(self) -> dict[str, int]:
+    def calls(self, protocol: str | None = None) -> dict[str, int]:
+        """Calls by key, over every protocol or only ``protocol`` ("xmlrpc", "json2")."""
         with self._lock:
-            return dict(self._calls)
+            if protocol is None:
+                return dict(self._calls)
+            return dict(self._by_protocol.get(protocol, {}))
 
     def server_seconds(self) -> dict[str, float]:
         with self._lock:
@@ -89,6 +95,7 @@ class Control:
     def reset(self) -> None:
         with self._lock:
             self._calls.clear()
+            self._by_protocol.clear()
             self._seconds.clear()
 
     def inject(
