@@ -505,3 +505,21 @@ def test_the_command_prints_the_admin_key_for_19() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_missing_required_value_is_422_and_readonly_keys_only_read(odoo19: SandboxHandle) -> None:
+    nameless = rpc(odoo19, "product.template", "create", {"vals_list": [{"list_price": 3}]})
+    assert nameless.status == 422
+    assert nameless.value["name"] == "odoo.exceptions.ValidationError"
+    assert nameless.value["message"].startswith(
+        "The operation cannot be completed: Missing required value for the field 'Name' (name)."
+    )
+    readonly = odoo19.new_api_key("admin", readonly=True)
+    counted = rpc(odoo19, "product.template", "search_count", {"domain": []}, key=readonly)
+    assert counted.status == 200
+    assert counted.value == odoo19.execute("product.template", "search_count", [])
+    refused = rpc(
+        odoo19, "product.template", "create", {"vals_list": [{"name": "RO"}]}, key=readonly
+    )
+    assert refused.status == 403 and refused.value["name"] == "odoo.exceptions.AccessError"
+    assert names(odoo19, "RO") == []
