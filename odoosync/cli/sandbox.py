@@ -61,9 +61,10 @@ def sandbox(
     try:  # entered before the line is printed: a Ctrl-C right after it still ends with 0
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, _interrupt)
+        json2 = f", API key {handle.admin_api_key}" if handle.app.store.version >= 19 else ""
         sys.stdout.write(
             f"odoosync sandbox: Odoo {handle.version} on {handle.url} "
-            f"(database {handle.database}, login admin/admin"
+            f"(database {handle.database}, login admin/admin{json2}"
             + (f", cost model {cost}" if cost != "none" else "")
             + ")\n"
         )

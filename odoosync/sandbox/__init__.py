@@ -6,6 +6,10 @@
         proxy = xmlrpc.client.ServerProxy(f"{odoo.url}/xmlrpc/2/object")
         odoo.inject("http_503", model="product.template", method="create")
 
+From ``odoo_version="19.0"`` it also serves JSON-2 (``POST /json/2/<model>/<method>`` with
+``Authorization: bearer <key>``, :mod:`odoosync.sandbox.json2`); every user has an API key
+(``handle.admin_api_key``, ``handle.api_keys``), valid on both protocols.
+
 The sandbox shares no code with odoosync's client: it follows ``odoo17-observations.md`` and
 ``odoo-facts.md``, not what the client expects.
 """
@@ -105,15 +109,32 @@ class SandboxHandle:
         self.admin_api_key = accounts.new_key(2, "admin")
         self.viewer_api_key = accounts.new_key(6, "user")
         self.readonly_api_key = accounts.new_key(2, "readonly")
+        #: one API key per user, by login (the admin's is ``admin_api_key``)
+        self.api_keys = {"admin": self.admin_api_key, "viewer": self.viewer_api_key}
         self._stopped = False
 
     @property
     def store(self) -> Any:
         return self.app.store
 
-    def calls(self) -> dict[str, int]:
-        """Calls served, by ``"model.method"`` and ``"common.<method>"``/``"db.<method>"``."""
-        return self.app.control.calls()
+    @property
+    def json2_url(self) -> str:
+        """The JSON-2 base: ``POST {json2_url}/<model>/<method>`` (Odoo 19+ only)."""
+        return f"{self.url}/json/2"
+
+    def new_api_key(self, login: str = "admin", *, readonly: bool = False) -> str:
+        """Another API key for ``login`` (``readonly``: a key that may only read)."""
+        uid, role = self.app.accounts.role_of(login)
+        return self.app.accounts.new_key(uid, "readonly" if readonly else role)
+
+    def revoke_api_key(self, key: str) -> None:
+        """Delete a key: later calls with it fail (JSON-2 401 "Invalid apikey", XML-RPC fault 3)."""
+        self.app.accounts.revoke_key(key)
+
+    def calls(self, protocol: str | None = None) -> dict[str, int]:
+        """Calls served, by ``"model.method"`` and ``"common.<method>"``/``"db.<method>"``;
+        ``protocol`` "xmlrpc" or "json2" keeps only that protocol's calls."""
+        return self.app.control.calls(protocol)
 
     def server_seconds(self) -> dict[str, float]:
         """Server-side time spent per call key (without injected latency or hangs)."""

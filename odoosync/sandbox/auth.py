@@ -67,6 +67,24 @@ class Accounts:
         self.keys[key] = (uid, role)
         return key
 
+    def key_owner(self, key: str) -> tuple[int, str] | None:
+        """A bearer key's (uid, role) for JSON-2, or None (unknown, revoked, inactive user).
+
+        ``res.users.apikeys._check_credentials``: no password is tried first and no login
+        cooldown applies, which is why JSON-2 calls skip the XML-RPC password re-check."""
+        with self._lock:
+            entry = self.keys.get(key)
+            account = self.by_uid.get(entry[0]) if entry is not None else None
+            if entry is None or account is None or not account.active:
+                return None
+            return entry
+
+    def revoke_key(self, key: str) -> None:
+        """Delete an API key (Preferences → Account Security → Delete)."""
+        with self._lock:
+            self.keys.pop(key, None)
+            self._verified = {pair for pair in self._verified if pair[1] != key}
+
     def _credentials_role(self, account: Account, password: str) -> str | None:
         if not password:
             return None

@@ -81,6 +81,8 @@ class Control:
     ) -> None:
         self._lock = threading.Lock()
         self._calls: Counter[str] = Counter()
+        #: the same counts split by protocol: "xmlrpc" or "json2"
+        self._by_protocol: dict[str, Counter[str]] = {}
         self._seconds: dict[str, float] = {}
         self._charged: dict[str, float] = {}
         self._rules: list[FaultRule] = []
@@ -88,9 +90,10 @@ class Control:
         self.cost = cost
         self.sleep = sleep
 
-    def count(self, key: str) -> None:
+    def count(self, key: str, protocol: str = "xmlrpc") -> None:
         with self._lock:
             self._calls[key] += 1
+            self._by_protocol.setdefault(protocol, Counter())[key] += 1
 
     def record_time(self, key: str, seconds: float) -> None:
         with self._lock:
@@ -105,9 +108,12 @@ class Control:
         with self._lock:
             return dict(self._charged)
 
-    def calls(self) -> dict[str, int]:
+    def calls(self, protocol: str | None = None) -> dict[str, int]:
+        """Calls by key, over every protocol or only ``protocol`` ("xmlrpc", "json2")."""
         with self._lock:
-            return dict(self._calls)
+            if protocol is None:
+                return dict(self._calls)
+            return dict(self._by_protocol.get(protocol, {}))
 
     def server_seconds(self) -> dict[str, float]:
         with self._lock:
@@ -116,6 +122,7 @@ class Control:
     def reset(self) -> None:
         with self._lock:
             self._calls.clear()
+            self._by_protocol.clear()
             self._seconds.clear()
             self._charged.clear()
 

@@ -285,7 +285,16 @@ def method_kind(method: str) -> str:
     return "multi"
 
 
-def _check_context(env: Env) -> None:
+def available_methods(version: int) -> frozenset[str]:
+    """The public methods a model answers in ``version`` (18 drops ``name_get``)."""
+    available = MODEL_METHODS | CREATE_METHODS | MULTI_METHODS
+    if version >= 18:
+        available = (available - {"name_get"}) | METHODS_18
+    return available
+
+
+def check_context(env: Env) -> None:
+    """``allowed_company_ids`` outside the user's companies: AccessError (odoo-facts §5)."""
     companies = env.context.get("allowed_company_ids")
     if companies and any(c not in env.store.tables["res.company"] for c in companies):
         raise AccessError("Access to unauthorized or invalid companies.")
@@ -293,10 +302,7 @@ def _check_context(env: Env) -> None:
 
 def call_kw(env: Env, model: str, method: str, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
     """``odoo.api.call_kw``: pick ids from ``args[0]`` for multi methods, pop the context."""
-    available = MODEL_METHODS | CREATE_METHODS | MULTI_METHODS
-    if env.version >= 18:
-        available = (available - {"name_get"}) | METHODS_18
-    if method not in available:
+    if method not in available_methods(env.version):
         raise unknown_method(model, method, env.version)
     kind = method_kind(method)
     kwargs = dict(kwargs)
@@ -306,7 +312,7 @@ def call_kw(env: Env, model: str, method: str, args: Sequence[Any], kwargs: dict
             ValueError("dictionary update sequence element #0 has length 1"), kind, method
         )
     env = env.with_context(**context)
-    _check_context(env)
+    check_context(env)
     args = list(args)
     ids: list[int] = []
     if kind == "multi":

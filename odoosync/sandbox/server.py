@@ -4,7 +4,8 @@ Routing, faults and marshalling follow odoo-facts §1: faults travel as HTTP 200
 (integer codes on ``/xmlrpc/2``, string codes on the legacy route, §1.5), other paths get 404,
 other HTTP methods 405; the result is marshalled *after* the commit, so a method returning None
 changes the database and still answers fault 1 (§1.3, §1.6). One thread per connection, HTTP/1.1
-keep-alive.
+keep-alive. From Odoo 19, ``/json/2/...`` and ``GET /web/version`` are answered by
+:mod:`odoosync.sandbox.json2`.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import re
 import socket
 import time
 import xmlrpc.client
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from odoosync.sandbox import faults as F
+from odoosync.sandbox import json2
 from odoosync.sandbox.auth import Accounts
 from odoosync.sandbox.control import HTTP_STATUS, HTTP_STATUS_AFTER_COMMIT, Control
 from odoosync.sandbox.cost import Biller, census, changes, products_changed
@@ -26,6 +29,7 @@ from odoosync.sandbox.methods import call_kw, method_kind
 from odoosync.sandbox.orm import Env
 from odoosync.sandbox.store import Store
 
+T = TypeVar("T")
 ROUTE = re.compile(r"^/xmlrpc/(?:(2)/)?([^/]+)/?$")
 #: products' create/unlink clear Odoo's credential cache (observations, "Where the 400 ms ..."),
 #: as does any other call that creates or deletes products (``load``, ``copy``)
@@ -255,13 +259,23 @@ class SandboxApp:
         if model not in self.store.specs:
             raise F.UserError(f"Object {model} doesn't exist")
         env = Env(self.store, uid, {}, role)
+        return self.in_transaction(
+            model, method, lambda: call_kw(env, model, method, args, kwargs), args
+        )
+
+    def in_transaction(
+        self, model: str, method: str, work: Callable[[], T], billed_args: Sequence[Any] = ()
+    ) -> T:
+        """Run ``work`` as one transaction (rolled back if it raises), then the after-commit
+        effects: the credential cache, the data file, the cost model's note of the work done
+        (``billed_args``: the call's positional arguments; XML-RPC and JSON-2 alike)."""
         with self.store.lock:
             before = census(self.store)
             with self.store.transaction():
-                result = call_kw(env, model, method, args, kwargs)
+                result = work()
             delta = changes(self.store, before)
             self._committed(model, method, products_changed(delta))
-        self.biller.note_work(model, method, args, result, delta)
+        self.biller.note_work(model, method, list(billed_args), result, delta)
         return result
 
     def _committed(self, model: str, method: str, products_changed: bool = False) -> None:
@@ -360,10 +374,32 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _json2(self, path: str, body: bytes) -> None:
+        headers = {name.lower(): value for name, value in self.headers.items()}
+        reply = json2.answer(self.server.app, self.command, path, headers, body)
+        try:
+            if reply.close:
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            self.send_response(reply.status, reply.reason)
+            for name, value in reply.headers:
+                self.send_header(name, value)
+            self.send_header("Content-Type", reply.content_type)
+            self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            self.wfile.write(reply.body)
+        except OSError:  # the client went away (timeouts)
+            self.close_connection = True
+
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        match = ROUTE.match(self.path.split("?", 1)[0])
+        path = self.path.split("?", 1)[0]
+        if json2.serves(self.server.app, path):
+            self._json2(path, body)
+            return
+        match = ROUTE.match(path)
         if match is None:
             self._not_found()
             return
@@ -386,6 +422,11 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def _other(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if self.command != "HEAD" and json2.serves(self.server.app, path):
+            length = int(self.headers.get("Content-Length") or 0)
+            self._json2(path, self.rfile.read(length) if length else b"")
+            return
         if ROUTE.match(self.path.split("?", 1)[0]):
             self._not_allowed()
         else:
