@@ -29,7 +29,8 @@ from odoosync.sandbox.control import Control
 from odoosync.sandbox.cost import COST_MODELS, CostModel, cost_model
 from odoosync.sandbox.faults import OdooException
 from odoosync.sandbox.seed import build_store, seed_accounts
-from odoosync.sandbox.server import SandboxApp, SandboxHTTPServer, major_of
+from odoosync.sandbox.server import SandboxApp, SandboxHTTPServer
+from odoosync.sandbox.versions import major_of
 
 __all__ = [
     "COST_MODELS",

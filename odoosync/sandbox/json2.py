@@ -37,6 +37,7 @@ from odoosync.sandbox.json2_errors import (
 )
 from odoosync.sandbox.methods import BaseModel, available_methods, check_context, method_kind
 from odoosync.sandbox.orm import Env, as_ids
+from odoosync.sandbox.versions import version_info
 
 if TYPE_CHECKING:
     from odoosync.sandbox.server import SandboxApp
@@ -123,8 +124,6 @@ def answer(app: SandboxApp, verb: str, path: str, headers: Mapping[str, str], bo
 
 
 def _version_info(app: SandboxApp) -> list[Any]:
-    from odoosync.sandbox.server import version_info
-
     return version_info(app.version)
 
 

@@ -28,6 +28,7 @@ from odoosync.sandbox.cost import Biller, census, changes, products_changed
 from odoosync.sandbox.methods import call_kw, method_kind
 from odoosync.sandbox.orm import Env
 from odoosync.sandbox.store import Store
+from odoosync.sandbox.versions import version_info
 
 T = TypeVar("T")
 ROUTE = re.compile(r"^/xmlrpc/(?:(2)/)?([^/]+)/?$")
@@ -41,20 +42,6 @@ CACHE_CLEARING = frozenset(
         ("product.product", "unlink"),
     }
 )
-
-
-def version_info(version: str) -> list[Any]:
-    """``server_version_info`` as a 6-element list (odoo-facts §1.2)."""
-    match = re.match(r"^(saas~)?(\d+)\.(\d+)(\+e)?", version)
-    if not match:
-        return [version, 0, 0, "final", 0, ""]
-    major: Any = f"saas~{match.group(2)}" if match.group(1) else int(match.group(2))
-    return [major, int(match.group(3)), 0, "final", 0, match.group(4) or ""]
-
-
-def major_of(version: str) -> int:
-    match = re.search(r"(\d+)", version)
-    return int(match.group(1)) if match else 17
 
 
 @dataclass
