@@ -8,8 +8,8 @@ from odoosync.catalog.filters import parse_filters, parse_where
 from odoosync.cli.app import app
 from odoosync.cli.common import parse_since, settings_from_globals
 from odoosync.cli.output import emit_json, info
-from odoosync.cli.runs import clients_for, render, run_with_progress
-from odoosync.engine.books import products_to_retry, run_history
+from odoosync.cli.runs import clients_for, render, run_command, run_with_progress
+from odoosync.engine.books import products_to_retry
 from odoosync.engine.result import RunOptions
 from odoosync.errors import ConfigError, UsageError
 from odoosync.history.store import History
@@ -72,13 +72,7 @@ def export(
         details=details,
         wait=wait,
     )
-    settings = settings_from_globals()
-    factory = clients_for(settings)
-    with run_history(settings.history_path, dry_run=dry_run) as history:
-        result = run_with_progress(
-            "to_odoo", settings, options, history, factory=factory, json_out=json_out
-        )
-    render(result, json_out=json_out, details=details)
+    run_command("to_odoo", options, json_out=json_out)
 
 
 @app.command()

@@ -11,9 +11,10 @@ import typer
 from rich.table import Table
 
 from odoosync.cli.app import globals_
-from odoosync.cli.common import password_for
+from odoosync.cli.common import password_for, settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, progress
 from odoosync.config.settings import Settings
+from odoosync.engine.books import run_history
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
 from odoosync.engine.runs import run_for
 from odoosync.history.store import History
@@ -63,6 +64,18 @@ def run_with_progress(
             kwargs["retry_of"] = retry_of
         result: RunResult = runner(settings, options, **kwargs)
     return result
+
+
+def run_command(direction: str, options: RunOptions, *, json_out: bool) -> None:
+    """What ``export``, ``import`` and ``sync`` do once their options are parsed: the settings,
+    the password, the history (a throwaway one for a dry run), the run, its rendering."""
+    settings = settings_from_globals()
+    factory = clients_for(settings)
+    with run_history(settings.history_path, dry_run=options.dry_run) as history:
+        result = run_with_progress(
+            direction, settings, options, history, factory=factory, json_out=json_out
+        )
+    render(result, json_out=json_out, details=options.details)
 
 
 def render(result: RunResult, *, json_out: bool, details: bool) -> None:

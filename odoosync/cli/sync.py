@@ -5,9 +5,7 @@ from __future__ import annotations
 import typer
 
 from odoosync.cli.app import app
-from odoosync.cli.common import settings_from_globals
-from odoosync.cli.runs import clients_for, render, run_with_progress
-from odoosync.engine.books import run_history
+from odoosync.cli.runs import run_command
 from odoosync.engine.result import RunOptions
 from odoosync.errors import UsageError
 from odoosync.terms import CONFLICT_POLICIES
@@ -42,10 +40,4 @@ def sync(
         details=details,
         wait=wait,
     )
-    settings = settings_from_globals()
-    factory = clients_for(settings)
-    with run_history(settings.history_path, dry_run=dry_run) as history:
-        result = run_with_progress(
-            "bidirectional", settings, options, history, factory=factory, json_out=json_out
-        )
-    render(result, json_out=json_out, details=details)
+    run_command("bidirectional", options, json_out=json_out)
