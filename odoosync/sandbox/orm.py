@@ -366,6 +366,8 @@ def read_value(
         rec = env.store.get(comodel, value) if comodel in env.store.tables else None
         name = env.store.display_name(comodel, env.store.view(comodel, rec)) if rec else ""
         return [value, name]
+    if ftype == "one2many" and value and env.context.get("active_test", True):
+        return _active_only(env, fdef.get("relation", ""), list(value))
     if ftype in {"one2many", "many2many"}:
         return list(value or [])
     if value is None:
@@ -373,6 +375,15 @@ def read_value(
     if ftype == "binary" and value and _bin_size(env, name):
         return human_size(len(base64.b64decode(value)))
     return value
+
+
+def _active_only(env: Env, comodel: str, ids: list[int]) -> list[int]:
+    """A one2many reads as a search on its comodel: archived records are left out."""
+    spec = env.store.specs.get(comodel)
+    if spec is None or not spec.has_active:
+        return ids
+    table = env.store.tables[comodel]
+    return [i for i in ids if i in table and table[i].get("active", True)]
 
 
 def _bin_size(env: Env, name: str) -> bool:
