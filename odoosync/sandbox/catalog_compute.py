@@ -75,6 +75,19 @@ def ordered(store: Store, model: str, ids: list[int]) -> list[int]:
     return sorted(ids)
 
 
+def order_key(store: Store, model: str, rec: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """Sort key of a catalog record by its model's ``_order`` (None: sort by display name)."""
+    if model == "product.template.attribute.line":
+        return _line_key(store, rec)
+    if model == "product.template.attribute.value":
+        return ptav_key(store, rec)
+    if model == "product.attribute.value":
+        return _value_key(rec)
+    if model == "product.attribute":
+        return (int(rec.get("sequence") or 0), int(rec["id"]))
+    return None
+
+
 def _value_key(rec: Mapping[str, Any]) -> tuple[int, int, int]:
     return (int(rec.get("attribute_id") or 0), int(rec.get("sequence") or 0), int(rec["id"]))
 

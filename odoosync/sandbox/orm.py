@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from odoosync.sandbox import catalog_compute
 from odoosync.sandbox import domain as domain_mod
 from odoosync.sandbox.faults import AccessError, ServerError, UserError, method_frames
 from odoosync.sandbox.models import COMPANY_DEPENDENT, FieldDef
@@ -139,6 +140,9 @@ def _sort_value(env: Env, model: str, view: RecordView, name: str) -> Any:
         rec = env.store.get(comodel, value) if comodel in env.store.tables else None
         if rec is None:
             return None
+        by_order = catalog_compute.order_key(env.store, comodel, rec)
+        if by_order is not None:  # the comodel's ``_order``, as Odoo sorts a many2one
+            return by_order
         return _text_key(env.store.display_name(comodel, env.store.view(comodel, rec)))
     if isinstance(value, str):
         return _text_key(value)
