@@ -525,9 +525,9 @@ def write_records(env: Env, model: str, ids: list[int], vals: Mapping[str, Any])
         elif model == "product.product":
             own = store.specs[model].fields
             tmpl_part = {k: values.pop(k) for k in list(values) if k not in own or k in DELEGATED}
-            if "lst_price" in values:  # _set_product_lst_price: less the variant's extra
+            if "lst_price" in tmpl_part:  # _set_product_lst_price: less the variant's extra
                 extra = catalog_compute.price_extra(store, table[rec_id])
-                tmpl_part["list_price"] = values.pop("lst_price") - extra
+                tmpl_part["list_price"] = tmpl_part.pop("lst_price") - extra
             tmpl_id = table[rec_id]["product_tmpl_id"]
             store.update("product.template", tmpl_id, {**tmpl_part, **stamp})
             touched_variants.append(rec_id)
