@@ -353,11 +353,32 @@ CATALOG_MODELS = frozenset(
 )
 
 
+#: the product fields computed here (a cheap test: reads call :func:`compute` for every field a
+#: record does not hold)
+PRODUCT_KEYS = frozenset(
+    {
+        "qty_available",
+        "virtual_available",
+        "free_qty",
+        "incoming_qty",
+        "outgoing_qty",
+        "valid_product_template_attribute_line_ids",
+        "has_configurable_attributes",
+        "price_extra",
+        "lst_price",
+        "combination_indices",
+        *(name for _model, name in ONE2MANY),
+    }
+)
+
+
 def compute(store: Store, model: str, rec: Record, key: str) -> Any:
     """``key`` of ``rec`` if this module computes it, else :data:`NOT_COMPUTED`."""
+    computer = COMPUTERS.get(model)
+    if computer is not None and key not in PRODUCT_KEYS:
+        return NOT_COMPUTED
     if (model, key) in ONE2MANY:
         return one2many_ids(store, model, rec["id"], key)
-    computer = COMPUTERS.get(model)
     if computer is not None:
         return computer(store, rec, key)
     if model in CATALOG_MODELS:
