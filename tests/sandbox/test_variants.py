@@ -309,3 +309,11 @@ def test_no_variant_attribute_creates_no_variants(odoo: Odoo) -> None:
         "product.product", "search_read", [["product_tmpl_id", "=", tmpl]], ["display_name"]
     )
     assert variant["display_name"] == "Mug"
+
+
+def test_archived_single_variant_template_keeps_its_barcode(odoo: Odoo) -> None:
+    tmpl = odoo("product.template", "create", {"name": "Pen", "barcode": "111"})
+    odoo("product.template", "write", [tmpl], {"active": False})
+    odoo("product.template", "write", [tmpl], {"barcode": "222"})
+    [row] = odoo("product.template", "read", [tmpl], ["barcode", "product_variant_count"])
+    assert row == {"id": tmpl, "barcode": "222", "product_variant_count": 0}
