@@ -226,7 +226,7 @@ def call(
         raise F.AccessError(
             f"Private methods (such as '{model}.{method}') cannot be called remotely."
         )
-    if method not in available_methods(app.store.version):
+    if method not in available_methods(app.store.version, model):
         raise HttpError(404, f"The method '{model}.{method}' does not exist", "method")
     kind = method_kind(method)
     if kind in {"model", "create"} and raw_ids:
