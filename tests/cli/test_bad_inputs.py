@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +20,7 @@ from odoosync.cli import run
 from odoosync.config.settings import load_settings
 from odoosync.sandbox import SandboxHandle, serve
 from odoosync.secrets import Secret, store_password
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
-from export_env import mapping_toml
+from tests.support.export_env import mapping_toml
 
 CONFIG = """\
 default_profile = "production"

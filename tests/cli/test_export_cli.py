@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,9 +13,7 @@ from odoosync.cli import run
 from odoosync.history.store import History
 from odoosync.lock import ProfileLock
 from odoosync.sandbox import serve
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "integration"))
-from export_env import products, write_catalog, write_setup
+from tests.support.export_env import products, write_catalog, write_setup
 
 
 @pytest.fixture

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
-
-from test_import import PullSetup
-
 from odoosync.catalog.formats import open_catalog
 from odoosync.cli import run
 from odoosync.sandbox import serve
+from tests.support.pull_env import PullSetup
 
 SPEC_KEYS = {
     "success", "batch_id", "direction", "dry_run", "products_found", "created", "updated",

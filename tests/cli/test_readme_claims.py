@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,9 +10,7 @@ import pytest
 
 from odoosync.cli import run
 from odoosync.sandbox import serve
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "integration"))
-from export_env import products, write_catalog, write_setup
+from tests.support.export_env import products, write_catalog, write_setup
 
 
 @pytest.fixture

@@ -234,9 +234,7 @@ def test_run_due_exports_through_the_engine_against_the_sandbox(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from odoosync.sandbox import serve
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "integration"))
-    from export_env import products, write_setup
+    from tests.support.export_env import products, write_setup
 
     monkeypatch.setenv("ODOOSYNC_PASSWORD", "admin")
     monkeypatch.setenv("ODOOSYNC_SECRET_KEY", "test-secret-key")

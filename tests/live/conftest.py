@@ -15,15 +15,12 @@ categories. At the end of the session a sweep checks that nothing with the run's
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from live_env import (
-    HERE,
+from tests.support.live_env import (
     MODULE_PREFIX,
     NAME_PREFIX,
     RUN_TAG,
@@ -36,6 +33,8 @@ from live_env import (
     next_scope,
     skip_reason,
 )
+
+HERE = Path(__file__).resolve().parent
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -13,7 +13,8 @@ import xmlrpc.client
 from typing import Any
 
 import pytest
-from live_env import LiveOdoo, LiveScope, Rpc
+
+from tests.support.live_env import LiveOdoo, LiveScope, Rpc
 
 WRONG_PASSWORD = "odoosync-live-wrong-password"
 

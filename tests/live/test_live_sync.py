@@ -11,9 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from live_env import LiveScope, Rpc
 
 from odoosync.history.store import History
+from tests.support.live_env import LiveScope, Rpc
 
 
 def _catalog(live: LiveScope) -> tuple[str, list[dict[str, str]]]:

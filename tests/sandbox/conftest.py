@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from catalog_rpc import Odoo
 
 from odoosync.sandbox import serve
+from tests.support.catalog_rpc import Odoo
 
 
 @pytest.fixture(params=["17.0", "19.0"])

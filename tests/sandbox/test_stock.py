@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from catalog_rpc import Odoo, last_line, make_tee
+
+from tests.support.catalog_rpc import Odoo, last_line, make_tee
 
 MARSHAL_NONE = "TypeError: cannot marshal None unless allow_none is enabled"
 

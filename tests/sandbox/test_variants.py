@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from catalog_rpc import Odoo, last_line, make_tee
+from tests.support.catalog_rpc import Odoo, last_line, make_tee
 
 BARCODE_FAULT_17 = (
     "Barcode(s) already assigned:\n\n"

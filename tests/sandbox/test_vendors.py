@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from catalog_rpc import Odoo, make_tee
+from tests.support.catalog_rpc import Odoo, make_tee
 
 
 def test_obs_33_35_vendor_price_on_the_template(odoo: Odoo) -> None:

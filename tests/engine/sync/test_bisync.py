@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from export_env import factory, products, settings_for, write_setup
-from test_import import PullSetup
 
 from odoosync.catalog.formats import open_catalog
 from odoosync.engine.export.run import run_export
@@ -20,6 +18,8 @@ from odoosync.errors import ExitCode, OdooError
 from odoosync.history.records import Link
 from odoosync.history.store import History
 from odoosync.sandbox import serve
+from tests.support.export_env import factory, products, settings_for, write_setup
+from tests.support.pull_env import PullSetup
 
 FUTURE = "2999-01-01T00:00:00Z"
 PAST = "2000-01-01T00:00:00Z"

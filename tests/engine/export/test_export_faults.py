@@ -4,17 +4,15 @@ Each fault kind the sandbox injects on ``load`` (the call that creates products 
 external ids) is one way a real network or proxy loses the answer after Odoo committed.
 """
 
-# ruff: noqa: F811  (pytest fixtures imported from test_export are arguments here by design)
 from __future__ import annotations
 
 import csv
 import sqlite3
 
 import pytest
-from export_env import COLUMNS, mapping_toml, products
-from test_export import Setup, sandbox, setup  # noqa: F401  (fixtures shared with test_export)
 
 from odoosync.history.store import History
+from tests.support.export_env import COLUMNS, ExportSetup, mapping_toml, products
 
 
 @pytest.mark.parametrize(
@@ -22,7 +20,7 @@ from odoosync.history.store import History
     ["lost_response", "http_502_after_commit", "http_504_after_commit"],
 )
 def test_a_create_batch_whose_answer_is_lost_creates_each_product_once(
-    setup: Setup, kind: str
+    setup: ExportSetup, kind: str
 ) -> None:
     setup.sandbox.inject(kind, model="product.template", method="load")
     result = setup.export()
@@ -33,21 +31,23 @@ def test_a_create_batch_whose_answer_is_lost_creates_each_product_once(
 
 
 @pytest.mark.parametrize("kind", ["http_502", "http_503", "http_429", "serialization"])
-def test_a_create_batch_refused_before_the_change_is_retried(setup: Setup, kind: str) -> None:
+def test_a_create_batch_refused_before_the_change_is_retried(setup: ExportSetup, kind: str) -> None:
     setup.sandbox.inject(kind, model="product.template", method="load")
     result = setup.export()
     assert (result.created, result.failed) == (25, 0)
     assert len(setup.templates()) == 25
 
 
-def test_a_second_export_after_a_lost_answer_changes_nothing(setup: Setup) -> None:
+def test_a_second_export_after_a_lost_answer_changes_nothing(setup: ExportSetup) -> None:
     setup.sandbox.inject("lost_response", model="product.template", method="load")
     setup.export()
     again = setup.export()
     assert (again.created, again.updated, again.unchanged) == (0, 0, 25)
 
 
-def test_creates_that_landed_before_odoo_became_unreachable_are_recorded(setup: Setup) -> None:
+def test_creates_that_landed_before_odoo_became_unreachable_are_recorded(
+    setup: ExportSetup,
+) -> None:
     # one chunk: five updates (one shared write) and five creates; the creates land, then every
     # write fails until the retries are spent
     setup.rows = setup.rows[:5]
@@ -77,7 +77,7 @@ def test_creates_that_landed_before_odoo_became_unreachable_are_recorded(setup: 
 
 @pytest.mark.parametrize("table", ["links", "sync_log"])
 def test_a_chunk_whose_history_write_fails_keeps_neither_entries_nor_links(
-    setup: Setup, table: str
+    setup: ExportSetup, table: str
 ) -> None:
     # the second of the chunk's writes fails (entries, links: one transaction since the fix)
     path = setup.settings.history_path
@@ -104,7 +104,7 @@ def test_a_chunk_whose_history_write_fails_keeps_neither_entries_nor_links(
 
 
 def test_an_unreachable_odoo_while_creating_categories_stops_the_run_with_exit_5(
-    setup: Setup,
+    setup: ExportSetup,
 ) -> None:
     folder = setup.settings.config_path.parent
     (folder / "mapping.toml").write_text(

@@ -3,92 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from export_env import config_toml, factory, mapping_toml, settings_for
 
-from odoosync.catalog.formats import open_catalog
-from odoosync.engine.imports.run import run_import
-from odoosync.engine.result import RunOptions, RunResult
 from odoosync.errors import ConfigError
 from odoosync.history.store import History
-from odoosync.sandbox import serve
-
-MAPPING = mapping_toml(
-    "title", "ean", "price", "weight", "category", "supplier_reference",
-    changes={"supplier_reference": {"priority": None, "is_bidirectional": False}},
-    tail="""[categories]
-"Electronics" = "All / Saleable / Electronics"
-"Clothing" = "All / Saleable / Clothing"
-"Accessories" = "All / Saleable / Accessories"
-"Saleable" = "All / Saleable"
-""",
-)  # fmt: skip
-
-#: small batches and quick retries, so that a few products already make several pages
-SYNC = {"batch_size": 2, "max_retries": 2, "max_retry_wait": 1}
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Any]:
-    with serve(seed="demo") as handle:
-        yield handle
-
-
-class PullSetup:
-    """Config, mapping and (possibly absent) catalog in a folder, against a sandbox."""
-
-    def __init__(self, folder: Path, sandbox: Any, catalog: str = "products.csv") -> None:
-        self.folder = folder
-        self.sandbox = sandbox
-        self.catalog_path = folder / catalog
-        config = folder / "odoosync.toml"
-        config.write_text(
-            config_toml(sandbox.url, sandbox.database, catalog=catalog, sync=SYNC),
-            encoding="utf-8",
-        )
-        (folder / "mapping.toml").write_text(MAPPING, encoding="utf-8")
-        self.settings = settings_for(config)
-        self.config = config
-
-    def run(self, runner: Any = run_import, **options: Any) -> RunResult:
-        with History(self.settings.history_path) as history:
-            result: RunResult = runner(
-                self.settings,
-                RunOptions(**options),
-                client_factory=factory(self.settings),
-                history=history,
-            )
-            return result
-
-    def rows(self) -> dict[str, dict[str, Any]]:
-        catalog = open_catalog(
-            self.catalog_path, key="id", table="products" if self.is_sqlite else None
-        )
-        return {str(row["id"]): row for row in catalog.iter_rows()}
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.catalog_path.suffix == ".db"
-
-    def category(self, name: str) -> int:
-        [found] = self.sandbox.execute(
-            "product.category", "search_read", [("name", "=", name)], ["id"]
-        )
-        return int(found["id"])
-
-    def template(self, name: str) -> int:
-        [found] = self.sandbox.execute(
-            "product.template", "search_read", [("name", "=", name)], ["id"]
-        )
-        return int(found["id"])
-
-    def logs(self, batch_id: str) -> list[Any]:
-        with History(self.settings.history_path) as history:
-            return history.logs(batch_id=batch_id)
+from tests.support.pull_env import MAPPING, PullSetup
 
 
 @pytest.mark.parametrize("catalog", ["products.csv", "products.json", "products.jsonl",

@@ -1,14 +1,20 @@
 """A throwaway export setup for tests and the benchmark: config, mapping and CSV catalog files
-in a folder, pointing at a running sandbox."""
+in a folder, pointing at a running sandbox, and :class:`ExportSetup`, an export run on it.
+
+The clients the tests build (:func:`factory`) never sleep for real: a retry's back-off goes to
+:class:`Naps`, which remembers it and returns at once (the retry budget still counts it)."""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from odoosync.config.settings import Settings, load_settings
+from odoosync.engine.export.run import run_export
+from odoosync.engine.result import RunOptions, RunResult
+from odoosync.history.store import History
 from odoosync.odoo import ConnectionParams, OdooClient
 from odoosync.secrets import Secret
 from odoosync.transforms import gs1_check_digit
@@ -144,7 +150,21 @@ def settings_for(config: Path) -> Settings:
     return load_settings(config, env={})
 
 
-def factory(settings: Settings, password: str = "admin") -> Any:
+class Naps:
+    """``sleep`` for the clients under test: each back-off is remembered, none is slept."""
+
+    def __init__(self) -> None:
+        self.taken: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.taken.append(seconds)
+
+
+def factory(
+    settings: Settings, password: str = "admin", *, sleep: Callable[[float], None] | None = None
+) -> Callable[[], OdooClient]:
+    """A run's client factory for ``settings``, retrying 3 times within 2 s; the clients sleep
+    with ``sleep`` (by default a fresh :class:`Naps`: no real waiting)."""
     params = ConnectionParams(
         url=settings.profile.url,
         database=settings.profile.database,
@@ -153,4 +173,45 @@ def factory(settings: Settings, password: str = "admin") -> Any:
         max_retries=3,
         max_retry_wait=2.0,
     )
-    return lambda: OdooClient(params)
+    naps = Naps() if sleep is None else sleep
+    return lambda: OdooClient(params, sleep=naps)
+
+
+class ExportSetup:
+    """25 (or ``rows``) products in a CSV catalog beside its config, exported to ``sandbox``."""
+
+    def __init__(self, folder: Path, sandbox: Any, rows: list[dict[str, Any]]) -> None:
+        self.folder = folder
+        self.sandbox = sandbox
+        self.rows = rows
+        self.config = write_setup(folder, sandbox.url, sandbox.database, rows)
+        self.settings = settings_for(self.config)
+
+    def export(self, password: str = "admin", **options: Any) -> RunResult:
+        with History(self.settings.history_path) as history:
+            return run_export(
+                self.settings,
+                RunOptions(**options),
+                client_factory=factory(self.settings, password),
+                history=history,
+            )
+
+    def rewrite(self) -> None:
+        write_catalog(self.folder / "products.csv", self.rows)
+
+    def templates(self, domain: list[Any] | None = None) -> list[dict[str, Any]]:
+        return list(
+            self.sandbox.execute(
+                "product.template",
+                "search_read",
+                domain or [("default_code", "=like", "REF-%")],
+                ["id", "name", "barcode", "list_price", "default_code"],
+            )
+        )
+
+    def product_calls(self) -> dict[str, int]:
+        return {
+            name: n
+            for name, n in self.sandbox.calls().items()
+            if name.startswith(("product.template.", "ir.model.data."))
+        }

@@ -3,70 +3,24 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from export_env import COLUMNS, factory, products, settings_for, write_catalog, write_setup
 
 from odoosync.engine.export.run import run_export
-from odoosync.engine.result import RunOptions, RunResult
+from odoosync.engine.result import RunOptions
 from odoosync.errors import AuthenticationError, Interrupted
 from odoosync.history.store import History
-from odoosync.sandbox import serve
+from tests.support.export_env import (
+    COLUMNS,
+    ExportSetup,
+    factory,
+    products,
+)
 
 
-@pytest.fixture
-def sandbox() -> Iterator[Any]:
-    with serve(seed="demo") as handle:
-        yield handle
-
-
-class Setup:
-    def __init__(self, folder: Path, sandbox: Any, rows: list[dict[str, Any]]) -> None:
-        self.folder = folder
-        self.sandbox = sandbox
-        self.rows = rows
-        self.config = write_setup(folder, sandbox.url, sandbox.database, rows)
-        self.settings = settings_for(self.config)
-
-    def export(self, password: str = "admin", **options: Any) -> RunResult:
-        with History(self.settings.history_path) as history:
-            return run_export(
-                self.settings,
-                RunOptions(**options),
-                client_factory=factory(self.settings, password),
-                history=history,
-            )
-
-    def rewrite(self) -> None:
-        write_catalog(self.folder / "products.csv", self.rows)
-
-    def templates(self, domain: list[Any] | None = None) -> list[dict[str, Any]]:
-        return list(
-            self.sandbox.execute(
-                "product.template",
-                "search_read",
-                domain or [("default_code", "=like", "REF-%")],
-                ["id", "name", "barcode", "list_price", "default_code"],
-            )
-        )
-
-    def product_calls(self) -> dict[str, int]:
-        return {
-            name: n
-            for name, n in self.sandbox.calls().items()
-            if name.startswith(("product.template.", "ir.model.data."))
-        }
-
-
-@pytest.fixture
-def setup(tmp_path: Path, sandbox: Any) -> Setup:
-    return Setup(tmp_path, sandbox, products(25))
-
-
-def test_first_export_creates_all_with_external_ids(setup: Setup) -> None:
+def test_first_export_creates_all_with_external_ids(setup: ExportSetup) -> None:
     result = setup.export()
     assert (result.created, result.failed, result.products_found) == (25, 0, 25)
     assert result.success
@@ -82,7 +36,7 @@ def test_first_export_creates_all_with_external_ids(setup: Setup) -> None:
     assert setup.sandbox.calls().get("product.template.load", 0) == 3
 
 
-def test_second_export_sends_nothing_and_makes_a_handful_of_calls(setup: Setup) -> None:
+def test_second_export_sends_nothing_and_makes_a_handful_of_calls(setup: ExportSetup) -> None:
     setup.export()
     setup.sandbox.reset_calls()
     result = setup.export()
@@ -100,7 +54,7 @@ def test_second_export_sends_nothing_and_makes_a_handful_of_calls(setup: Setup) 
         assert history.logs(batch_id=result.batch_id) == []  # unchanged: no log entries
 
 
-def test_without_details_the_result_keeps_counts_not_every_product(setup: Setup) -> None:
+def test_without_details_the_result_keeps_counts_not_every_product(setup: ExportSetup) -> None:
     first = setup.export()
     assert (first.created, first.omitted) == (25, 15)
     assert len(first.products) == 10  # the first 10 to complete (workers finish in any order)
@@ -113,7 +67,7 @@ def test_without_details_the_result_keeps_counts_not_every_product(setup: Setup)
         assert len(history.logs(batch_id=first.batch_id, limit=None)) == 25
 
 
-def test_changing_three_products_updates_exactly_those(setup: Setup) -> None:
+def test_changing_three_products_updates_exactly_those(setup: ExportSetup) -> None:
     setup.export()
     setup.rows[0]["price"] = "99.00"
     setup.rows[1]["price"] = "98.00"
@@ -127,7 +81,7 @@ def test_changing_three_products_updates_exactly_those(setup: Setup) -> None:
     assert prices["REF-1"] == 99.0 and prices["REF-2"] == 98.0
 
 
-def test_duplicate_barcode_fails_one_product_and_the_rest_land(setup: Setup) -> None:
+def test_duplicate_barcode_fails_one_product_and_the_rest_land(setup: ExportSetup) -> None:
     setup.rows[5]["ean"] = setup.rows[4]["ean"]
     setup.rewrite()
     result = setup.export()
@@ -143,7 +97,7 @@ def test_duplicate_barcode_fails_one_product_and_the_rest_land(setup: Setup) -> 
 
 
 def test_product_already_in_odoo_with_the_barcode_is_linked_not_duplicated(
-    setup: Setup,
+    setup: ExportSetup,
 ) -> None:
     existing = setup.sandbox.execute(
         "product.template", "create", [{"name": "Old name", "barcode": setup.rows[0]["ean"]}]
@@ -160,7 +114,7 @@ def test_product_already_in_odoo_with_the_barcode_is_linked_not_duplicated(
     assert [row["res_id"] for row in xml] == [existing_id]
 
 
-def test_lost_history_creates_nothing_new_also_without_barcode(setup: Setup) -> None:
+def test_lost_history_creates_nothing_new_also_without_barcode(setup: ExportSetup) -> None:
     for row in setup.rows[:5]:
         row["ean"] = ""
     setup.rewrite()
@@ -173,7 +127,7 @@ def test_lost_history_creates_nothing_new_also_without_barcode(setup: Setup) -> 
     assert len(setup.templates()) == 25
 
 
-def test_lost_response_on_a_create_batch_leaves_no_duplicate(setup: Setup) -> None:
+def test_lost_response_on_a_create_batch_leaves_no_duplicate(setup: ExportSetup) -> None:
     setup.sandbox.inject("lost_response", model="product.template", method="load")
     result = setup.export()
     assert result.failed == 0
@@ -181,7 +135,7 @@ def test_lost_response_on_a_create_batch_leaves_no_duplicate(setup: Setup) -> No
     assert len(setup.templates()) == 25
 
 
-def test_http_502_on_a_write_is_retried(setup: Setup) -> None:
+def test_http_502_on_a_write_is_retried(setup: ExportSetup) -> None:
     setup.export()
     for row in setup.rows[:3]:
         row["price"] = "77.00"  # the same values: one write
@@ -195,7 +149,7 @@ def test_http_502_on_a_write_is_retried(setup: Setup) -> None:
     assert setup.sandbox.calls().get("product.template.write") == 2  # the 502, then the retry
 
 
-def test_dry_run_changes_nothing(setup: Setup) -> None:
+def test_dry_run_changes_nothing(setup: ExportSetup) -> None:
     before = (setup.folder / "products.csv").read_bytes()
     result = setup.export(dry_run=True, details=True)
     assert result.dry_run and result.created == 25
@@ -207,13 +161,13 @@ def test_dry_run_changes_nothing(setup: Setup) -> None:
         assert history.links("test") == {}
 
 
-def test_auth_failure_before_any_product_call(setup: Setup) -> None:
+def test_auth_failure_before_any_product_call(setup: ExportSetup) -> None:
     with pytest.raises(AuthenticationError):
         setup.export(password="wrong")
     assert setup.product_calls() == {}
 
 
-def test_product_deleted_in_odoo_is_recreated(setup: Setup) -> None:
+def test_product_deleted_in_odoo_is_recreated(setup: ExportSetup) -> None:
     first = setup.export(details=True)
     gone = next(p.odoo_product_id for p in first.products if p.product_id == "p-1")
     setup.sandbox.execute("product.template", "unlink", [gone])
@@ -225,7 +179,7 @@ def test_product_deleted_in_odoo_is_recreated(setup: Setup) -> None:
     assert len(setup.templates()) == 25
 
 
-def test_mapping_error_for_a_bad_ean_and_price(setup: Setup) -> None:
+def test_mapping_error_for_a_bad_ean_and_price(setup: ExportSetup) -> None:
     setup.rows[0]["ean"] = "4000000000018"[:-1] + "9"  # wrong check digit
     setup.rows[1]["price"] = "cheap"
     setup.rewrite()
@@ -235,7 +189,7 @@ def test_mapping_error_for_a_bad_ean_and_price(setup: Setup) -> None:
     assert codes == {"p-1": "MAPPING_ERROR", "p-2": "MAPPING_ERROR"}
 
 
-def test_single_product_export_json_shape(setup: Setup) -> None:
+def test_single_product_export_json_shape(setup: ExportSetup) -> None:
     doc = setup.export(product_ids=("p-3",)).to_json()
     assert doc["success"] is True
     assert doc["products_found"] == 1 and doc["created"] == 1
@@ -251,7 +205,7 @@ def test_single_product_export_json_shape(setup: Setup) -> None:
     assert isinstance(doc["duration_ms"], int)
 
 
-def test_interrupted_run_is_recorded_as_interrupted(setup: Setup) -> None:
+def test_interrupted_run_is_recorded_as_interrupted(setup: ExportSetup) -> None:
     def stop(done: int, total: int | None) -> None:
         raise KeyboardInterrupt
 
@@ -273,7 +227,7 @@ def test_incremental_export_considers_rows_modified_since_the_last_successful_ru
 ) -> None:
     past, future = "2000-01-01T00:00:00Z", "2999-01-01T00:00:00Z"
     rows = [{**row, "modified_at": past} for row in products(4)]
-    setup = Setup(tmp_path, sandbox, rows)
+    setup = ExportSetup(tmp_path, sandbox, rows)
 
     def rewrite() -> None:
         with (tmp_path / "products.csv").open("w", newline="", encoding="utf-8") as handle:
@@ -299,7 +253,7 @@ def test_incremental_export_considers_rows_modified_since_the_last_successful_ru
     assert full.products_found == 4 and full.updated == 1
 
 
-def test_an_interrupted_run_counts_every_chunk_it_logged(setup: Setup) -> None:
+def test_an_interrupted_run_counts_every_chunk_it_logged(setup: ExportSetup) -> None:
     # Ctrl-C after the first chunk: the chunks already running finish and are logged; the
     # run's counts say so too
     def stop(done: int, total: int | None) -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from export_env import config_toml, factory, mapping_toml, settings_for
 
 from odoosync.catalog.formats import open_catalog
 from odoosync.engine.export.run import run_export
@@ -21,6 +20,7 @@ from odoosync.engine.result import RunOptions, RunResult
 from odoosync.history.store import History
 from odoosync.sandbox import serve
 from odoosync.transforms import REGISTRY, TransformContext
+from tests.support.export_env import config_toml, factory, mapping_toml, settings_for
 
 MAPPING = mapping_toml("title", "ean", "price", "weight", "category")
 

@@ -1,5 +1,5 @@
-"""Helpers of the live suite (see conftest.py): the target, a plain XML-RPC client, cleanup,
-and :class:`LiveScope`, one test's prefix and odoosync files.
+"""Helpers of the live suite (tests/live, see its conftest.py): the target, a plain XML-RPC
+client, cleanup, and :class:`LiveScope`, one test's prefix and odoosync files.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import json
 import os
 import secrets
 import ssl
-import sys
 import xmlrpc.client
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,11 +19,7 @@ from typing import Any
 import pytest
 
 from odoosync.cli import run
-
-HERE = Path(__file__).resolve().parent
-# the mapping and config writers are shared with the integration tests
-sys.path.insert(0, str(HERE.parent / "integration"))
-from export_env import config_toml, mapping_toml  # noqa: E402  (needs the path above)
+from tests.support.export_env import config_toml, mapping_toml
 
 LIVE_VARS = (
     "ODOOSYNC_LIVE_URL",
