@@ -13,8 +13,7 @@ import pytest
 from odoosync.cli import run
 from odoosync.mapping.model import DEFAULT_MAPPING_TOML, load_mapping
 from odoosync.sandbox import serve
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+from tests.support.paths import EXAMPLES
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,7 @@ from odoosync.config.schema import check_url
 from odoosync.config.settings import load_settings
 from odoosync.config.template import PLACEHOLDERS, render_config
 from odoosync.errors import ConfigError
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.paths import ROOT
 
 PROFILE = """\
 [profiles.production]

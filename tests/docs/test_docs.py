@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import typer.main
 
 from odoosync.cli import app, run
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
@@ -63,8 +62,12 @@ def test_readme_has_the_two_commands_and_ci_runs_the_second() -> None:
     blocks = re.findall(r"```bash\n(.*?)\n```", README, flags=re.S)
     assert any("odoosync demo" in block for block in blocks[:2])
     assert any("scripts/check" in block for block in blocks[:2])
+    assert any("-e '.[test]'" in block for block in blocks[:2])
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert "scripts/check" in ci and "-e '.[test]'" in ci
+    # CI runs both blocks as the README writes them, on a fresh clone
+    assert "git clone" in ci
+    assert r"```bash\n(.*?)\n```" in ci, "CI reads the commands from the README's bash blocks"
+    assert 'bash -c "$demo"' in ci and 'bash -c "$check"' in ci
 
 
 def test_exit_codes_table_matches_the_code() -> None:

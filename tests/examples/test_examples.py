@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from odoosync.catalog import open_catalog
 from odoosync.mapping.model import load_mapping
 from odoosync.mapping.rows import map_row
 from odoosync.transforms import REGISTRY, TransformContext, image_kind, validate_barcode
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+from tests.support.paths import EXAMPLES
 
 
 def test_mapping_loads_with_categories_and_taxes() -> None:

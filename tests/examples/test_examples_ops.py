@@ -4,7 +4,6 @@ command lines whose every option exists (each is parsed by the real CLI with --h
 from __future__ import annotations
 
 import shlex
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,8 +11,7 @@ import yaml
 
 from odoosync.cli import run
 from odoosync.schedules.cron import validate_cron
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+from tests.support.paths import EXAMPLES
 
 
 def _odoosync_args(command: str) -> list[str]:
