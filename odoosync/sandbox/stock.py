@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from odoosync.sandbox import writes
+from odoosync.sandbox import records
 from odoosync.sandbox.faults import UserError, ValidationError
 from odoosync.sandbox.orm import Env
 from odoosync.sandbox.store import Store
@@ -123,7 +123,7 @@ def create_quants(env: Env, vals_list: list[dict[str, Any]]) -> list[int]:
     for vals in vals_list:
         counted = {"inventory_quantity", "inventory_quantity_auto_apply"} & set(vals)
         if not (inventory_mode and counted):
-            ids += writes.create_records(plain, "stock.quant", [vals])
+            ids += records.create_records(plain, "stock.quant", [vals])
             continue
         if any(name not in INVENTORY_CREATE_FIELDS for name in vals):
             raise UserError("Quant's creation is restricted, you can't do this operation.")
@@ -138,9 +138,9 @@ def create_quants(env: Env, vals_list: list[dict[str, Any]]) -> list[int]:
             if all((q.get(k) or False) == v for k, v in key.items())
         )
         base = {k: v for k, v in vals.items() if k in key}
-        quant_id = found[0] if found else writes.create_records(plain, "stock.quant", [base])[0]
+        quant_id = found[0] if found else records.create_records(plain, "stock.quant", [base])[0]
         today = store.now[:10] or False
-        writes.write_records(
+        records.write_records(
             plain,
             "stock.quant",
             [quant_id],
@@ -177,7 +177,7 @@ def apply_inventory(env: Env, quant_ids: list[int]) -> None:
     quants = store.tables["stock.quant"]
     gone = [i for i in quant_ids if i not in quants]
     if gone:
-        raise writes.missing("stock.quant", gone, env.uid)
+        raise records.missing("stock.quant", gone, env.uid)
     adjustment = _inventory_location(store)
     plain = env.with_context(_plain_quant_create=True)
     for quant_id in quant_ids:
@@ -191,7 +191,7 @@ def apply_inventory(env: Env, quant_ids: list[int]) -> None:
         if diff:
             inbound = diff > 0
             product = int(quant["product_id"])
-            writes.create_records(
+            records.create_records(
                 env,
                 "stock.move",
                 [
@@ -216,7 +216,7 @@ def apply_inventory(env: Env, quant_ids: list[int]) -> None:
             )
             if not other:
                 vals = {"product_id": product, "location_id": adjustment}
-                other = writes.create_records(plain, "stock.quant", [vals])
+                other = records.create_records(plain, "stock.quant", [vals])
             counter = quants[other[0]]
             store.update(
                 "stock.quant",

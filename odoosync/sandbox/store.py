@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from odoosync.sandbox import catalog_compute
-from odoosync.sandbox.models import FieldDef, ModelSpec, type_default
+from odoosync.sandbox.specs import FieldDef, ModelSpec, type_default
 
 Record = dict[str, Any]
 

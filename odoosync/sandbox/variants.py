@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from odoosync.sandbox import catalog_compute as cc
-from odoosync.sandbox import stock, writes
+from odoosync.sandbox import records, stock
 from odoosync.sandbox.faults import UserError, ValidationError, python_error
 from odoosync.sandbox.orm import Env
 
@@ -69,23 +69,23 @@ def apply_o2m(env: Env, model: str, rec_id: int, commands_by_field: Mapping[str,
             if code == 0:
                 to_create.append({**dict(cmd[2]), inverse: rec_id})
             elif code == 1:
-                writes.write_records(env, comodel, [int(arg)], dict(cmd[2]))
+                records.write_records(env, comodel, [int(arg)], dict(cmd[2]))
             elif code in {2, 3}:
                 if int(arg) in env.store.tables[comodel]:
-                    writes.unlink_records(env, comodel, [int(arg)])
+                    records.unlink_records(env, comodel, [int(arg)])
             elif code == 4:
-                writes.write_records(env, comodel, [int(arg)], {inverse: rec_id})
+                records.write_records(env, comodel, [int(arg)], {inverse: rec_id})
             elif code in {5, 6}:
                 keep = {int(i) for i in cmd[2]} if code == 6 and len(cmd) > 2 else set()
                 gone = [i for i in current if i not in keep]
                 if gone:
-                    writes.unlink_records(env, comodel, gone)
+                    records.unlink_records(env, comodel, gone)
                 for new in sorted(keep - set(current)):
-                    writes.write_records(env, comodel, [new], {inverse: rec_id})
+                    records.write_records(env, comodel, [new], {inverse: rec_id})
             else:
                 raise python_error(ValueError(f"Invalid command {cmd!r}"), "multi", "write")
         if to_create:
-            writes.create_records(env, comodel, to_create)
+            records.create_records(env, comodel, to_create)
 
 
 # -- hooks called by writes.py ----------------------------------------------------------------
@@ -292,7 +292,7 @@ def unlink_ptavs(env: Env, ptav_ids: list[int]) -> None:
 def _unlink_lines(env: Env, line_ids: list[int]) -> None:
     """ptal ``unlink``: the values go first; a line still referenced is archived instead."""
     store = env.store
-    writes._existing(env, PTAL, line_ids)
+    records.check_existing(env, PTAL, line_ids)
     ptavs = store.tables[PTAV]
     active = [
         i
@@ -459,7 +459,7 @@ def unlink_or_archive(env: Env, variant_ids: list[int]) -> None:
             if store.tables["product.product"][var_id].get("active", True):
                 store.update("product.product", var_id, {"active": False, **_stamp(env)})
             continue
-        writes.unlink_records(env, "product.product", [var_id])
+        records.unlink_records(env, "product.product", [var_id])
 
 
 def sync_template_active(env: Env, variant_ids: list[int]) -> None:
