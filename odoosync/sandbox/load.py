@@ -69,7 +69,8 @@ def fix_paths(name: str) -> list[str]:
 def _active_ok(env: Env, model: str, rec_id: int) -> bool:
     """``search([('id', '=', rec_id)])``: exists, and active unless ``active_test`` is off."""
     store = env.store
-    rec = store.tables.get(model, {}).get(rec_id)
+    table = store.tables.get(model)
+    rec = None if table is None else table.get(rec_id)
     if rec is None:
         return False
     if not store.specs[model].has_active or not env.context.get("active_test", True):

@@ -566,8 +566,7 @@ def _check_category_unlink(env: Env, ids: list[int]) -> None:
         raise UserError(
             "You cannot delete this product category, it is the default generic category."
         )
-    used = {r.get("categ_id") for r in store.tables["product.template"].values()}
-    if used & set(ids):
+    if any(store.ids_where("product.template", "categ_id", i) for i in ids):
         raise UserError(
             "The operation cannot be completed: another model requires the record being "
             "deleted. If possible, archive it instead.\n\nModel: Product (product.template)\n"
