@@ -2,8 +2,9 @@
 
 The read side only (the store calls :func:`compute` for a field a record does not hold), so this
 module imports nothing of the store at run time. One2many fields are worked out from their
-inverse many2one, as Odoo does; records whose model has ``active`` and are archived are left out
-(the ``active_test`` of a one2many read). ``lst_price`` is ``list_price`` plus the sum of the
+inverse many2one, as Odoo does, through the store's index on that column
+(``Store.ids_where``); records whose model has ``active`` and are archived are left out (the
+``active_test`` of a one2many read). ``lst_price`` is ``list_price`` plus the sum of the
 variant's ``price_extra`` (observation #15); ``qty_available`` sums the quants at internal
 locations (#31).
 """
