@@ -2,8 +2,9 @@
 
 The read side only (the store calls :func:`compute` for a field a record does not hold), so this
 module imports nothing of the store at run time. One2many fields are worked out from their
-inverse many2one, as Odoo does; records whose model has ``active`` and are archived are left out
-(the ``active_test`` of a one2many read). ``lst_price`` is ``list_price`` plus the sum of the
+inverse many2one, as Odoo does, through the store's index on that column
+(``Store.ids_where``); records whose model has ``active`` and are archived are left out (the
+``active_test`` of a one2many read). ``lst_price`` is ``list_price`` plus the sum of the
 variant's ``price_extra`` (observation #15); ``qty_available`` sums the quants at internal
 locations (#31).
 """
@@ -44,12 +45,10 @@ ONE2MANY: dict[tuple[str, str], tuple[str, str]] = {
 def one2many_ids(store: Store, model: str, rec_id: int, name: str) -> list[int]:
     """Ids of the ``name`` one2many of ``model(rec_id)``: active comodel records, ``_order``ed."""
     comodel, inverse = ONE2MANY[(model, name)]
-    has_active = store.specs[comodel].has_active
-    ids = [
-        i
-        for i, r in store.tables[comodel].items()
-        if r.get(inverse) == rec_id and (not has_active or r.get("active", True))
-    ]
+    ids = store.ids_where(comodel, inverse, rec_id)
+    if store.specs[comodel].has_active:
+        table = store.tables[comodel]
+        ids = [i for i in ids if table[i].get("active", True)]
     return ordered(store, comodel, ids)
 
 
@@ -137,11 +136,11 @@ def combination_name(store: Store, rec: Mapping[str, Any]) -> str:
     table = store.tables["product.template.attribute.value"]
     kept = []
     for ptav in ptavs:
+        line = ptav.get("attribute_line_id") or 0
         siblings = [
-            r
-            for r in table.values()
-            if r.get("attribute_line_id") == ptav.get("attribute_line_id")
-            and (r.get("ptav_active", True) or not only_active)
+            i
+            for i in store.ids_where("product.template.attribute.value", "attribute_line_id", line)
+            if table[i].get("ptav_active", True) or not only_active
         ]
         if len(siblings) != 1:
             kept.append(value_name(store, ptav))
@@ -181,12 +180,15 @@ def single_variant(store: Store, tmpl: Mapping[str, Any]) -> int | None:
 def internal_quantity(store: Store, variant_ids: set[int]) -> float:
     """``qty_available``: quants of the variants at internal locations."""
     locations = store.tables["stock.location"]
+    quants = store.tables["stock.quant"]
     total = 0.0
-    for quant in store.tables["stock.quant"].values():
-        if quant.get("product_id") in variant_ids:
-            location = locations.get(quant.get("location_id") or 0) or {}
-            if location.get("usage") == "internal":
-                total += float(quant.get("quantity") or 0.0)
+    for quant_id in sorted(
+        q for v in variant_ids for q in store.ids_where("stock.quant", "product_id", v)
+    ):
+        quant = quants[quant_id]
+        location = locations.get(quant.get("location_id") or 0) or {}
+        if location.get("usage") == "internal":
+            total += float(quant.get("quantity") or 0.0)
     return total
 
 
@@ -255,10 +257,8 @@ def _by_key(store: Store, model: str, rec: Record, key: str) -> Any:
         if key in {"name", "html_color", "is_custom"}:
             return (pav or {}).get(key) or False
         if key == "ptav_product_variant_ids":
-            return sorted(
-                i
-                for i, v in store.tables["product.product"].items()
-                if rec["id"] in (v.get("product_template_attribute_value_ids") or [])
+            return store.ids_where(
+                "product.product", "product_template_attribute_value_ids", rec["id"]
             )
         if key == "display_type":
             attribute = store.tables["product.attribute"].get(rec.get("attribute_id") or 0)
@@ -270,17 +270,14 @@ def _by_key(store: Store, model: str, rec: Record, key: str) -> Any:
             attribute = store.tables["product.attribute"].get(rec.get("attribute_id") or 0)
             return (attribute or {}).get("display_type", False)
         if key == "pav_attribute_line_ids":
-            lines = store.tables["product.template.attribute.line"]
-            return sorted(i for i, r in lines.items() if rec["id"] in (r.get("value_ids") or []))
+            return store.ids_where("product.template.attribute.line", "value_ids", rec["id"])
         if key == "is_used_on_products":
-            rows = store.tables["product.template.attribute.line"].values()
-            return any(rec["id"] in (r.get("value_ids") or []) for r in rows)
+            return bool(store.ids_where("product.template.attribute.line", "value_ids", rec["id"]))
     elif model == "product.attribute":
         if key in {"product_tmpl_ids", "number_related_products"}:
-            rows = store.tables["product.template.attribute.line"].values()
-            tmpls = sorted(
-                {r["product_tmpl_id"] for r in rows if r.get("attribute_id") == rec["id"]}
-            )
+            lines = store.tables["product.template.attribute.line"]
+            found = store.ids_where("product.template.attribute.line", "attribute_id", rec["id"])
+            tmpls = sorted({lines[i]["product_tmpl_id"] for i in found})
             return tmpls if key == "product_tmpl_ids" else len(tmpls)
     elif model == "res.partner" and key == "complete_name":
         return partner_name(store, rec)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from odoosync.sandbox.models import FieldDef, ModelSpec, _f, _magic
+from odoosync.sandbox.specs import FieldDef, ModelSpec
+from odoosync.sandbox.specs import field_def as _f
+from odoosync.sandbox.specs import magic_fields as _magic
 
 CREATE_VARIANT = [
     ["always", "Instantly"],

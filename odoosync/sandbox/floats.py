@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-from odoosync.sandbox.models import FieldDef
+from odoosync.sandbox.specs import FieldDef
 
 #: float fields declared with ``digits=0`` (or none): ``float_round`` is not applied
 DIGITLESS: frozenset[tuple[str, str]] = frozenset(

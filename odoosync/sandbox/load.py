@@ -36,8 +36,9 @@ from odoosync.sandbox.faults import (
     ValidationError,
     method_frames,
 )
-from odoosync.sandbox.models import X2MANY, FieldDef
 from odoosync.sandbox.orm import Env, sort_ids
+from odoosync.sandbox.specs import X2MANY, FieldDef
+from odoosync.sandbox.writes import create_records, write_records
 
 REFERENCING = {None, "id", ".id"}
 TRUES = {"1", "true", "yes"}
@@ -68,7 +69,8 @@ def fix_paths(name: str) -> list[str]:
 def _active_ok(env: Env, model: str, rec_id: int) -> bool:
     """``search([('id', '=', rec_id)])``: exists, and active unless ``active_test`` is off."""
     store = env.store
-    rec = store.tables.get(model, {}).get(rec_id)
+    table = store.tables.get(model)
+    rec = None if table is None else table.get(rec_id)
     if rec is None:
         return False
     if not store.specs[model].has_active or not env.context.get("active_test", True):
@@ -373,8 +375,6 @@ def _convert_records(
 
 def _load_records(env: Env, model: str, data_list: list[dict[str, Any]]) -> list[int]:
     """``_load_records``: update existing xml ids / ``.id`` rows, create the others together."""
-    from odoosync.sandbox.writes import create_records, write_records
-
     store = env.store
     to_create: list[dict[str, Any]] = []
     for data in data_list:

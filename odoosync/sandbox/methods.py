@@ -31,6 +31,7 @@ from odoosync.sandbox.orm import (
     search_ids,
     sort_ids,
 )
+from odoosync.sandbox.records import missing
 from odoosync.sandbox.writes import (
     copy_record,
     create_records,
@@ -195,8 +196,6 @@ class BaseModel:
             inner = ", ".join(map(str, self.ids)) + ("," if len(self.ids) == 1 else "")
             raise ValueError(f"Expected singleton: {self._name}({inner})")
         if not existing:
-            from odoosync.sandbox.writes import missing
-
             raise missing(self._name, self.ids, self.env.uid)
         check_access(self.env, self._name, "create")
         new_id = copy_record(self.env, self._name, self.ids[0], default)

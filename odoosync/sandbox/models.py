@@ -4,59 +4,20 @@
 (``fields17_product_template.json``, ``fields19_product_template.json``; observation #32 and
 odoo19-observations). 16 uses the 17 set; 18 is 17 with the 18 changes of odoo-facts §3.2
 (``detailed_type`` gone, ``is_storable``, ``is_favorite``). The other models are written by hand
-from Odoo 17's sources, limited to the fields a sync client touches.
+from Odoo 17's sources, limited to the fields a sync client touches. The catalog models
+(attributes, vendors, stock) come from ``catalog_models``; both build on ``specs``.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-FieldDef = dict[str, Any]
-
-#: value types whose empty value reads as False (odoo-facts §4 ``read``)
-RELATIONAL = frozenset({"many2one", "one2many", "many2many"})
-X2MANY = frozenset({"one2many", "many2many"})
-
-
-@dataclass
-class ModelSpec:
-    """One model: name, description (the ACL messages' document kind), fields, order."""
-
-    name: str
-    description: str
-    order: str
-    fields: dict[str, FieldDef]
-    #: groups named in access-denied messages for create/write/unlink (observation #36)
-    manager_groups: tuple[str, ...] = ("Administration/Settings",)
-    #: what an internal user (base.group_user) may do: subset of read/write/create/unlink
-    user_rights: frozenset[str] = frozenset({"read"})
-    parent_field: str | None = None
-    defaults: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def has_active(self) -> bool:
-        return "active" in self.fields
-
-
-def _f(ftype: str, string: str, **extra: Any) -> FieldDef:
-    out: FieldDef = {"type": ftype, "string": string, "required": False, "readonly": False}
-    out.update(extra)
-    return out
-
-
-def _magic() -> dict[str, FieldDef]:
-    return {
-        "id": _f("integer", "ID", readonly=True),
-        "display_name": _f("char", "Display Name", readonly=True, store=False),
-        "create_date": _f("datetime", "Created on", readonly=True),
-        "create_uid": _f("many2one", "Created by", relation="res.users", readonly=True),
-        "write_date": _f("datetime", "Last Updated on", readonly=True),
-        "write_uid": _f("many2one", "Last Updated by", relation="res.users", readonly=True),
-    }
-
+from odoosync.sandbox.catalog_models import catalog_specs
+from odoosync.sandbox.specs import FieldDef, ModelSpec
+from odoosync.sandbox.specs import field_def as _f
+from odoosync.sandbox.specs import magic_fields as _magic
 
 #: template fields that are computed without inverse (writes are ignored; fields_get readonly)
 TEMPLATE_READONLY = frozenset(
@@ -539,8 +500,6 @@ def build_models(version: int) -> dict[str, ModelSpec]:
             user_rights=frozenset({"read", "create"}),
         ),
     ]
-    from odoosync.sandbox.catalog_models import catalog_specs  # it builds on this module
-
     specs += catalog_specs(version, product_groups)
     out = {s.name: s for s in specs}
     for name, values in model_defaults(version).items():
@@ -594,17 +553,3 @@ def model_defaults(version: int) -> dict[str, dict[str, Any]]:
         "ir.model.fields": {"state": "manual", "store": True},
         "ir.model": {"state": "manual"},
     }
-
-
-def type_default(fdef: FieldDef) -> Any:
-    """What ``read`` returns for a field that has no stored value."""
-    ftype = fdef["type"]
-    if ftype in X2MANY:
-        return []
-    if ftype == "boolean":
-        return False
-    if ftype == "integer" or ftype == "many2one_reference":
-        return 0
-    if ftype in {"float", "monetary"}:
-        return 0.0
-    return False

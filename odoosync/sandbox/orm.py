@@ -18,7 +18,8 @@ from typing import Any
 from odoosync.sandbox import catalog_compute
 from odoosync.sandbox import domain as domain_mod
 from odoosync.sandbox.faults import AccessError, ServerError, UserError, method_frames
-from odoosync.sandbox.models import COMPANY_DEPENDENT, FieldDef
+from odoosync.sandbox.models import COMPANY_DEPENDENT
+from odoosync.sandbox.specs import FieldDef
 from odoosync.sandbox.store import RecordView, Store
 
 

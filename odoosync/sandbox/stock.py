@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from odoosync.sandbox import writes
+from odoosync.sandbox import records
 from odoosync.sandbox.faults import UserError, ValidationError
 from odoosync.sandbox.orm import Env
 from odoosync.sandbox.store import Store
@@ -123,7 +123,7 @@ def create_quants(env: Env, vals_list: list[dict[str, Any]]) -> list[int]:
     for vals in vals_list:
         counted = {"inventory_quantity", "inventory_quantity_auto_apply"} & set(vals)
         if not (inventory_mode and counted):
-            ids += writes.create_records(plain, "stock.quant", [vals])
+            ids += records.create_records(plain, "stock.quant", [vals])
             continue
         if any(name not in INVENTORY_CREATE_FIELDS for name in vals):
             raise UserError("Quant's creation is restricted, you can't do this operation.")
@@ -132,15 +132,20 @@ def create_quants(env: Env, vals_list: list[dict[str, Any]]) -> list[int]:
         key.update(
             package_id=vals.get("package_id") or False, owner_id=vals.get("owner_id") or False
         )
-        found = sorted(
-            i
-            for i, q in store.tables["stock.quant"].items()
-            if all((q.get(k) or False) == v for k, v in key.items())
+        product = key["product_id"]
+        quants = store.tables["stock.quant"]
+        candidates = (
+            store.ids_where("stock.quant", "product_id", product)
+            if isinstance(product, int) and not isinstance(product, bool)
+            else sorted(quants)
         )
+        found = [
+            i for i in candidates if all((quants[i].get(k) or False) == v for k, v in key.items())
+        ]
         base = {k: v for k, v in vals.items() if k in key}
-        quant_id = found[0] if found else writes.create_records(plain, "stock.quant", [base])[0]
+        quant_id = found[0] if found else records.create_records(plain, "stock.quant", [base])[0]
         today = store.now[:10] or False
-        writes.write_records(
+        records.write_records(
             plain,
             "stock.quant",
             [quant_id],
@@ -177,7 +182,7 @@ def apply_inventory(env: Env, quant_ids: list[int]) -> None:
     quants = store.tables["stock.quant"]
     gone = [i for i in quant_ids if i not in quants]
     if gone:
-        raise writes.missing("stock.quant", gone, env.uid)
+        raise records.missing("stock.quant", gone, env.uid)
     adjustment = _inventory_location(store)
     plain = env.with_context(_plain_quant_create=True)
     for quant_id in quant_ids:
@@ -191,7 +196,7 @@ def apply_inventory(env: Env, quant_ids: list[int]) -> None:
         if diff:
             inbound = diff > 0
             product = int(quant["product_id"])
-            writes.create_records(
+            (move,) = records.create_records(
                 env,
                 "stock.move",
                 [
@@ -207,16 +212,15 @@ def apply_inventory(env: Env, quant_ids: list[int]) -> None:
                     }
                 ],
             )
-            moves = store.tables["stock.move"]
-            store.update("stock.move", max(moves), {"state": "done"})
-            other = sorted(
+            store.update("stock.move", move, {"state": "done"})
+            other = [
                 i
-                for i, q in quants.items()
-                if q.get("product_id") == product and q.get("location_id") == adjustment
-            )
+                for i in store.ids_where("stock.quant", "product_id", product)
+                if quants[i].get("location_id") == adjustment
+            ]
             if not other:
                 vals = {"product_id": product, "location_id": adjustment}
-                other = writes.create_records(plain, "stock.quant", [vals])
+                other = records.create_records(plain, "stock.quant", [vals])
             counter = quants[other[0]]
             store.update(
                 "stock.quant",
@@ -234,9 +238,10 @@ def apply_inventory(env: Env, quant_ids: list[int]) -> None:
 def product_referenced(env: Env, variant_id: int) -> bool:
     """Whether a stock move or quant refers to the variant (so it cannot be deleted)."""
     store = env.store
-    return any(
-        m.get("product_id") == variant_id for m in store.tables["stock.move"].values()
-    ) or any(q.get("product_id") == variant_id for q in store.tables["stock.quant"].values())
+    return bool(
+        store.ids_where("stock.move", "product_id", variant_id)
+        or store.ids_where("stock.quant", "product_id", variant_id)
+    )
 
 
 def check_product_unlink(env: Env, model: str, ids: list[int]) -> None:
@@ -252,8 +257,7 @@ def check_product_unlink(env: Env, model: str, ids: list[int]) -> None:
     else:
         variant_ids = set(ids)
     for referrer, label in (("stock.move", "Stock Move"), ("stock.quant", "Quants")):
-        rows = store.tables[referrer].values()
-        if any(r.get("product_id") in variant_ids for r in rows):
+        if any(store.ids_where(referrer, "product_id", v) for v in variant_ids):
             table = referrer.replace(".", "_")
             if env.version >= 19:
                 raise UserError(

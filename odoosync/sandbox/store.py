@@ -19,10 +19,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from odoosync.sandbox import catalog_compute
-from odoosync.sandbox.models import FieldDef, ModelSpec, type_default
+from odoosync.sandbox.specs import FieldDef, ModelSpec, type_default
+
+if TYPE_CHECKING:
+    from _collections_abc import dict_items, dict_keys, dict_values
 
 Record = dict[str, Any]
 
@@ -78,6 +81,51 @@ class RecordView(Mapping[str, Any]):
 
 _MISSING: Any = object()
 
+#: the columns a real Odoo indexes that the sandbox looks records up by (``index=True`` or a
+#: foreign key's btree): the inverse many2one of each one2many the sandbox computes, the stock
+#: tables' ``product_id``, and two many2many (a variant's values, a line's values) read in
+#: reverse. :meth:`Store.ids_where` answers from them in O(matches), not O(table).
+REFERENCE_INDEXES: frozenset[tuple[str, str]] = frozenset(
+    {
+        *catalog_compute.ONE2MANY.values(),
+        ("product.template.attribute.value", "product_tmpl_id"),
+        ("product.template.attribute.line", "value_ids"),
+        ("product.product", "product_template_attribute_value_ids"),
+        ("product.supplierinfo", "product_id"),
+        ("stock.quant", "product_id"),
+        ("stock.move", "product_id"),
+        ("product.category", "parent_id"),
+        ("product.template", "categ_id"),
+    }
+)
+
+
+class Table(dict[int, Record]):
+    """One model's records by id; counts the rows that passes over the whole table went through
+    (``rows_scanned``), so tests can tell a look-up from a scan."""
+
+    __slots__ = ("rows_scanned",)
+
+    def __init__(self, rows: Mapping[int, Record] | None = None) -> None:
+        super().__init__(rows or {})
+        self.rows_scanned = 0
+
+    def __iter__(self) -> Iterator[int]:
+        self.rows_scanned += len(self)
+        return super().__iter__()
+
+    def keys(self) -> dict_keys[int, Record]:
+        self.rows_scanned += len(self)
+        return super().keys()
+
+    def values(self) -> dict_values[int, Record]:
+        self.rows_scanned += len(self)
+        return super().values()
+
+    def items(self) -> dict_items[int, Record]:
+        self.rows_scanned += len(self)
+        return super().items()
+
 
 def _bucket(index: dict[Any, set[int]], key: Any, rec_id: int, add: bool) -> None:
     """Add ``rec_id`` under ``key`` (a falsy key is not indexed), or take it out."""
@@ -105,7 +153,7 @@ class Store:
     ) -> None:
         self.version = version
         self.specs = specs
-        self.tables: dict[str, dict[int, Record]] = {name: {} for name in specs}
+        self.tables: dict[str, Table] = {name: Table() for name in specs}
         self.sequences: dict[str, int] = dict.fromkeys(specs, 0)
         self.lock = threading.RLock()
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -115,8 +163,17 @@ class Store:
         self.default_codes: dict[str, set[int]] = {}
         self.xmlids: dict[tuple[str, str], int] = {}
         self.xmlids_by_res_id: dict[tuple[str, int], set[int]] = {}
+        #: (model, field) → value → ids: the :data:`REFERENCE_INDEXES` of the known models
+        self._references: dict[tuple[str, str], dict[Any, set[int]]] = {
+            key: {} for key in REFERENCE_INDEXES if key[0] in specs
+        }
+        self._referencing: dict[str, tuple[str, ...]] = {}
+        for model, name in self._references:
+            self._referencing[model] = (*self._referencing.get(model, ()), name)
         #: records the domain evaluator has looked at (``record``): how tests see a scan
         self.visits = 0
+        #: records read by computed fields and look-ups through :meth:`ids_where`
+        self.lookups = 0
         #: each model's ids in ascending order (``sorted_ids``), kept up to date or dropped
         self._sorted: dict[str, list[int]] = {}
         self._journal: dict[tuple[str, int], Record | None] | None = None
@@ -214,6 +271,18 @@ class Store:
         self._drop_id(model, rec_id)
         self._index(model, rec, add=False)
 
+    def ids_where(self, model: str, name: str, value: int) -> list[int]:
+        """Ids of ``model`` whose many2one ``name`` is ``value`` (for a many2many: whose ids
+        include it), ascending; through the column's index (:data:`REFERENCE_INDEXES`)."""
+        ids = sorted(self._references[(model, name)].get(value, ()))
+        self.lookups += len(ids)
+        return ids
+
+    @property
+    def rows_scanned(self) -> int:
+        """Rows that passes over whole tables went through, all tables together."""
+        return sum(table.rows_scanned for table in self.tables.values())
+
     def sorted_ids(self, model: str) -> list[int]:
         """``model``'s ids in ascending order (read-only: the store keeps it up to date)."""
         ids = self._sorted.get(model)
@@ -241,6 +310,14 @@ class Store:
             self._sorted.pop(model)
 
     def _index(self, model: str, rec: Record, *, add: bool) -> None:
+        for name in self._referencing.get(model, ()):
+            index = self._references[(model, name)]
+            value = rec.get(name)
+            if isinstance(value, list):
+                for item in value:
+                    _bucket(index, item, rec["id"], add)
+            else:
+                _bucket(index, value, rec["id"], add)
         if model == "product.product":
             _bucket(self.barcodes, rec.get("barcode"), rec["id"], add)
             _bucket(self.default_codes, rec.get("default_code"), rec["id"], add)
@@ -373,8 +450,7 @@ class Store:
             if key == "complete_name":
                 return self.complete_name(rec)
             if key == "child_id":
-                table = self.tables["product.category"]
-                return sorted(i for i, r in table.items() if r.get("parent_id") == rec["id"])
+                return self.ids_where("product.category", "parent_id", rec["id"])
         if model == "ir.model.data":
             if key == "complete_name":
                 return f"{rec['module']}.{rec['name']}"
@@ -437,7 +513,9 @@ class Store:
         for model, rows in data["tables"].items():
             if model not in self.tables:
                 continue
-            self.tables[model] = {int(r["id"]): r for r in rows}
+            for old in self.tables[model].values():  # the seed's rows leave the indexes too
+                self._index(model, old, add=False)
+            self.tables[model] = Table({int(r["id"]): r for r in rows})
             self._sorted.pop(model, None)
             for rec in rows:
                 self._index(model, rec, add=True)

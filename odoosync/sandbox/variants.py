@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from odoosync.sandbox import catalog_compute as cc
-from odoosync.sandbox import stock, writes
+from odoosync.sandbox import records, stock
 from odoosync.sandbox.faults import UserError, ValidationError, python_error
 from odoosync.sandbox.orm import Env
 
@@ -69,23 +69,23 @@ def apply_o2m(env: Env, model: str, rec_id: int, commands_by_field: Mapping[str,
             if code == 0:
                 to_create.append({**dict(cmd[2]), inverse: rec_id})
             elif code == 1:
-                writes.write_records(env, comodel, [int(arg)], dict(cmd[2]))
+                records.write_records(env, comodel, [int(arg)], dict(cmd[2]))
             elif code in {2, 3}:
                 if int(arg) in env.store.tables[comodel]:
-                    writes.unlink_records(env, comodel, [int(arg)])
+                    records.unlink_records(env, comodel, [int(arg)])
             elif code == 4:
-                writes.write_records(env, comodel, [int(arg)], {inverse: rec_id})
+                records.write_records(env, comodel, [int(arg)], {inverse: rec_id})
             elif code in {5, 6}:
                 keep = {int(i) for i in cmd[2]} if code == 6 and len(cmd) > 2 else set()
                 gone = [i for i in current if i not in keep]
                 if gone:
-                    writes.unlink_records(env, comodel, gone)
+                    records.unlink_records(env, comodel, gone)
                 for new in sorted(keep - set(current)):
-                    writes.write_records(env, comodel, [new], {inverse: rec_id})
+                    records.write_records(env, comodel, [new], {inverse: rec_id})
             else:
                 raise python_error(ValueError(f"Invalid command {cmd!r}"), "multi", "write")
         if to_create:
-            writes.create_records(env, comodel, to_create)
+            records.create_records(env, comodel, to_create)
 
 
 # -- hooks called by writes.py ----------------------------------------------------------------
@@ -147,7 +147,7 @@ def _cascade(env: Env, model: str, ids: set[int]) -> None:
     if model == "product.template":
         dependants += [PTAV, PTAL]
     for dependant in dependants:
-        for rec_id in [i for i, r in store.tables[dependant].items() if r.get(key) in ids]:
+        for rec_id in sorted({d for i in ids for d in store.ids_where(dependant, key, i)}):
             store.delete(dependant, rec_id)
 
 
@@ -210,14 +210,13 @@ def update_ptavs(env: Env, line_ids: list[int]) -> None:
                 if not ptav.get("ptav_active", True):
                     store.update(PTAV, ptav_id, {"ptav_active": True})
         for value_id in remaining:
-            archived = sorted(
+            archived = [
                 i
-                for i, p in ptavs.items()
-                if not p.get("ptav_active", True)
-                and p.get("product_tmpl_id") == line["product_tmpl_id"]
-                and p.get("attribute_id") == line["attribute_id"]
-                and p.get("product_attribute_value_id") == value_id
-            )
+                for i in store.ids_where(PTAV, "product_tmpl_id", line["product_tmpl_id"])
+                if not ptavs[i].get("ptav_active", True)
+                and ptavs[i].get("attribute_id") == line["attribute_id"]
+                and ptavs[i].get("product_attribute_value_id") == value_id
+            ]
             if archived:
                 store.update(PTAV, archived[0], {"ptav_active": True, "attribute_line_id": line_id})
                 to_unlink = [i for i in to_unlink if i != archived[0]]
@@ -260,52 +259,45 @@ def unlink_ptavs(env: Env, ptav_ids: list[int]) -> None:
     variants = store.tables["product.product"]
     for ptav_id in ptav_ids:
         ptav = table[ptav_id]
-        siblings = [
-            i for i, p in table.items() if p["attribute_line_id"] == ptav["attribute_line_id"]
-        ]
+        siblings = store.ids_where(PTAV, "attribute_line_id", ptav["attribute_line_id"])
         if len(siblings) == 1:
-            for var_id, var in list(variants.items()):
-                combo = var.get("product_template_attribute_value_ids") or []
-                if ptav_id in combo:
-                    rest = [i for i in combo if i != ptav_id]
-                    store.update(
-                        "product.product", var_id, {"product_template_attribute_value_ids": rest}
-                    )
-    wanted = set(ptav_ids)
-    using = sorted(
-        i
-        for i, v in variants.items()
-        if wanted & set(v.get("product_template_attribute_value_ids") or [])
-    )
+            for var_id in _variants_with(env, ptav_id):
+                combo = variants[var_id].get("product_template_attribute_value_ids") or []
+                rest = [i for i in combo if i != ptav_id]
+                store.update(
+                    "product.product", var_id, {"product_template_attribute_value_ids": rest}
+                )
+    using = sorted({v for ptav_id in ptav_ids for v in _variants_with(env, ptav_id)})
     unlink_or_archive(env, using)
     for ptav_id in ptav_ids:
-        used = any(
-            ptav_id in (v.get("product_template_attribute_value_ids") or [])
-            for v in variants.values()
-        )
-        if used:
+        if _variants_with(env, ptav_id):
             store.update(PTAV, ptav_id, {"ptav_active": False})
         else:
             store.delete(PTAV, ptav_id)
 
 
+def _variants_with(env: Env, ptav_id: int) -> list[int]:
+    """The variants (archived too) whose combination holds ``ptav_id``."""
+    return env.store.ids_where("product.product", "product_template_attribute_value_ids", ptav_id)
+
+
 def _unlink_lines(env: Env, line_ids: list[int]) -> None:
     """ptal ``unlink``: the values go first; a line still referenced is archived instead."""
     store = env.store
-    writes._existing(env, PTAL, line_ids)
+    records.check_existing(env, PTAL, line_ids)
     ptavs = store.tables[PTAV]
-    active = [
+    active = sorted(
         i
-        for i, p in ptavs.items()
-        if p["attribute_line_id"] in line_ids and p.get("ptav_active", True)
-    ]
+        for line_id in line_ids
+        for i in store.ids_where(PTAV, "attribute_line_id", line_id)
+        if ptavs[i].get("ptav_active", True)
+    )
     templates = {int(store.tables[PTAL][i]["product_tmpl_id"]) for i in line_ids}
     if active:
         unlink_ptavs(env, active)
     archived_for: set[int] = set()
     for line_id in line_ids:
-        left = [i for i, p in ptavs.items() if p["attribute_line_id"] == line_id]
-        if left:
+        if store.ids_where(PTAV, "attribute_line_id", line_id):
             store.update(PTAL, line_id, {"active": False, "value_ids": []})
             archived_for.add(int(store.tables[PTAL][line_id]["product_tmpl_id"]))
         else:
@@ -459,7 +451,7 @@ def unlink_or_archive(env: Env, variant_ids: list[int]) -> None:
             if store.tables["product.product"][var_id].get("active", True):
                 store.update("product.product", var_id, {"active": False, **_stamp(env)})
             continue
-        writes.unlink_records(env, "product.product", [var_id])
+        records.unlink_records(env, "product.product", [var_id])
 
 
 def sync_template_active(env: Env, variant_ids: list[int]) -> None:

@@ -3,7 +3,9 @@
 Conversions follow Odoo 17's ``convert_to_cache`` (observations #19-#21, #24: ``float(value or
 0.0)``); unknown fields fail as in #17/#18; a many2one to a missing record as #22; a missing
 required value as #23; writing or unlinking a missing id as #27/#39; duplicate barcodes as #15
-and odoo-facts §3.3 (the whole call fails, archived products are ignored).
+and odoo-facts §3.3 (the whole call fails, archived products are ignored). ``stock`` and
+``variants`` extend create/write/unlink for their models and call them back through ``records``,
+where this module installs them.
 """
 
 from __future__ import annotations
@@ -15,9 +17,8 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from odoosync.sandbox import catalog_compute, stock, variants
+from odoosync.sandbox import catalog_compute, records, stock, variants
 from odoosync.sandbox.faults import (
-    MissingError,
     NotNullViolation,
     ServerError,
     UserError,
@@ -26,8 +27,9 @@ from odoosync.sandbox.faults import (
     python_error,
 )
 from odoosync.sandbox.floats import check_finite
-from odoosync.sandbox.models import X2MANY, FieldDef
 from odoosync.sandbox.orm import Env, check_access, invalid_field, sort_ids
+from odoosync.sandbox.records import check_existing, missing
+from odoosync.sandbox.specs import X2MANY, FieldDef
 from odoosync.sandbox.store import DELEGATED
 
 #: types a NOT NULL check never fires on (numbers default to 0; x2many live in other tables)
@@ -42,14 +44,6 @@ NO_COPY = frozenset(
 
 #: template fields computed from its variant (``copy=False``, so not carried by ``copy``)
 TEMPLATE_COMPUTED = frozenset({"default_code", "weight", "volume", "standard_price"})
-
-
-def missing(model: str, ids: list[int], uid: int) -> MissingError:
-    """``Record does not exist or has been deleted.`` + the recordset repr (observation #27)."""
-    inner = f"{ids[0]}," if len(ids) == 1 else ", ".join(str(i) for i in ids)
-    return MissingError(
-        f"Record does not exist or has been deleted.\n(Record: {model}({inner}), User: {uid})"
-    )
 
 
 def required_missing(env: Env, model: str, name: str) -> NotNullViolation:
@@ -481,17 +475,10 @@ def _custom_field(env: Env, values: dict[str, Any]) -> dict[str, Any]:
 # -- write / unlink --------------------------------------------------------------------------
 
 
-def _existing(env: Env, model: str, ids: list[int]) -> None:
-    table = env.store.tables[model]
-    gone = [i for i in ids if i not in table]
-    if gone:
-        raise missing(model, gone, env.uid)
-
-
 def write_records(env: Env, model: str, ids: list[int], vals: Mapping[str, Any]) -> bool:
     """``write``: the same values on every id (odoo-facts §4); missing ids fault (#27)."""
     check_access(env, model, "write")
-    _existing(env, model, ids)
+    check_existing(env, model, ids)
     vals, o2m = variants.split_o2m(model, variants.before_write(env, model, vals))
     store = env.store
     table = store.tables[model]
@@ -545,7 +532,7 @@ def write_records(env: Env, model: str, ids: list[int], vals: Mapping[str, Any])
 def unlink_records(env: Env, model: str, ids: list[int]) -> bool:
     """``unlink``; missing ids fault (#39); external ids of the records go with them."""
     check_access(env, model, "unlink")
-    _existing(env, model, ids)
+    check_existing(env, model, ids)
     if variants.unlink_override(env, model, ids):
         return True
     store = env.store
@@ -579,8 +566,7 @@ def _check_category_unlink(env: Env, ids: list[int]) -> None:
         raise UserError(
             "You cannot delete this product category, it is the default generic category."
         )
-    used = {r.get("categ_id") for r in store.tables["product.template"].values()}
-    if used & set(ids):
+    if any(store.ids_where("product.template", "categ_id", i) for i in ids):
         raise UserError(
             "The operation cannot be completed: another model requires the record being "
             "deleted. If possible, archive it instead.\n\nModel: Product (product.template)\n"
@@ -615,3 +601,6 @@ def copy_record(env: Env, model: str, rec_id: int, default: Mapping[str, Any] | 
             vals[key] = [[6, 0, list(value)]]
     vals.update(default or {})
     return create_records(env, model, [vals], "copy")[0]
+
+
+records.install(records.Operations(create_records, write_records, unlink_records))
