@@ -7,7 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from odoosync.odoo import OdooClient
 from odoosync.sandbox import SandboxHandle, serve
+from tests.support.sleeps import Sleeps
 
 
 @pytest.fixture
@@ -15,3 +17,31 @@ def sandbox() -> Iterator[SandboxHandle]:
     """A sandbox of its own for one test, with the demo data (seed "demo")."""
     with serve(seed="demo") as handle:
         yield handle
+
+
+@pytest.fixture(scope="module")
+def module_sandbox() -> Iterator[SandboxHandle]:
+    """One demo sandbox for all the tests of a module (see :func:`reused_sandbox`)."""
+    with serve(seed="demo") as handle:
+        yield handle
+
+
+@pytest.fixture
+def reused_sandbox(module_sandbox: SandboxHandle) -> Iterator[SandboxHandle]:
+    """The module's sandbox for one test, with no fault armed and its call counters at zero:
+    for tests that change no data, or only data no other test looks at."""
+    module_sandbox.clear_faults()
+    module_sandbox.reset_calls()
+    yield module_sandbox
+    module_sandbox.clear_faults()
+
+
+@pytest.fixture
+def client_sleeps(monkeypatch: pytest.MonkeyPatch) -> Sleeps:
+    """Every ``OdooClient`` the code under test builds with the default ``sleep`` (the CLI's,
+    the schedules') waits on this instead of ``time.sleep``: back-offs are recorded, not slept."""
+    sleeps = Sleeps()
+    defaults = OdooClient.__init__.__kwdefaults__
+    assert defaults is not None and "sleep" in defaults, "OdooClient(..., sleep=) moved"
+    monkeypatch.setitem(defaults, "sleep", sleeps)
+    return sleeps

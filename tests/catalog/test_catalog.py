@@ -21,6 +21,11 @@ ROWS: list[dict[str, Any]] = [
 ]
 
 
+def rows_in(path: Path, **options: Any) -> list[dict[str, Any]]:
+    """Every row of the catalog at ``path``, read as a run reads it."""
+    return list(open_catalog(path, **options).iter_rows())
+
+
 def write_csv(path: Path, rows: list[dict[str, Any]], *, bom: bool = False) -> None:
     lines = [",".join(rows[0])] + [",".join(str(v) for v in row.values()) for row in rows]
     path.write_text(("\ufeff" if bom else "") + "\n".join(lines) + "\n", encoding="utf-8")
@@ -135,7 +140,7 @@ def test_duplicate_keys_name_both_places(tmp_path: Path) -> None:
             continue  # the sample table has a primary key
         writer(tmp_path / name, rows)
         with pytest.raises(CatalogError) as info:
-            list(open_catalog(tmp_path / name).iter_rows())
+            rows_in(tmp_path / name)
         where = {
             "csv": "line 3 and line 5",
             "json": "item 1 and item 3",
@@ -152,14 +157,14 @@ def test_sqlite_duplicate_keys(tmp_path: Path) -> None:
         db.executemany("INSERT INTO items VALUES (?, ?)", [(1, "a"), (2, "b"), (1, "c")])
     db.close()
     with pytest.raises(CatalogError, match="duplicate key '1' on row 1 and row 3"):
-        list(open_catalog(path).iter_rows())
+        rows_in(path)
 
 
 def test_missing_key_column(tmp_path: Path) -> None:
     for kind, (name, writer) in FORMATS.items():
         writer(tmp_path / name, ROWS)
         with pytest.raises(CatalogError, match="sku"):
-            list(open_catalog(tmp_path / name, key="sku").iter_rows())
+            rows_in(tmp_path / name, key="sku")
         assert kind
 
 
@@ -189,14 +194,14 @@ def test_csv_ragged_row_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
     path.write_text("id,title,price\n1,Lamp,3\n2,Chair\n", encoding="utf-8")
     with pytest.raises(CatalogError, match=r"p.csv: line 3 has 2 values but the header has 3"):
-        list(open_catalog(path).iter_rows())
+        rows_in(path)
 
 
 def test_csv_bad_encoding_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
     path.write_bytes(b"id,title\n1,Lamp\n2,Caf\xe9\n")
     with pytest.raises(CatalogError, match=r"p.csv: line 3: not valid UTF-8"):
-        list(open_catalog(path).iter_rows())
+        rows_in(path)
 
 
 def test_csv_quoted_values_and_blank_lines(tmp_path: Path) -> None:
@@ -209,7 +214,7 @@ def test_csv_empty_key_value(tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
     path.write_text("id,title\n1,Lamp\n,Chair\n", encoding="utf-8")
     with pytest.raises(CatalogError, match="line 3: the key column 'id' is empty"):
-        list(open_catalog(path).iter_rows())
+        rows_in(path)
 
 
 def test_csv_apply_creates_a_missing_file(tmp_path: Path) -> None:
@@ -228,13 +233,13 @@ def test_json_errors(tmp_path: Path) -> None:
     path = tmp_path / "p.json"
     path.write_text('[{"id": 1},\n {"id": 2,}]', encoding="utf-8")
     with pytest.raises(CatalogError, match="line 2 column"):
-        list(open_catalog(path).iter_rows())
+        rows_in(path)
     path.write_text('{"id": 1}', encoding="utf-8")
     with pytest.raises(CatalogError, match="must be an array of objects"):
-        list(open_catalog(path).iter_rows())
+        rows_in(path)
     path.write_text('[{"id": 1}, 5]', encoding="utf-8")
     with pytest.raises(CatalogError, match="item 1 is not an object"):
-        list(open_catalog(path).iter_rows())
+        rows_in(path)
 
 
 def test_json_keeps_types_and_numeric_keys(tmp_path: Path) -> None:
@@ -249,10 +254,10 @@ def test_jsonl_error_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "p.jsonl"
     path.write_text('{"id": "1"}\n\n{"id": "2"\n', encoding="utf-8")
     with pytest.raises(CatalogError, match=r"p.jsonl: line 3: invalid JSON"):
-        list(open_catalog(path).iter_rows())
+        rows_in(path)
     path.write_text('{"id": "1"}\n[1]\n', encoding="utf-8")
     with pytest.raises(CatalogError, match="line 2: not a JSON object"):
-        list(open_catalog(path).iter_rows())
+        rows_in(path)
 
 
 def test_jsonl_unchanged_lines_are_copied_verbatim(tmp_path: Path) -> None:
@@ -271,10 +276,10 @@ def test_sqlite_table_choice(tmp_path: Path) -> None:
         db.execute("CREATE TABLE other (x)")
     db.close()
     with pytest.raises(CatalogError, match=r"set \[catalog\] table .* other, products"):
-        list(open_catalog(path).iter_rows())
+        rows_in(path)
     with pytest.raises(CatalogError, match="no table 'items'; tables present: other, products"):
-        list(open_catalog(path, table="items").iter_rows())
-    assert len(list(open_catalog(path, table="products").iter_rows())) == 3
+        rows_in(path, table="items")
+    assert len(rows_in(path, table="products")) == 3
 
 
 def test_sqlite_integer_keys_and_bools(tmp_path: Path) -> None:

@@ -16,29 +16,19 @@ from odoosync.cli import run
 from odoosync.errors import AuthenticationError, DatabaseNotFound, OdooError
 from odoosync.history.store import History
 from odoosync.odoo.connect import failure_hint
-from odoosync.sandbox import serve
+from odoosync.sandbox import SandboxHandle
+from tests.support.export_env import QUICK_RETRIES, config_toml
 
 WRONG = "Wr0ng-Pa55word-xyz"
 
 
-@pytest.fixture(scope="module")
-def sandbox_server() -> Iterator[Any]:
-    with serve(seed="demo") as handle:
-        yield handle
+pytestmark = pytest.mark.usefixtures("secret_key")
 
 
 @pytest.fixture
-def sandbox(sandbox_server: Any) -> Iterator[Any]:
-    sandbox_server.clear_faults()
-    sandbox_server.reset_calls()
-    yield sandbox_server
-    sandbox_server.clear_faults()
-
-
-@pytest.fixture(autouse=True)
-def secret_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("ODOOSYNC_SECRET_KEY", "test-secret-key")
-    monkeypatch.setenv("ODOOSYNC_KEY_FILE", str(tmp_path / "secret.key"))
+def sandbox(reused_sandbox: SandboxHandle) -> SandboxHandle:
+    """One sandbox for the module: its tests leave no data another one reads."""
+    return reused_sandbox
 
 
 @pytest.fixture(autouse=True)
@@ -60,26 +50,8 @@ def write_config(
     timeout: float = 5,
 ) -> Path:
     path = tmp_path / "odoosync.toml"
-    path.write_text(
-        f"""\
-default_profile = "test"
-
-[profiles.test]
-name = "Test"
-url = "{url}"
-database = "{database}"
-username = "{username}"
-timeout = {timeout}
-
-[catalog]
-path = "products.csv"
-
-[sync]
-max_retries = 1
-max_retry_wait = 0.5
-""",
-        encoding="utf-8",
-    )
+    text = config_toml(url, database, username=username, timeout=timeout, sync=QUICK_RETRIES)
+    path.write_text(text, encoding="utf-8")
     return path
 
 

@@ -13,37 +13,16 @@ import pytest
 from odoosync.cli import run
 from odoosync.mapping.model import DEFAULT_MAPPING_TOML, load_mapping
 from odoosync.sandbox import serve
+from tests.support.export_env import QUICK_RETRIES, config_toml
 from tests.support.paths import EXAMPLES
 
-
-@pytest.fixture(autouse=True)
-def secret_key(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("ODOOSYNC_SECRET_KEY", "test-secret-key")
-    monkeypatch.setenv("ODOOSYNC_KEY_FILE", str(tmp_path / "secret.key"))
+pytestmark = pytest.mark.usefixtures("secret_key")
 
 
 def project(tmp_path: Path, *, url: str = "http://127.0.0.1:9", mapping: str | None = None) -> Path:
     config = tmp_path / "odoosync.toml"
-    config.write_text(
-        f"""\
-default_profile = "test"
-
-[profiles.test]
-name = "Test"
-url = "{url}"
-database = "odoosync"
-username = "admin"
-timeout = 5
-
-[catalog]
-path = "products.csv"
-
-[sync]
-max_retries = 1
-max_retry_wait = 0.5
-""",
-        encoding="utf-8",
-    )
+    text = config_toml(url, "odoosync", timeout=5, sync=QUICK_RETRIES)
+    config.write_text(text, encoding="utf-8")
     (tmp_path / "mapping.toml").write_text(mapping or DEFAULT_MAPPING_TOML, encoding="utf-8")
     return config
 

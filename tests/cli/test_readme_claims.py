@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from odoosync.cli import run
-from odoosync.sandbox import serve
-from tests.support.export_env import products, write_catalog, write_setup
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Any]:
-    with serve(seed="empty") as handle:
-        yield handle
-
-
-@pytest.fixture
-def config(tmp_path: Path, sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("ODOOSYNC_PASSWORD", "admin")
-    monkeypatch.setenv("ODOOSYNC_SECRET_KEY", "test-secret-key")
-    monkeypatch.setenv("ODOOSYNC_KEY_FILE", str(tmp_path / "secret.key"))
-    return write_setup(tmp_path, sandbox.url, sandbox.database, products(3))
+from tests.support.export_env import products, write_catalog
 
 
 @pytest.mark.parametrize("quiet", [False, True])

@@ -7,7 +7,6 @@ MAPPING_ERROR, not create anything).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +22,6 @@ from odoosync.transforms import REGISTRY, TransformContext
 from tests.support.export_env import config_toml, factory, mapping_toml, settings_for
 
 MAPPING = mapping_toml("title", "ean", "price", "weight", "category")
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Any]:
-    with serve(seed="demo") as handle:
-        yield handle
 
 
 def write_config(folder: Path, sandbox: Any, catalog: str) -> Path:

@@ -23,22 +23,15 @@ from odoosync.errors import (
 from odoosync.odoo import ConnectionParams, OdooClient
 from odoosync.odoo.client import insecure_url_warning, parse_version
 from odoosync.odoo.connect import check_connection
-from odoosync.sandbox import serve
+from odoosync.sandbox import SandboxHandle, serve
 from odoosync.secrets import Secret
-
-
-@pytest.fixture(scope="module")
-def sandbox_server() -> Iterator[Any]:
-    with serve(seed="demo") as handle:
-        yield handle
+from tests.support.sleeps import Sleeps
 
 
 @pytest.fixture
-def sandbox(sandbox_server: Any) -> Iterator[Any]:
-    sandbox_server.clear_faults()
-    sandbox_server.reset_calls()
-    yield sandbox_server
-    sandbox_server.clear_faults()
+def sandbox(reused_sandbox: SandboxHandle) -> SandboxHandle:
+    """One sandbox for the module: its tests leave no data another one reads."""
+    return reused_sandbox
 
 
 @pytest.fixture(autouse=True)
@@ -49,16 +42,6 @@ def quiet_cli_handlers() -> Iterator[None]:
     logger.handlers.clear()
     yield
     logger.handlers[:] = handlers
-
-
-class Sleeps:
-    """The injected sleep: records waits and returns at once."""
-
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
 
 
 def make_client(

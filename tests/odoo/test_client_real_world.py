@@ -30,6 +30,7 @@ from odoosync.odoo.connect import check_connection
 from odoosync.odoo.faults import RequestTooLarge
 from odoosync.sandbox import serve
 from odoosync.secrets import Secret
+from tests.support.sleeps import Sleeps
 
 VERSION_17 = {
     "server_version": "17.0",
@@ -114,14 +115,6 @@ def front() -> Iterator[Any]:
     yield start
     for gen in started:
         next(gen, None)
-
-
-class Sleeps:
-    def __init__(self) -> None:
-        self.waits: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.waits.append(seconds)
 
 
 def client_for(url: str, *, sleep: Sleeps | None = None, **overrides: Any) -> OdooClient:

@@ -1,4 +1,5 @@
-"""A sandbox per test, as Odoo 17.0 and as 19.0, called with plain ``xmlrpc.client``.
+"""A sandbox per test: ``sandbox``, empty (the tests make their own data), and ``odoo``, as Odoo
+17.0 and as 19.0, called with plain ``xmlrpc.client``.
 
 The conformance tests of this folder replay /work/shared/odoo-variants-stock-observations.md
 ("obs #n" in their docstrings): the answers and faults the real servers gave.
@@ -10,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from odoosync.sandbox import serve
+from odoosync.sandbox import SandboxHandle, serve
 from tests.support.catalog_rpc import Odoo
 
 
@@ -18,3 +19,9 @@ from tests.support.catalog_rpc import Odoo
 def odoo(request: pytest.FixtureRequest) -> Iterator[Odoo]:
     with serve(seed="empty", odoo_version=request.param) as sb:
         yield Odoo(sb.url, sb.database, request.param)
+
+
+@pytest.fixture
+def sandbox() -> Iterator[SandboxHandle]:
+    with serve(seed="empty") as handle:
+        yield handle

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from catalog_rpc import Odoo, make_tee
 
 from odoosync.sandbox import SandboxHandle, serve
 from odoosync.sandbox.store import REFERENCE_INDEXES, Store
+from tests.support.catalog_rpc import Odoo, make_tee
 
 BIG = 2000
 SMALL = 3

@@ -6,18 +6,11 @@ docs/sandbox-fidelity.md maps every checklist item to its test.
 from __future__ import annotations
 
 import xmlrpc.client
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from odoosync.sandbox import SandboxHandle, serve
-
-
-@pytest.fixture
-def sandbox() -> Iterator[SandboxHandle]:
-    with serve(seed="empty") as handle:
-        yield handle
 
 
 def objects(sb: SandboxHandle) -> xmlrpc.client.ServerProxy:

@@ -5,18 +5,11 @@ from __future__ import annotations
 import http.client
 import socket
 import xmlrpc.client
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from odoosync.sandbox import SandboxHandle, serve
-
-
-@pytest.fixture
-def sandbox() -> Iterator[SandboxHandle]:
-    with serve(seed="empty") as handle:
-        yield handle
+from odoosync.sandbox import SandboxHandle
 
 
 class TimeoutTransport(xmlrpc.client.Transport):

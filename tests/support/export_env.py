@@ -2,7 +2,7 @@
 in a folder, pointing at a running sandbox, and :class:`ExportSetup`, an export run on it.
 
 The clients the tests build (:func:`factory`) never sleep for real: a retry's back-off goes to
-:class:`Naps`, which remembers it and returns at once (the retry budget still counts it)."""
+:class:`~tests.support.sleeps.Sleeps`, which remembers it and returns at once."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from odoosync.history.store import History
 from odoosync.odoo import ConnectionParams, OdooClient
 from odoosync.secrets import Secret
 from odoosync.transforms import gs1_check_digit
+from tests.support.sleeps import Sleeps
 
 #: one ``[[fields]]`` table per catalog column, as the tests' mappings spell them
 FIELDS: dict[str, dict[str, object]] = {
@@ -39,7 +40,7 @@ FIELDS: dict[str, dict[str, object]] = {
 def _toml_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
+    if isinstance(value, int | float):
         return str(value)
     return f'"{value}"'
 
@@ -57,6 +58,9 @@ def mapping_toml(
         tables.append("[[fields]]\n" + "\n".join(lines) + "\n")
     return "\n".join(tables) + (f"\n{tail}" if tail else "")
 
+
+#: ``[sync]`` for commands that should give up on an unreachable Odoo quickly
+QUICK_RETRIES: Mapping[str, object] = {"max_retries": 1, "max_retry_wait": 0.5}
 
 MAPPING = mapping_toml("title", "ean", "supplier_reference", "description", "price")
 
@@ -100,7 +104,7 @@ def config_toml(
     username: str = "admin",
     profile: str = "test",
     label: str = "Test",
-    timeout: int | None = None,
+    timeout: float | None = None,
 ) -> str:
     """odoosync.toml for one profile, with mapping.toml and odoosync.db beside it; a ``.db``
     catalog reads table "products"."""
@@ -150,21 +154,11 @@ def settings_for(config: Path) -> Settings:
     return load_settings(config, env={})
 
 
-class Naps:
-    """``sleep`` for the clients under test: each back-off is remembered, none is slept."""
-
-    def __init__(self) -> None:
-        self.taken: list[float] = []
-
-    def __call__(self, seconds: float) -> None:
-        self.taken.append(seconds)
-
-
 def factory(
     settings: Settings, password: str = "admin", *, sleep: Callable[[float], None] | None = None
 ) -> Callable[[], OdooClient]:
     """A run's client factory for ``settings``, retrying 3 times within 2 s; the clients sleep
-    with ``sleep`` (by default a fresh :class:`Naps`: no real waiting)."""
+    with ``sleep`` (by default a fresh :class:`~tests.support.sleeps.Sleeps`: no real waiting)."""
     params = ConnectionParams(
         url=settings.profile.url,
         database=settings.profile.database,
@@ -173,8 +167,8 @@ def factory(
         max_retries=3,
         max_retry_wait=2.0,
     )
-    naps = Naps() if sleep is None else sleep
-    return lambda: OdooClient(params, sleep=naps)
+    sleeps = Sleeps() if sleep is None else sleep
+    return lambda: OdooClient(params, sleep=sleeps)
 
 
 class ExportSetup:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,18 +16,11 @@ from odoosync.engine.sync.run import run_sync
 from odoosync.errors import ExitCode, OdooError
 from odoosync.history.records import Link
 from odoosync.history.store import History
-from odoosync.sandbox import serve
 from tests.support.export_env import factory, products, settings_for, write_setup
 from tests.support.pull_env import PullSetup
 
 FUTURE = "2999-01-01T00:00:00Z"
 PAST = "2000-01-01T00:00:00Z"
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Any]:
-    with serve(seed="demo") as handle:
-        yield handle
 
 
 class SyncSetup(PullSetup):
