@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 import signal
-import subprocess
-import sys
 import xmlrpc.client
 
 import pytest
 
 from odoosync.cli import run
+from tests.support.sandbox_command import sandbox_command
 
 LINE = re.compile(
     r"^odoosync sandbox: Odoo 17\.0 on http://127\.0\.0\.1:(\d+) "
@@ -19,26 +18,14 @@ LINE = re.compile(
 
 
 def test_serves_until_interrupted() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "odoosync", "sandbox", "--port", "0", "--seed", "empty"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline().rstrip("\n")
+    with sandbox_command("--seed", "empty") as (proc, line):
         match = LINE.match(line)
         assert match, line
         common = xmlrpc.client.ServerProxy(f"http://127.0.0.1:{match.group(1)}/xmlrpc/2/common")
         assert common.version()["server_version"] == "17.0"
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0  # generous: a loaded 2-core machine is slow to tear down
-        assert proc.stdout.read() == ""
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        assert proc.stdout is not None and proc.stdout.read() == ""
 
 
 def test_bad_version_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

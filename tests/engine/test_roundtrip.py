@@ -15,11 +15,9 @@ import pytest
 from odoosync.catalog.formats import open_catalog
 from odoosync.engine.export.run import run_export
 from odoosync.engine.imports.run import run_import
-from odoosync.engine.result import RunOptions, RunResult
-from odoosync.history.store import History
 from odoosync.sandbox import serve
 from odoosync.transforms import REGISTRY, TransformContext
-from tests.support.export_env import config_toml, factory, mapping_toml, settings_for
+from tests.support.export_env import config_toml, mapping_toml, run_job, settings_for
 
 MAPPING = mapping_toml("title", "ean", "price", "weight", "category")
 
@@ -48,21 +46,14 @@ def test_import_then_export_links_everything_without_categories_section(
     assert not settings.catalog.path.exists()  # an empty catalog: the import creates it
     before = categories_of_templates(sandbox)
 
-    def run(runner: Any) -> RunResult:
-        with History(settings.history_path) as history:
-            result: RunResult = runner(
-                settings, RunOptions(), client_factory=factory(settings), history=history
-            )
-        return result
-
-    imported = run(run_import)
+    imported = run_job(run_import, settings)
     assert imported.success, [p.error_message for p in imported.products]
     assert imported.created == imported.products_found == len(before) == 5
     rows = list(open_catalog(settings.catalog.path, table=settings.catalog.table).iter_rows())
     assert {r["category"] for r in rows} == {"Electronics", "Clothing", "Accessories", "Saleable"}
 
     sandbox.reset_calls()
-    exported = run(run_export)
+    exported = run_job(run_export, settings)
     failures = [(p.product_id, p.error_message) for p in exported.products if p.action == "error"]
     assert failures == [] and exported.failed == 0
     assert exported.created == 0  # everything was linked by the import
@@ -82,10 +73,7 @@ def test_create_missing_categories_does_not_duplicate_imported_categories(
     )
     before = categories_of_templates(sandbox)
     for runner, created in ((run_import, len(before)), (run_export, 0)):
-        with History(settings.history_path) as history:
-            result = runner(
-                settings, RunOptions(), client_factory=factory(settings), history=history
-            )
+        result = run_job(runner, settings)
         assert result.failed == 0 and result.created == created  # rows; then no products
     assert sandbox.calls().get("product.category.create", 0) == 0
     assert categories_of_templates(sandbox) == before

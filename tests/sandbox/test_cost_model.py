@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 import signal
-import subprocess
-import sys
 import time
 import xmlrpc.client
 from collections.abc import Callable, Iterator
@@ -20,6 +18,7 @@ import pytest
 from odoosync.cli import run
 from odoosync.sandbox import SandboxHandle, serve
 from odoosync.sandbox.cost import BEARER, ODOO17, ODOO19, PASSWORD, CallWork, cost_model
+from tests.support.sandbox_command import sandbox_command
 
 Call = Callable[..., Any]
 
@@ -209,15 +208,7 @@ def test_cli_rejects_an_unknown_cost_model(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_cli_serves_with_a_cost_model() -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "odoosync", "sandbox", "--port", "0", "--cost", "odoo17"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline().rstrip("\n")
+    with sandbox_command("--cost", "odoo17") as (proc, line):
         match = re.match(
             r"^odoosync sandbox: .* on http://127\.0\.0\.1:(\d+) .*cost model odoo17\)$", line
         )
@@ -228,10 +219,6 @@ def test_cli_serves_with_a_cost_model() -> None:
         assert time.monotonic() - started >= (ODOO17.call_ms + ODOO17.authenticate_ms) / 1000
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 def _json2(sb: SandboxHandle, model: str, method: str, body: dict[str, Any]) -> Any:

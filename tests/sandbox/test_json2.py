@@ -12,8 +12,6 @@ import json
 import re
 import signal
 import socket
-import subprocess
-import sys
 import time
 import xmlrpc.client
 from collections.abc import Iterator
@@ -22,6 +20,7 @@ from typing import Any
 import pytest
 
 from odoosync.sandbox import SandboxHandle, serve
+from tests.support.sandbox_command import sandbox_command
 
 ERROR_KEYS = {"name", "message", "arguments", "context", "debug"}
 
@@ -460,26 +459,7 @@ def test_before_19_there_is_no_json2(version: str) -> None:
 
 
 def test_the_command_prints_the_admin_key_for_19() -> None:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "odoosync",
-            "sandbox",
-            "--port",
-            "0",
-            "--seed",
-            "empty",
-            "--odoo-version",
-            "19.0",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline().rstrip("\n")
+    with sandbox_command("--seed", "empty", "--odoo-version", "19.0") as (proc, line):
         match = re.match(
             r"^odoosync sandbox: Odoo 19\.0 on http://127\.0\.0\.1:(\d+) "
             r"\(database odoosync, login admin/admin, API key ([0-9a-f]{40})\)$",
@@ -501,10 +481,6 @@ def test_the_command_prints_the_admin_key_for_19() -> None:
         conn.close()
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=30) == 0
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
 
 
 def test_missing_required_value_is_422_and_readonly_keys_only_read(odoo19: SandboxHandle) -> None:

@@ -171,6 +171,26 @@ def factory(
     return lambda: OdooClient(params, sleep=sleeps)
 
 
+def run_job(
+    runner: Callable[..., RunResult],
+    settings: Settings,
+    *,
+    password: str = "admin",
+    now: Callable[[], Any] | None = None,
+    **options: Any,
+) -> RunResult:
+    """One run (``run_export``, ``run_import``, ``run_sync``) of ``settings`` with ``options``,
+    recorded in its history (whose clock is ``now``, if given), through :func:`factory`."""
+    clock = {} if now is None else {"now": now}
+    with History(settings.history_path, **clock) as history:
+        return runner(
+            settings,
+            RunOptions(**options),
+            client_factory=factory(settings, password),
+            history=history,
+        )
+
+
 class ExportSetup:
     """25 (or ``rows``) products in a CSV catalog beside its config, exported to ``sandbox``."""
 
@@ -182,13 +202,7 @@ class ExportSetup:
         self.settings = settings_for(self.config)
 
     def export(self, password: str = "admin", **options: Any) -> RunResult:
-        with History(self.settings.history_path) as history:
-            return run_export(
-                self.settings,
-                RunOptions(**options),
-                client_factory=factory(self.settings, password),
-                history=history,
-            )
+        return run_job(run_export, self.settings, password=password, **options)
 
     def rewrite(self) -> None:
         write_catalog(self.folder / "products.csv", self.rows)

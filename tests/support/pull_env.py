@@ -8,9 +8,9 @@ from typing import Any
 
 from odoosync.catalog.formats import open_catalog
 from odoosync.engine.imports.run import run_import
-from odoosync.engine.result import RunOptions, RunResult
+from odoosync.engine.result import RunResult
 from odoosync.history.store import History
-from tests.support.export_env import config_toml, factory, mapping_toml, settings_for
+from tests.support.export_env import config_toml, mapping_toml, run_job, settings_for
 
 MAPPING = mapping_toml(
     "title", "ean", "price", "weight", "category", "supplier_reference",
@@ -44,14 +44,7 @@ class PullSetup:
         self.config = config
 
     def run(self, runner: Any = run_import, **options: Any) -> RunResult:
-        with History(self.settings.history_path) as history:
-            result: RunResult = runner(
-                self.settings,
-                RunOptions(**options),
-                client_factory=factory(self.settings),
-                history=history,
-            )
-            return result
+        return run_job(runner, self.settings, **options)
 
     def rows(self) -> dict[str, dict[str, Any]]:
         catalog = open_catalog(

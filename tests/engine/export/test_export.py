@@ -11,6 +11,7 @@ import pytest
 from odoosync.engine.export.run import run_export
 from odoosync.engine.result import RunOptions
 from odoosync.errors import AuthenticationError, Interrupted
+from odoosync.history.records import LogEntry, Run
 from odoosync.history.store import History
 from tests.support.export_env import (
     COLUMNS,
@@ -205,7 +206,9 @@ def test_single_product_export_json_shape(setup: ExportSetup) -> None:
     assert isinstance(doc["duration_ms"], int)
 
 
-def test_interrupted_run_is_recorded_as_interrupted(setup: ExportSetup) -> None:
+def export_interrupted(setup: ExportSetup) -> tuple[Run, list[LogEntry]]:
+    """An export stopped by Ctrl-C at its first progress report: its run and log entries."""
+
     def stop(done: int, total: int | None) -> None:
         raise KeyboardInterrupt
 
@@ -219,7 +222,12 @@ def test_interrupted_run_is_recorded_as_interrupted(setup: ExportSetup) -> None:
                 progress=stop,
             )
         [run] = history.runs()
-        assert run.status == "interrupted"
+        return run, history.logs(batch_id=run.batch_id, limit=None)
+
+
+def test_interrupted_run_is_recorded_as_interrupted(setup: ExportSetup) -> None:
+    run, _ = export_interrupted(setup)
+    assert run.status == "interrupted"
 
 
 def test_incremental_export_considers_rows_modified_since_the_last_successful_run(
@@ -256,19 +264,6 @@ def test_incremental_export_considers_rows_modified_since_the_last_successful_ru
 def test_an_interrupted_run_counts_every_chunk_it_logged(setup: ExportSetup) -> None:
     # Ctrl-C after the first chunk: the chunks already running finish and are logged; the
     # run's counts say so too
-    def stop(done: int, total: int | None) -> None:
-        raise KeyboardInterrupt
-
-    with History(setup.settings.history_path) as history:
-        with pytest.raises(Interrupted):
-            run_export(
-                setup.settings,
-                RunOptions(),
-                client_factory=factory(setup.settings),
-                history=history,
-                progress=stop,
-            )
-        [run] = history.runs()
-        logged = history.logs(batch_id=run.batch_id, limit=None)
+    run, logged = export_interrupted(setup)
     assert len(logged) > 10  # the second worker's chunk landed too
     assert run.counts["created"] == len(logged)

@@ -11,12 +11,12 @@ import pytest
 
 from odoosync.catalog.formats import open_catalog
 from odoosync.engine.export.run import run_export
-from odoosync.engine.result import RunOptions, RunResult
+from odoosync.engine.result import RunResult
 from odoosync.engine.sync.run import run_sync
 from odoosync.errors import ExitCode, OdooError
 from odoosync.history.records import Link
 from odoosync.history.store import History
-from tests.support.export_env import factory, products, settings_for, write_setup
+from tests.support.export_env import products, run_job, settings_for, write_setup
 from tests.support.pull_env import PullSetup
 
 FUTURE = "2999-01-01T00:00:00Z"
@@ -198,15 +198,7 @@ class ExportedSetup:
         )
 
     def run(self, runner: Any, *, clock: Any = None, **options: Any) -> RunResult:
-        kwargs = {"now": clock} if clock is not None else {}
-        with History(self.settings.history_path, **kwargs) as history:
-            result: RunResult = runner(
-                self.settings,
-                RunOptions(**options),
-                client_factory=factory(self.settings),
-                history=history,
-            )
-        return result
+        return run_job(runner, self.settings, now=clock, **options)
 
     def links(self) -> dict[str, Link]:
         with History(self.settings.history_path) as history:
