@@ -7,7 +7,7 @@ file and the key path (``odoosync.toml: sync.batch_size: expected a positive int
 raised before any I/O beyond reading the file.
 
 The schema and the key validators are in :mod:`odoosync.config.schema`; the ``init`` template
-and ``describe_settings`` in :mod:`odoosync.config.template`. Their public names are re-exported here.
+and ``describe_settings`` in :mod:`odoosync.config.template`.
 """
 
 from __future__ import annotations

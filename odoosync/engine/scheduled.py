@@ -1,8 +1,9 @@
 """Running schedules: claim what is due, run each through a pluggable runner, record the outcome.
 
-A runner turns a :class:`~odoosync.schedules.model.Schedule` and a ``triggered_by`` (``"schedule"`` for
-``run-due``, ``"manual"`` for ``schedule run ID``) into ``(status, batch_id)``; the real one,
-:func:`engine_runner`, calls the sync engine. Tests plug in a trivial one.
+A runner turns a :class:`~odoosync.schedules.model.Schedule` and a ``triggered_by``
+(``"schedule"`` for ``run-due``, ``"manual"`` for ``schedule run ID``) into
+``(status, batch_id)``; the real one, :func:`engine_runner`, calls the sync engine (the
+direction's run from :mod:`odoosync.engine.runs`). Tests plug in a trivial one.
 """
 
 from __future__ import annotations

@@ -2,9 +2,8 @@
 
 ``load_mapping`` validates everything that can be checked without Odoo and names the file, the
 entry and the bad value (``mapping.toml: fields[3].transform: unknown transform 'decmal' (did you
-mean 'decimal'?)``). Mapping rows and records (``map_row``, ``unmap_record``, the digests) live in
-:mod:`odoosync.mapping.rows`, and ``mappings validate`` in :mod:`odoosync.mapping.check`; their names are
-re-exported here.
+mean 'decimal'?)``). Mapping rows and records (``map_row``, ``unmap_record``, the digests) live
+in :mod:`odoosync.mapping.rows`, and ``mappings validate`` in :mod:`odoosync.mapping.check`.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Catalog rows ↔ Odoo values through a :class:`~odoosync.mapping.model.MappingConfig`.
 
 ``map_row`` turns a catalog row into the values of one ``create``/``write`` with per-field hashes;
-``unmap_record`` is its inverse for imports. ``odoo_values_digest`` hashes Odoo's side the same way, so
-a local row and the Odoo record it was pushed to hash alike.
+``unmap_record`` is its inverse for imports. ``odoo_values_digest`` hashes Odoo's side the same
+way, so a local row and the Odoo record it was pushed to hash alike.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Two-way sync's pushes (catalog → Odoo), through export's grouped updates.
 
 :func:`push` sends the products two-way sync decided to push with
-:func:`odoosync.engine.export.apply.update_plans` (the same values: one ``write``; else one ``load`` by
-``.id``; ``batch_size`` products a call) and turns Odoo's refusals into product errors.
+:func:`odoosync.engine.export.apply.update_plans` (the same values: one ``write``; else one
+``load`` by ``.id``; ``batch_size`` products a call) and turns Odoo's refusals into product
+errors.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ file by key (rows that do not map are reported there, in catalog order); then th
 walked in key order, ``LINK_CHUNK`` at a time, and for each chunk its rows and its Odoo records
 (``search_read`` by ids) are fetched, decided and acted on:
 
-1. pushes (catalog → Odoo): export's grouped updates (:func:`odoosync.engine.export.apply.update_plans`:
-   one ``write`` for identical values, else one ``load`` by ``.id``, ``batch_size`` a call), then
+1. pushes (catalog → Odoo): export's grouped updates
+   (:func:`odoosync.engine.export.apply.update_plans`: one ``write`` for identical values, else one ``load`` by ``.id``, ``batch_size`` a call), then
    one read back of what was written; the pushes' log entries and links are recorded as the
    chunk completes (one history transaction): they do not depend on the catalog's write, and a
    crash later in the run keeps them;
