@@ -12,9 +12,9 @@ walked in key order, ``LINK_CHUNK`` at a time, and for each chunk its rows and i
 
 1. pushes (catalog → Odoo): export's grouped updates
    (:func:`odoosync.engine.export.apply.update_plans`: one ``write`` for identical values, else
-   one ``load`` by ``.id``, ``batch_size`` a call), then one read back of what was written; the pushes' log entries and links are recorded as the
-   chunk completes (one history transaction): they do not depend on the catalog's write, and a
-   crash later in the run keeps them;
+   one ``load`` by ``.id``, ``batch_size`` a call), then one read back of what was written; the
+   pushes' log entries and links are recorded as the chunk completes (one history transaction):
+   they do not depend on the catalog's write, and a crash later in the run keeps them;
 2. pulls (Odoo → catalog): spooled (:class:`odoosync.catalog.spool.ChangeSpool`);
 3. the other log entries and links (pulls, re-links, conflicts left alone): spooled too.
 
