@@ -240,10 +240,35 @@ def _convert(env: Env, fdef: FieldDef, value: Any, warnings: list[str]) -> Any:
         return [[6, 0, [i for i in ids if i]]]
     if ftype == "one2many":
         [record] = value if len(value) == 1 else [value[0]]
+        if set(record) - REFERENCING:  # the row's sub-record: its fields as columns
+            return [[0, 0, _sub_record(env, str(fdef.get("relation", "")), record, warnings)]]
         sub = _subfield(record)
         ids = [_db_id_for(env, fdef, sub, ref, warnings) for ref in record[sub].split(",")]
         return [[4, i, 0] for i in ids if i]
     return value  # char, text, html, binary, reference: as given
+
+
+def _sub_record(
+    env: Env, comodel: str, record: dict[str | None, Any], warnings: list[str]
+) -> dict[str, Any]:
+    """``_str_to_one2many`` for a row holding one line's fields (``lines/field[/id]``): the
+    line's values converted with the comodel's converters, for a ``(0, 0, values)`` command."""
+    fields = env.store.fields(comodel)
+    out: dict[str, Any] = {}
+    for path, cell in record.items():
+        fname, _, subfield = str(path).partition("/")
+        fdef = fields.get(fname)
+        if fdef is None:
+            raise ServerError(
+                f"ValueError: Invalid field name {fname!r}", method_frames("model", "load")
+            )
+        if not cell:
+            out[fname] = False
+        elif fdef["type"] in {"many2one", *X2MANY}:
+            out[fname] = _convert(env, fdef, [{subfield or None: cell}], warnings)
+        else:
+            out[fname] = _convert(env, fdef, cell, warnings)
+    return out
 
 
 def _extract(
@@ -274,7 +299,7 @@ def _extract(
             rel = path[0]
             if not relational(rel) or rel in record:
                 continue
-            sub = {(p[1] if len(p) > 1 else None): v for p, v in cells if p[0] == rel}
+            sub = {("/".join(p[1:]) if len(p) > 1 else None): v for p, v in cells if p[0] == rel}
             record[rel] = [sub] if any(sub.values()) else []
         out.append((record, {"rows": {"from": index, "to": index}}))
     return out

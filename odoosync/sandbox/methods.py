@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from odoosync.sandbox import stock, variants
 from odoosync.sandbox.faults import (
     AccessError,
     OdooException,
@@ -228,6 +229,7 @@ class BaseModel:
         for rec_id in self.exists():
             active = bool(store.view(self._name, store.tables[self._name][rec_id])["active"])
             write_records(self.env, self._name, [rec_id], {"active": not active})
+        self._sync_template_active()
 
     def action_archive(self) -> None:
         store = self.env.store
@@ -235,6 +237,7 @@ class BaseModel:
         ids = [i for i in self.exists() if store.view(self._name, table[i])["active"]]
         if ids:
             write_records(self.env, self._name, ids, {"active": False})
+        self._sync_template_active()
 
     def action_unarchive(self) -> None:
         store = self.env.store
@@ -242,6 +245,16 @@ class BaseModel:
         ids = [i for i in self.exists() if not store.view(self._name, table[i])["active"]]
         if ids:
             write_records(self.env, self._name, ids, {"active": True})
+        self._sync_template_active()
+
+    def _sync_template_active(self) -> None:
+        if self._name == "product.product":
+            variants.sync_template_active(self.env, self.exists())
+
+    def action_apply_inventory(self) -> None:
+        """``stock.quant``: apply the counted quantities; None, so fault 1 after the commit."""
+        check_access(self.env, self._name, "write")
+        stock.apply_inventory(self.env, self.ids)
 
 
 MODEL_METHODS = frozenset(
@@ -270,8 +283,11 @@ MULTI_METHODS = frozenset(
         "toggle_active",
         "action_archive",
         "action_unarchive",
+        "action_apply_inventory",
     }
 )
+#: methods only some models have
+MODEL_ONLY_METHODS = {"action_apply_inventory": frozenset({"stock.quant"})}
 #: record methods that exist from Odoo 18 (models.py: check_access/has_access replace
 #: check_access_rights/check_access_rule, DOC-CHG 18.0)
 METHODS_18 = frozenset({"has_access", "check_access"})
@@ -302,7 +318,9 @@ def check_context(env: Env) -> None:
 
 def call_kw(env: Env, model: str, method: str, args: Sequence[Any], kwargs: dict[str, Any]) -> Any:
     """``odoo.api.call_kw``: pick ids from ``args[0]`` for multi methods, pop the context."""
-    if method not in available_methods(env.version):
+    if method not in available_methods(env.version) or model not in MODEL_ONLY_METHODS.get(
+        method, {model}
+    ):
         raise unknown_method(model, method, env.version)
     kind = method_kind(method)
     kwargs = dict(kwargs)

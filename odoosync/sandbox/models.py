@@ -539,6 +539,9 @@ def build_models(version: int) -> dict[str, ModelSpec]:
             user_rights=frozenset({"read", "create"}),
         ),
     ]
+    from odoosync.sandbox.catalog_models import catalog_specs  # it builds on this module
+
+    specs += catalog_specs(version, product_groups)
     out = {s.name: s for s in specs}
     for name, values in model_defaults(version).items():
         out[name].defaults.update(values)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from odoosync.sandbox import catalog_compute
 from odoosync.sandbox import domain as domain_mod
 from odoosync.sandbox.faults import AccessError, ServerError, UserError, method_frames
 from odoosync.sandbox.models import COMPANY_DEPENDENT, FieldDef
@@ -137,6 +138,9 @@ def _sort_value(env: Env, model: str, view: RecordView, name: str) -> Any:
         rec = env.store.get(comodel, value) if comodel in env.store.tables else None
         if rec is None:
             return None
+        by_order = catalog_compute.order_key(env.store, comodel, rec)
+        if by_order is not None:  # the comodel's ``_order``, as Odoo sorts a many2one
+            return by_order
         return _text_key(env.store.display_name(comodel, env.store.view(comodel, rec)))
     if isinstance(value, str):
         return _text_key(value)
@@ -385,6 +389,8 @@ def read_value(
         rec = env.store.get(comodel, value) if comodel in env.store.tables else None
         name = env.store.display_name(comodel, env.store.view(comodel, rec)) if rec else ""
         return [value, name]
+    if ftype == "one2many" and value and env.context.get("active_test", True):
+        return _active_only(env, fdef.get("relation", ""), list(value))
     if ftype in {"one2many", "many2many"}:
         return list(value or [])
     if value is None:
@@ -392,6 +398,15 @@ def read_value(
     if ftype == "binary" and value and _bin_size(env, name):
         return human_size(len(base64.b64decode(value)))
     return value
+
+
+def _active_only(env: Env, comodel: str, ids: list[int]) -> list[int]:
+    """A one2many reads as a search on its comodel: archived records are left out."""
+    spec = env.store.specs.get(comodel)
+    if spec is None or not spec.has_active:
+        return ids
+    table = env.store.tables[comodel]
+    return [i for i in ids if i in table and table[i].get("active", True)]
 
 
 def _bin_size(env: Env, name: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from odoosync.sandbox import stock
 from odoosync.sandbox.auth import Account, Accounts
 from odoosync.sandbox.models import build_models
 from odoosync.sandbox.orm import Env
@@ -171,6 +172,7 @@ def _base(store: Store, version: int) -> None:
             (3, "cat_expense"),
         ):
             _xmlid(store, "product", xid, "product.category", cid)
+    stock.seed_stock(store, _put)
     _put(store, "account.tax", 1, {"name": "15%", "amount": 15.0, "type_tax_use": "sale"})
     _put(store, "account.tax", 2, {"name": "15%", "amount": 15.0, "type_tax_use": "purchase"})
     for cid, name in enumerate(UOM_CATEGORIES, start=1):

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from odoosync.sandbox import catalog_compute
 from odoosync.sandbox.models import FieldDef, ModelSpec, type_default
 
 Record = dict[str, Any]
@@ -307,7 +308,13 @@ class Store:
             view = rec if isinstance(rec, RecordView) else self.view(model, dict(rec))
             code = view["default_code"]
             name = view["name"] or ""
+            if model == "product.product" and view["product_template_attribute_value_ids"]:
+                combination = catalog_compute.combination_name(self, view)
+                name = f"{name} ({combination})" if combination else name
             return f"[{code}] {name}" if code else str(name)
+        catalog = catalog_compute.display_name(self, model, rec)
+        if catalog is not None:
+            return catalog
         if model == "product.category":
             return self.complete_name(rec)
         if model == "ir.model.data":
@@ -333,6 +340,9 @@ class Store:
     def computed(self, model: str, rec: Record, key: str) -> Any:
         if key == "display_name":
             return self.display_name(model, self.view(model, rec))
+        value = catalog_compute.compute(self, model, rec, key)
+        if value is not catalog_compute.NOT_COMPUTED:
+            return value
         if model == "product.product":
             if key in VARIANT_STORED or (key in self.specs[model].fields and key not in DELEGATED):
                 return _MISSING
@@ -343,17 +353,15 @@ class Store:
                 return tmpl.get("list_price", 1.0)
             return self.view("product.template", tmpl)[key]
         if model == "product.template":
-            if key in {"barcode", "default_code"}:
-                variants = rec.get("product_variant_ids") or []
-                if len(variants) == 1:
-                    var = self.tables["product.product"].get(variants[0])
-                    return var.get(key, False) if var else False
-                return False
+            if key in {"barcode", "default_code"}:  # the single variant's
+                single = catalog_compute.single_variant(self, rec)
+                var = None if single is None else self.tables["product.product"].get(single)
+                return var.get(key, False) if var else False
             if key == "product_variant_id":
-                variants = rec.get("product_variant_ids") or []
+                variants = catalog_compute.active_variant_ids(self, rec)
                 return variants[0] if variants else False
             if key == "product_variant_count":
-                return len(rec.get("product_variant_ids") or [])
+                return len(catalog_compute.active_variant_ids(self, rec))
             if key in TEMPLATE_CONSTANTS:
                 return TEMPLATE_CONSTANTS[key]
             if key in IMAGE_SIBLINGS:  # related to image_1920, resized: same bytes when small
@@ -408,9 +416,11 @@ class Store:
         }
         test = tests.get(operator, tests["ilike"])
         table = self.tables[model]
-        return {
-            i for i, rec in table.items() if test(self.display_name(model, self.view(model, rec)))
-        }
+        return {i for i, rec in table.items() if test(self._search_text(model, rec))}
+
+    def _search_text(self, model: str, rec: Record) -> str:
+        text = catalog_compute.search_text(self, model, rec)
+        return self.display_name(model, self.view(model, rec)) if text is None else text
 
     # -- persistence --------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
+from odoosync.sandbox import catalog_compute, stock, variants
 from odoosync.sandbox.faults import (
     MissingError,
     NotNullViolation,
@@ -282,12 +283,15 @@ def create_records(
     check_access(env, model, "create")
     if model == "product.product":
         return _create_variants(env, vals_list)
+    if model == "stock.quant" and not env.context.get("_plain_quant_create"):
+        return stock.create_quants(env, vals_list)
     store = env.store
     fields = store.fields(model)
     ids: list[int] = []
     base = defaults(env, model)
     for vals in vals_list:
         raw = {**_base_for(env, model, base, vals), **vals} if isinstance(vals, Mapping) else vals
+        raw, o2m = variants.split_o2m(model, raw)
         tmpl_vals = dict(raw)
         variant_vals: dict[str, Any] = {}
         if model == "product.template":
@@ -321,14 +325,16 @@ def create_records(
             create_date=store.now, write_date=store.now, create_uid=env.uid, write_uid=env.uid
         )
         store.insert(model, rec)
+        if o2m:
+            variants.apply_o2m(env, model, rec_id, o2m)
         if model == "product.template":
             var_vals = prepare_values(env, "product.product", variant_vals, method, {})
-            var_id = _insert_variant(env, rec_id, var_vals, bool(values.get("active", True)))
-            store.update(model, rec_id, {"product_variant_ids": [var_id]})
+            variants.template_variants(env, rec_id, var_vals)
         ids.append(rec_id)
+    variants.after_create(env, model, ids)
     if model == "product.template":
-        variants = [v for i in ids for v in store.tables[model][i]["product_variant_ids"]]
-        check_barcodes(env, variants)
+        new_variants = [v for i in ids for v in store.tables[model][i]["product_variant_ids"]]
+        check_barcodes(env, new_variants)
     return ids
 
 
@@ -403,16 +409,16 @@ def _create_variants(env: Env, vals_list: list[dict[str, Any]]) -> list[int]:
 def check_barcodes(env: Env, variant_ids: list[int]) -> None:
     """``_check_barcode_uniqueness`` (odoo-facts §3.3, observation #15)."""
     store = env.store
-    variants = store.tables["product.product"]
-    barcodes = sorted({b for v in variant_ids if (b := variants.get(v, {}).get("barcode"))})
+    table = store.tables["product.product"]
+    barcodes = sorted({b for v in variant_ids if (b := table.get(v, {}).get("barcode"))})
     lines = []
     for barcode in barcodes:
-        ids = [i for i in store.barcodes.get(barcode, ()) if variants[i].get("active", True)]
+        ids = [i for i in store.barcodes.get(barcode, ()) if table[i].get("active", True)]
         if len(ids) < 2:
             continue
         ordered = sort_ids(env, "product.product", ids, None)
         names = [
-            store.display_name("product.product", store.view("product.product", variants[i]))
+            store.display_name("product.product", store.view("product.product", table[i]))
             for i in ordered
         ]
         if env.version >= 18 and len(names) > 1:
@@ -486,6 +492,7 @@ def write_records(env: Env, model: str, ids: list[int], vals: Mapping[str, Any])
     """``write``: the same values on every id (odoo-facts §4); missing ids fault (#27)."""
     check_access(env, model, "write")
     _existing(env, model, ids)
+    vals, o2m = variants.split_o2m(model, variants.before_write(env, model, vals))
     store = env.store
     table = store.tables[model]
     stamp = {"write_date": store.now, "write_uid": env.uid}
@@ -504,24 +511,32 @@ def write_records(env: Env, model: str, ids: list[int], vals: Mapping[str, Any])
             ):
                 raise required_missing(env, model, name)
         if model == "product.template":
+            # the inverse of barcode/default_code writes the single (active) variant only;
+            # archiving archives every variant, unarchiving is ``variants.after_write``'s
             var_part: dict[str, Any] = {
                 k: values.pop(k) for k in ("barcode", "default_code") if k in values
             }
-            variants = list(table[rec_id].get("product_variant_ids") or [])
-            if "active" in values:
-                var_part["active"] = values["active"]
-            for var_id in variants:
-                store.update("product.product", var_id, {**var_part, **stamp})
-            touched_variants += variants
+            single = catalog_compute.single_variant(store, table[rec_id])
+            if single is not None:
+                store.update("product.product", single, {**var_part, **stamp})
+            active = [] if single is None else [single]
+            if "active" in values and not values["active"]:
+                for var_id in table[rec_id].get("product_variant_ids") or []:
+                    store.update("product.product", var_id, {"active": False, **stamp})
+            touched_variants += active
         elif model == "product.product":
             own = store.specs[model].fields
             tmpl_part = {k: values.pop(k) for k in list(values) if k not in own or k in DELEGATED}
-            if "lst_price" in values:
-                tmpl_part["list_price"] = values.pop("lst_price")
+            if "lst_price" in tmpl_part:  # _set_product_lst_price: less the variant's extra
+                extra = catalog_compute.price_extra(store, table[rec_id])
+                tmpl_part["list_price"] = tmpl_part.pop("lst_price") - extra
             tmpl_id = table[rec_id]["product_tmpl_id"]
             store.update("product.template", tmpl_id, {**tmpl_part, **stamp})
             touched_variants.append(rec_id)
         store.update(model, rec_id, {**values, **stamp})
+        if o2m:
+            variants.apply_o2m(env, model, rec_id, o2m)
+    variants.after_write(env, model, ids, vals)
     if touched_variants and "barcode" in vals:  # @api.constrains('barcode') only
         check_barcodes(env, touched_variants)
     return True
@@ -531,6 +546,8 @@ def unlink_records(env: Env, model: str, ids: list[int]) -> bool:
     """``unlink``; missing ids fault (#39); external ids of the records go with them."""
     check_access(env, model, "unlink")
     _existing(env, model, ids)
+    if variants.unlink_override(env, model, ids):
+        return True
     store = env.store
     if model == "product.category":
         _check_category_unlink(env, ids)
