@@ -160,6 +160,11 @@ def export_rows(
         barcode_field="barcode" if barcode_field else None,
         category_field=_local_field(mapping, "categ_id"),
     )
+    if mapping.catalog_tables:  # templates with variants, stock, vendors (SPEC §7)
+        from odoosync.engine.export.variants import export_variant_rows
+
+        export_variant_rows(run, client, rows)
+        return
     _run_chunks(run, Connections(client), _chunks(iter(rows), options.batch_size or 100), progress)
 
 
