@@ -44,6 +44,8 @@ VARIANT_PRICE = "VARIANT_PRICE"
 #: the template price mapping: per variant, decomposed into list_price + price_extra
 PRICE_FIELDS = ("list_price", "lst_price")
 _FALSE = ("false", "0", "no", "n", "off", "inactive", "archived")
+#: id(mapping) -> (mapping, the same without required fields), so rows do not rebuild it
+_RELAXED: dict[int, tuple[MappingConfig, MappingConfig]] = {}
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
 
 
@@ -144,8 +146,11 @@ def variant_row(
     row: Mapping[str, Any], cfg: MappingConfig, ctx: TransformContext, *, key_field: str
 ) -> VariantRow:
     """Map one catalog row: required template fields are checked per group, not per row."""
-    relaxed = replace(cfg, fields=tuple(replace(m, is_required=False) for m in cfg.fields))
-    mapped = map_row(row, relaxed, ctx, key_field=key_field)
+    relaxed = _RELAXED.get(id(cfg))
+    if relaxed is None or relaxed[0] is not cfg:
+        loose = replace(cfg, fields=tuple(replace(m, is_required=False) for m in cfg.fields))
+        relaxed = _RELAXED[id(cfg)] = (cfg, loose)
+    mapped = map_row(row, relaxed[1], ctx, key_field=key_field)
     models: dict[str, tuple[str, str]] = {}
     for m in cfg.active():
         models.setdefault(m.odoo_field, (m.odoo_model, m.local_field))

@@ -353,35 +353,37 @@ class _Batch:
             self.client.create("ir.model.data", creates)
 
     def _variant_values(self, variants: list[dict[str, Any]]) -> None:
+        """Unarchive (``write``), then the variants' own fields (``load`` by ``.id``, which
+        Odoo refuses on archived records: "Unknown database identifier"), then archive."""
         by_id = {int(v["id"]): v for v in variants}
         by_columns: dict[tuple[str, ...], list[_Row]] = {}
+        activate: list[_Row] = []
+        deactivate: list[_Row] = []
         for item in self.rows.values():
             if item.failure is not None or item.variant_id is None:
                 continue
             record = by_id[item.variant_id]
+            if bool(record["active"]) != item.row.active:
+                item.changes["active"] = [bool(record["active"]), item.row.active]
+                (activate if item.row.active else deactivate).append(item)
             differs = [
                 name
                 for name, value in item.row.variant_values.items()
                 if _differs(record.get(name), value)
             ]
-            if bool(record["active"]) != item.row.active:
-                differs.append("active")
-            if not differs:
+            if not differs or not item.row.active:
                 continue
             for name in differs:
-                new = item.row.active if name == "active" else item.row.variant_values[name]
-                item.changes[name] = [record.get(name), new]
-            columns = tuple(sorted({*item.row.variant_values, "active"}))
-            by_columns.setdefault(columns, []).append(item)
+                item.changes[name] = [record.get(name), item.row.variant_values[name]]
+            by_columns.setdefault(tuple(sorted(item.row.variant_values)), []).append(item)
+        self._set_active(activate, True)
         for names, items in by_columns.items():
             types = [self.run.side.field_type(n) for n in names]
             rows = [
                 [
                     str(item.variant_id),
                     *(
-                        import_cell(
-                            item.row.active if n == "active" else item.row.variant_values.get(n), t
-                        )
+                        import_cell(item.row.variant_values.get(n), t)
                         for n, t in zip(names, types, strict=True)
                     ),
                 ]
@@ -394,6 +396,14 @@ class _Batch:
                     item.failure = outcome.failures[i]
                 else:
                     item.pushed += [n for n in names if n in item.changes]
+        self._set_active(deactivate, False)
+
+    def _set_active(self, items: list[_Row], active: bool) -> None:
+        ids = [item.variant_id for item in items if item.variant_id is not None]
+        if ids:
+            self.client.write(VARIANT, ids, {"active": active}, context=BULK_CONTEXT)
+            for item in items:
+                item.pushed.append("active")
 
     def _archive_unlisted(self, variants: list[dict[str, Any]]) -> None:
         """Archive the active combinations Odoo made that no catalog row lists and no key links."""
