@@ -34,7 +34,7 @@ def export(
     archive_missing: bool = typer.Option(
         False,
         "--archive-missing",
-        help="Archive linked products no longer in the catalog (needs [variants]/[stock]/[vendors]).",
+        help="Archive linked products no longer in the catalog ([variants]/[stock]/[vendors]).",
     ),
     force: bool = typer.Option(
         False, "--force", help="Archive even more than [sync] max_archive_ratio of them."

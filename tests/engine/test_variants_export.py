@@ -39,7 +39,7 @@ def sandbox(request: pytest.FixtureRequest) -> Iterator[Any]:
 
 
 def catalog() -> list[dict[str, Any]]:
-    return tee_rows("tee", 1) + [simple_row("mug", 5)] + tee_rows("polo", 2, sizes=("S", "M"))
+    return [*tee_rows("tee", 1), simple_row("mug", 5), *tee_rows("polo", 2, sizes=("S", "M"))]
 
 
 def assert_odoo_is(setup: VariantSetup, rows: list[dict[str, Any]]) -> None:

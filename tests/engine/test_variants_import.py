@@ -45,7 +45,7 @@ def same(a: str, b: str) -> bool:
 
 
 def test_import_into_an_empty_catalog_reproduces_the_rows(tmp_path: Path, sandbox: Any) -> None:
-    rows = tee_rows("tee", 1) + [simple_row("mug", 5)]
+    rows = [*tee_rows("tee", 1), simple_row("mug", 5)]
     (tmp_path / "a").mkdir()
     exported = VariantSetup(tmp_path / "a", sandbox, rows)
     assert exported.export().failed == 0

@@ -58,8 +58,13 @@ def import_variant_rows(
     for page in client.iter_pages(
         VARIANT,
         [],
-        ["product_tmpl_id", "product_template_attribute_value_ids", "active", "lst_price"]
-        + variant_fields,
+        [
+            "product_tmpl_id",
+            "product_template_attribute_value_ids",
+            "active",
+            "lst_price",
+            *variant_fields,
+        ],
         context=context,
     ):
         rows += _page_rows(client, mapping, side, module, page, location, options.include_archived)
