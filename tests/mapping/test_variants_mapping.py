@@ -102,7 +102,11 @@ def test_saved_and_read_back_unchanged() -> None:
             "variants.options",
             "not both",
         ),
-        ('[variants]\nparent = "p"\noptions = [["a"]]\n', "variants.options[0]", "must be [name column"),
+        (
+            '[variants]\nparent = "p"\noptions = [["a"]]\n',
+            "variants.options[0]",
+            "must be [name column",
+        ),
         ('[variants]\nparent = "p"\nattributes = { p = "Size" }\n', "variants.attributes.p", ""),
         (
             '[variants]\nparent = "p"\nattributes = { a = "Size", b = "size" }\n',
