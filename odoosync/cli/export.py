@@ -31,6 +31,14 @@ def export(
     workers: int | None = typer.Option(None, "--workers", min=1, help="Parallel connections."),
     images: bool | None = typer.Option(None, "--images/--no-images", help="Send images."),
     force_update: bool = typer.Option(False, "--force-update", help="Send unchanged products."),
+    archive_missing: bool = typer.Option(
+        False,
+        "--archive-missing",
+        help="Archive linked products no longer in the catalog ([variants]/[stock]/[vendors]).",
+    ),
+    force: bool = typer.Option(
+        False, "--force", help="Archive even more than [sync] max_archive_ratio of them."
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the plan; change nothing."),
     details: bool = typer.Option(False, "--details", help="List every product in the result."),
     wait: float | None = typer.Option(None, "--wait", help="Wait up to SECONDS for the lock."),
@@ -68,6 +76,8 @@ def export(
         workers=workers,
         images=images,
         force_update=force_update,
+        archive_missing=archive_missing,
+        force=force,
         dry_run=dry_run,
         details=details,
         wait=wait,

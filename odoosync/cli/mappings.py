@@ -14,6 +14,7 @@ from odoosync.cli.app import app
 from odoosync.cli.common import client_from_settings, settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, info
 from odoosync.errors import CatalogError, ExitCode, UsageError
+from odoosync.mapping.catalog_check import catalog_table_columns
 from odoosync.mapping.check import check_mapping
 from odoosync.mapping.model import (
     MAPPING_TYPES,
@@ -151,6 +152,7 @@ def validate(
         )
         columns = catalog.columns()
         wanted = [m.local_field for m in cfg.active() if m.local_field in columns]
+        wanted += [c for c in catalog_table_columns(cfg) if c in columns and c not in wanted]
         values = distinct_values(catalog, wanted)
     except CatalogError as exc:
         catalog_problem = str(exc)

@@ -46,6 +46,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "conflict_policy",
         "max_retries",
         "max_retry_wait",
+        "max_archive_ratio",
     ),
     "schedule": ("timezone",),
 }

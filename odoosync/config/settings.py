@@ -90,6 +90,9 @@ class SyncSettings:
     conflict_policy: str = "newest"
     max_retries: int = 5
     max_retry_wait: float = 30.0
+    #: ``export --archive-missing`` refuses to archive more than this share of the linked
+    #: products (a truncated catalog) unless ``--force`` (SPEC §7.2)
+    max_archive_ratio: float = 0.2
 
 
 @dataclass(frozen=True)
@@ -399,4 +402,14 @@ def _sync(r: KeyReader, t: Mapping[str, Any], sources: dict[str, str]) -> SyncSe
         max_retry_wait=r.number(
             t.get("max_retry_wait", d.max_retry_wait), "sync.max_retry_wait", positive=False
         ),
+        max_archive_ratio=_ratio(r, t.get("max_archive_ratio", d.max_archive_ratio)),
     )
+
+
+def _ratio(r: KeyReader, value: Any) -> float:
+    """``sync.max_archive_ratio``: a share from 0 to 1."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise r.fail(
+            "sync.max_archive_ratio", f"expected a share from 0 to 1, got {show_value(value)}."
+        )
+    return float(value)

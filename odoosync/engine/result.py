@@ -45,6 +45,10 @@ class RunOptions:
     workers: int | None = None
     images: bool | None = None
     force_update: bool = False
+    #: export: archive linked products whose key left the catalog (SPEC §7.2); ``force``
+    #: passes the ``max_archive_ratio`` guard
+    archive_missing: bool = False
+    force: bool = False
     dry_run: bool = False
     details: bool = False
     triggered_by: str = "manual"  # "manual" | "schedule" | "retry"

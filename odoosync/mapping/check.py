@@ -235,6 +235,10 @@ def check_mapping(
         _check_taxes(
             check, cfg, odoo, values.get(tax_mapping.local_field, ()) if tax_mapping else ()
         )
+    if cfg.catalog_tables:
+        from odoosync.mapping.catalog_check import check_catalog_tables
+
+        check_catalog_tables(check, cfg, odoo, columns=columns, values=values)
     return check
 
 

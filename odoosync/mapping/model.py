@@ -26,8 +26,12 @@ from odoosync.transforms import REGISTRY
 __all__ = [
     "DEFAULT_MAPPING_TOML",
     "MODELS",
+    "STOCK_DIRECTIONS",
     "FieldMapping",
     "MappingConfig",
+    "StockMapping",
+    "VariantsMapping",
+    "VendorsMapping",
     "load_mapping",
     "mapping_from_toml",
     "mapping_to_toml",
@@ -65,15 +69,66 @@ _FIELD_DEFAULTS: dict[str, Any] = {
 }
 
 
+STOCK_DIRECTIONS = ("to_odoo", "from_odoo")
+
+
+@dataclass(frozen=True)
+class VariantsMapping:
+    """``[variants]`` (SPEC §7.1): the column naming a row's template, and how its combination
+    is read — ``attributes`` (column → Odoo attribute) or ``options`` ((name column, value
+    column) pairs, as shop exports write them). Exactly one of the two is non-empty."""
+
+    parent: str
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    options: tuple[tuple[str, str], ...] = ()
+
+    def columns(self) -> list[str]:
+        """Every catalog column ``[variants]`` reads."""
+        return [self.parent, *self.attributes, *(c for pair in self.options for c in pair)]
+
+
+@dataclass(frozen=True)
+class StockMapping:
+    """``[stock]``: the on-hand quantity column, the internal location (complete name or id),
+    and which side owns stock in two-way sync."""
+
+    quantity: str
+    location: str | int = "WH/Stock"
+    direction: str = "to_odoo"
+
+
+@dataclass(frozen=True)
+class VendorsMapping:
+    """``[vendors]``: the columns of one managed ``product.supplierinfo`` per product."""
+
+    partner: str
+    price: str | None = None
+    code: str | None = None
+    min_qty: str | None = None
+
+    def columns(self) -> list[str]:
+        return [c for c in (self.partner, self.price, self.code, self.min_qty) if c]
+
+
 @dataclass(frozen=True)
 class MappingConfig:
-    """The whole mapping.toml: field mappings, category and tax tables, options."""
+    """The whole mapping.toml: field mappings, category and tax tables, options, and the
+    optional ``[variants]``, ``[stock]`` and ``[vendors]`` tables (SPEC §7)."""
 
     path: Path | None
     fields: tuple[FieldMapping, ...]
     categories: Mapping[str, int | str] = field(default_factory=dict)
     taxes: Mapping[str, int | str] = field(default_factory=dict)
     create_missing_categories: bool = False
+    variants: VariantsMapping | None = None
+    stock: StockMapping | None = None
+    vendors: VendorsMapping | None = None
+
+    @property
+    def catalog_tables(self) -> bool:
+        """Whether any of ``[variants]``, ``[stock]``, ``[vendors]`` is set: the export then
+        goes through :mod:`odoosync.engine.export.variants` (templates and their variants)."""
+        return self.variants is not None or self.stock is not None or self.vendors is not None
 
     def active(self) -> list[FieldMapping]:
         """Active mappings, highest priority first, then in file order."""
@@ -194,7 +249,7 @@ create_missing_categories = false   # create categories by path when a local cat
 # loading and validation
 
 _ODOO_FIELD = re.compile(r"^[a-z_][a-z0-9_]*$")
-_TOP_KEYS = ("fields", "categories", "taxes", "options")
+_TOP_KEYS = ("fields", "categories", "taxes", "options", "variants", "stock", "vendors")
 _OPTION_KEYS = ("create_missing_categories",)
 
 
@@ -262,7 +317,99 @@ def mapping_from_toml(data: Mapping[str, Any], *, path: Path | None = None) -> M
         categories=dict(categories),
         taxes=dict(taxes),
         create_missing_categories=create_missing,
+        variants=_variants(data.get("variants"), bad),
+        stock=_stock(data.get("stock"), bad),
+        vendors=_vendors(data.get("vendors"), bad),
     )
+
+
+def _column(table: Mapping[str, Any], section: str, key: str, bad: Any) -> str:
+    value = table.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise bad(f"{section}.{key}", "missing or empty: it must name a catalog column")
+    return value.strip()
+
+
+def _table(raw: Any, section: str, keys: tuple[str, ...], bad: Any) -> dict[str, Any] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise bad(section, "must be a table")
+    for key in raw:
+        if key not in keys:
+            raise bad(f"{section}.{key}", f"unknown key{did_you_mean(key, keys)}")
+    return raw
+
+
+def _variants(raw: Any, bad: Any) -> VariantsMapping | None:
+    table = _table(raw, "variants", ("parent", "attributes", "options"), bad)
+    if table is None:
+        return None
+    parent = _column(table, "variants", "parent", bad)
+    attributes = table.get("attributes")
+    options = table.get("options")
+    if attributes is not None and options is not None:
+        raise bad("variants.options", "set either attributes or options, not both")
+    if attributes is None and options is None:
+        raise bad("variants", 'missing attributes = { column = "Odoo attribute" } or options')
+    if attributes is not None:
+        if not isinstance(attributes, dict) or not attributes:
+            raise bad("variants.attributes", 'must be a non-empty table of column = "Attribute"')
+        for column, name in attributes.items():
+            if not isinstance(name, str) or not name.strip():
+                raise bad(f"variants.attributes.{column}", "must name an Odoo attribute")
+            if column == parent:
+                raise bad(f"variants.attributes.{column}", "is the parent column")
+        names = [n.strip().casefold() for n in attributes.values()]
+        if len(set(names)) != len(names):
+            raise bad("variants.attributes", "names the same Odoo attribute twice")
+        return VariantsMapping(parent, attributes={c: n.strip() for c, n in attributes.items()})
+    if not isinstance(options, list) or not options:
+        raise bad("variants.options", "must be a list of [name column, value column] pairs")
+    pairs: list[tuple[str, str]] = []
+    for i, pair in enumerate(options):
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(isinstance(c, str) and c.strip() for c in pair)
+        ):
+            raise bad(f"variants.options[{i}]", f"{pair!r} must be [name column, value column]")
+        pairs.append((pair[0].strip(), pair[1].strip()))
+    return VariantsMapping(parent, options=tuple(pairs))
+
+
+def _stock(raw: Any, bad: Any) -> StockMapping | None:
+    table = _table(raw, "stock", ("quantity", "location", "direction"), bad)
+    if table is None:
+        return None
+    quantity = _column(table, "stock", "quantity", bad)
+    location = table.get("location", "WH/Stock")
+    if isinstance(location, bool) or not (
+        (isinstance(location, int) and location > 0)
+        or (isinstance(location, str) and location.strip())
+    ):
+        raise bad("stock.location", f"{location!r} must be a location id or complete name")
+    direction = table.get("direction", "to_odoo")
+    if direction not in STOCK_DIRECTIONS:
+        raise bad(
+            "stock.direction",
+            f"{direction!r} must be to_odoo or from_odoo"
+            f"{did_you_mean(str(direction), STOCK_DIRECTIONS)}",
+        )
+    location = location.strip() if isinstance(location, str) else location
+    return StockMapping(quantity, location=location, direction=direction)
+
+
+def _vendors(raw: Any, bad: Any) -> VendorsMapping | None:
+    table = _table(raw, "vendors", ("partner", "price", "code", "min_qty"), bad)
+    if table is None:
+        return None
+    partner = _column(table, "vendors", "partner", bad)
+    optional = {
+        key: _column(table, "vendors", key, bad) if key in table else None
+        for key in ("price", "code", "min_qty")
+    }
+    return VendorsMapping(partner, **optional)
 
 
 def _field(entry: Any, where: str, bad: Any) -> FieldMapping:
@@ -385,6 +532,25 @@ def mapping_to_toml(cfg: MappingConfig) -> dict[str, Any]:
     if cfg.taxes:
         document["taxes"] = dict(cfg.taxes)
     document["options"] = {"create_missing_categories": cfg.create_missing_categories}
+    if cfg.variants is not None:
+        variants: dict[str, Any] = {"parent": cfg.variants.parent}
+        if cfg.variants.attributes:
+            variants["attributes"] = dict(cfg.variants.attributes)
+        else:
+            variants["options"] = [list(pair) for pair in cfg.variants.options]
+        document["variants"] = variants
+    if cfg.stock is not None:
+        document["stock"] = {
+            "quantity": cfg.stock.quantity,
+            "location": cfg.stock.location,
+            "direction": cfg.stock.direction,
+        }
+    if cfg.vendors is not None:
+        vendors = {"partner": cfg.vendors.partner}
+        for key in ("price", "code", "min_qty"):
+            if getattr(cfg.vendors, key):
+                vendors[key] = getattr(cfg.vendors, key)
+        document["vendors"] = vendors
     return document
 
 

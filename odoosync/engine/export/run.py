@@ -52,7 +52,7 @@ from odoosync.engine.odoo_side import (
     resolve_odoo,
 )
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
-from odoosync.errors import CatalogError, OdooUnreachable
+from odoosync.errors import CatalogError, OdooUnreachable, UsageError
 from odoosync.history.records import Link, LogEntry
 from odoosync.history.store import History
 from odoosync.mapping.model import MappingConfig, load_mapping
@@ -79,6 +79,11 @@ def run_export(
     """
     options = options_with_settings(options, settings)
     mapping = export_mapping(settings, options)
+    if options.archive_missing and not mapping.catalog_tables:
+        raise UsageError(
+            "--archive-missing works with the variant export: add a [variants], [stock] or "
+            "[vendors] table to the mapping (SPEC §7)."
+        )
     catalog = open_catalog(
         settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
     )
@@ -160,6 +165,11 @@ def export_rows(
         barcode_field="barcode" if barcode_field else None,
         category_field=_local_field(mapping, "categ_id"),
     )
+    if mapping.catalog_tables:  # templates with variants, stock, vendors (SPEC §7)
+        from odoosync.engine.export.variants import export_variant_rows
+
+        export_variant_rows(run, client, rows)
+        return
     _run_chunks(run, Connections(client), _chunks(iter(rows), options.batch_size or 100), progress)
 
 

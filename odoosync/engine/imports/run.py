@@ -351,6 +351,14 @@ def run_import(
         name = watermark_name(options)
         if since is None and not options.full:
             since = history.watermark(profile, name)
+        if mapping.catalog_tables:  # one row per variant, stock, vendors (SPEC §7)
+            from odoosync.engine.imports.variants import import_variant_rows
+
+            import_variant_rows(
+                options=options, mapping=mapping, catalog=catalog, client=client, side=side,
+                module=settings.sync.external_id_module, result=run.result,
+            )  # fmt: skip
+            return run.result
         context = {"active_test": False} if options.include_archived else {}
         job = ImportJob(settings, options, mapping, catalog, client, side, history, run.result)
         try:
