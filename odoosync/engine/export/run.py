@@ -325,7 +325,7 @@ def _chunk(
         if not run.options.dry_run:
             _record(run, plans_failed, [], started)
         return ChunkReport(plans_failed, unreachable=True, seq=seq)
-    applied = apply_plans(run, client, plans, matches.links)
+    applied = apply_plans(run, client, plans, matches.links, matches.odoo_values)
     _record(run, applied.outcomes, applied.links, started)
     return ChunkReport(applied.outcomes, unreachable=applied.unreachable, seq=seq)
 
