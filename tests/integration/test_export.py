@@ -91,7 +91,8 @@ def test_second_export_sends_nothing_and_makes_a_handful_of_calls(setup: Setup) 
     assert "product.template.load" not in calls
     assert "product.template.write" not in calls
     assert "product.template.create" not in calls
-    assert calls.get("product.template.read") == 3  # one read per chunk of 10
+    assert "product.template.read" not in calls  # unchanged since pushed: no values read
+    assert calls.get("product.template.search") == 3  # one existence check per chunk of 10
     per_run = calls.get("product.template.check_access_rights", 0) + calls.get(
         "product.template.fields_get", 0
     )

@@ -12,14 +12,17 @@ Per chunk (:func:`_chunk`), on one of ``workers`` connections:
 - look-ups (:func:`odoosync.engine.export.lookup.lookup`): one ``search_read`` of
   ir.model.data for the external ids of products without a link; one ``search_read`` of
   product.template by barcode for those still unmatched, and one of ir.model.data for who those
-  barcodes' products belong to; one ``read``
-  of every linked or matched product (existence and current values, archived included);
+  barcodes' products belong to; one ``search`` by id of the linked products whose mapped values
+  are what was last pushed (do they still exist? their values are not read: SPEC §3 "Unchanged
+  is free"); one ``read`` of every other linked or matched product (existence and current
+  values, archived included);
 - apply (:func:`odoosync.engine.export.apply.apply_plans`): one ``create`` of ir.model.data for
   products linked by barcode; one ``load`` per group of creates sending the same fields (their
   external ids in the same transaction); updates grouped by the fields they send, one ``write``
   when the values are identical, else one ``load`` by ``.id``; a batch Odoo rejects is split to
   isolate the failing products; then one ``search_read`` for the existing product of a
-  duplicate barcode and one ``read`` of ``write_date`` and the two-way fields for the links;
+  duplicate barcode and one ``read`` of ``write_date`` (and of the two-way fields Odoo may
+  normalise, e.g. floats: the others are hashed from what was read and sent) for the links;
 - the chunk's log entries and links are committed to the history together.
 
 A chunk Odoo cannot be reached for (its categories included) fails its products
