@@ -217,6 +217,9 @@ def write_catalog(
     tmp.replace(path)
 
 
+SYNC_SECTION = ""  # "[sync]" settings from --batch-size / --workers (default: odoosync's)
+
+
 def write_config(folder: Path, name: str, url: str, database: str, catalog: str) -> Path:
     config = folder / f"{name}.toml"
     config.write_text(
@@ -236,7 +239,7 @@ path = "mapping.toml"
 
 [history]
 path = "{name}.db"
-""",
+{SYNC_SECTION}""",
         encoding="utf-8",
     )
     return config
@@ -523,6 +526,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fluvo", help="path to Fluvo's CLI (e.g. /tmp/venv-fluvo/bin/fluvo)")
     parser.add_argument("--fluvo-scale", type=int, default=3000)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--batch-size", type=int, help="sync.batch_size (default: odoosync's)")
+    parser.add_argument("--workers", type=int, help="sync.workers (default: odoosync's)")
     parser.add_argument("--serve", help=argparse.SUPPRESS)
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--config", type=Path, help=argparse.SUPPRESS)
@@ -534,6 +539,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         print(json.dumps(child(args.child, args.config, args.prefix, args.images)))
         return 0
+    global SYNC_SECTION
+    if args.batch_size or args.workers:
+        SYNC_SECTION = "\n[sync]\n" + "".join(
+            f"{k} = {v}\n"
+            for k, v in (("batch_size", args.batch_size), ("workers", args.workers))
+            if v
+        )
     scales = args.scale or [1000, 10000]
     image_modes = [True] if args.images_only else [False] if args.no_images else [False, True]
     version = version_wall()

@@ -67,6 +67,8 @@ __all__ = ["export_mapping", "export_rows", "run_export"]
 #: rows looked up and planned together: one look-up call of each kind per 1,000 products (an
 #: unchanged re-export of 10,000 is a dozen calls); the sends are split by ``batch_size``
 LOOKUP_CHUNK = 1000
+#: base64 image bytes per call at most (one bigger image still goes alone)
+MAX_BATCH_BYTES = 8 * 2**20
 
 
 def run_export(
@@ -350,8 +352,7 @@ def _send(
     """Apply a chunk's plans in slices of ``batch_size`` products, sent in parallel on the
     run's sender connections, while the chunk threads look up and plan the next chunks (the
     server works while the client maps and hashes)."""
-    size = max(1, run.options.batch_size or 100)
-    slices = [plans[start : start + size] for start in range(0, len(plans), size)]
+    slices = _slices(plans, max(1, run.options.batch_size or 100), MAX_BATCH_BYTES)
 
     def send(part: list[ProductPlan]) -> Applied:
         return apply_plans(run, connections.get(), part, matches.links, matches.odoo_values)
@@ -364,6 +365,34 @@ def _send(
         [o for a in done for o in a.outcomes],
         [link for a in done for link in a.links],
         any(a.unreachable for a in done),
+    )
+
+
+def _slices(plans: list[ProductPlan], size: int, max_bytes: int) -> list[list[ProductPlan]]:
+    """``plans`` in slices of at most ``size`` products and about ``max_bytes`` of images (what
+    dominates a call's payload when they ride along): a call stays a few seconds and MB."""
+    slices: list[list[ProductPlan]] = []
+    current: list[ProductPlan] = []
+    weight = 0
+    for plan in plans:
+        cost = _image_bytes(plan)
+        if current and (len(current) >= size or weight + cost > max_bytes):
+            slices.append(current)
+            current, weight = [], 0
+        current.append(plan)
+        weight += cost
+    if current:
+        slices.append(current)
+    return slices
+
+
+def _image_bytes(plan: ProductPlan) -> int:
+    if plan.mapped is None or plan.action not in ("create", "update"):
+        return 0
+    return sum(
+        len(value)
+        for name in plan.fields
+        if name.startswith("image_") and isinstance(value := plan.mapped.values.get(name), str)
     )
 
 
