@@ -7,10 +7,6 @@ import typer
 from odoosync.cli.app import app
 from odoosync.cli.common import settings_from_globals
 from odoosync.cli.runs import clients_for, render, run_with_progress
-from odoosync.engine.books import run_history
-from odoosync.engine.imports.plan import parse_domain
-from odoosync.engine.result import RunOptions
-from odoosync.engine.travel import odoo_datetime
 from odoosync.errors import ConfigError, UsageError
 
 
@@ -46,6 +42,11 @@ def import_(
 
     Example: odoosync import --categ-id 5 --dry-run
     """
+    from odoosync.engine.books import run_history
+    from odoosync.engine.imports.plan import parse_domain
+    from odoosync.engine.result import RunOptions
+    from odoosync.engine.travel import odoo_datetime
+
     if since is not None and full:
         raise UsageError("--since and --full cannot be used together: choose one.")
     parsed = parse_domain(domain) if domain is not None else None

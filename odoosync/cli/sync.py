@@ -7,8 +7,6 @@ import typer
 from odoosync.cli.app import app
 from odoosync.cli.common import settings_from_globals
 from odoosync.cli.runs import clients_for, render, run_with_progress
-from odoosync.engine.books import run_history
-from odoosync.engine.result import RunOptions
 from odoosync.errors import UsageError
 from odoosync.terms import CONFLICT_POLICIES
 
@@ -31,6 +29,9 @@ def sync(
 
     Example: odoosync sync --conflict newest --dry-run
     """
+    from odoosync.engine.books import run_history
+    from odoosync.engine.result import RunOptions
+
     if conflict is not None and conflict not in CONFLICT_POLICIES:
         raise UsageError(f"--conflict {conflict!r}: use one of {', '.join(CONFLICT_POLICIES)}.")
     options = RunOptions(
