@@ -344,7 +344,7 @@ class Bench:
     ) -> dict[str, Any]:
         before = self.sandbox.ask("calls")
         self.sandbox.ask("reset")
-        seconds, code, stdout, stderr, usage = timed(argv, env)
+        seconds, code, stdout, stderr, usage = timed(argv, env, self.root)
         after = self.sandbox.ask("calls")
         if code not in (0, 6):
             raise SystemExit(f"{label} failed ({code}):\n{stderr[-3000:]}")
@@ -466,11 +466,13 @@ class Bench:
             self.sandbox.ask("wipe")
 
 
-def timed(argv: list[str], env: dict[str, str] | None) -> tuple[float, int, str, str, Any]:
+def timed(
+    argv: list[str], env: dict[str, str] | None, cwd: Path | None = None
+) -> tuple[float, int, str, str, Any]:
     """Run ``argv``; its wall seconds, exit code, output and its own rusage (``wait4``)."""
     out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
     wall = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=out, stderr=err, text=True, env=env)
+    proc = subprocess.Popen(argv, stdout=out, stderr=err, text=True, env=env, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - wall
     proc.returncode = os.waitstatus_to_exitcode(status)

@@ -349,37 +349,51 @@ def _chunk(
 def _send(
     run: ExportRun, connections: Connections, plans: list[ProductPlan], matches: Matches
 ) -> Applied:
-    """Apply a chunk's plans in slices of ``batch_size`` products, sent in parallel on the
-    run's sender connections, while the chunk threads look up and plan the next chunks (the
-    server works while the client maps and hashes)."""
-    slices = _slices(plans, max(1, run.options.batch_size or 100), MAX_BATCH_BYTES)
+    """Apply a chunk's plans in slices of ``batch_size`` products that send something (the
+    unchanged, skipped and failed ride with the first), sent in parallel on the run's sender
+    connections while the chunk threads look up and plan the next chunks (the server works
+    while the client maps and hashes). Outcomes come back in plan order."""
+    sending = [i for i, p in enumerate(plans) if p.action in ("create", "update")]
+    rest = [i for i, p in enumerate(plans) if p.action not in ("create", "update")]
+    slices = _slices(plans, sending, max(1, run.options.batch_size or 100), MAX_BATCH_BYTES)
+    if slices:
+        slices[0] = sorted(slices[0] + rest)
+    else:
+        slices = [rest]
 
-    def send(part: list[ProductPlan]) -> Applied:
+    def send(indexes: list[int]) -> Applied:
+        part = [plans[i] for i in indexes]
         return apply_plans(run, connections.get(), part, matches.links, matches.odoo_values)
 
     if len(slices) <= 1 or run.senders is None:
         done = [send(part) for part in slices]
     else:
         done = list(run.senders.map(send, slices))
+    by_index: dict[int, ProductOutcome] = {}
+    for indexes, applied in zip(slices, done, strict=True):
+        by_index.update(zip(indexes, applied.outcomes, strict=True))
     return Applied(
-        [o for a in done for o in a.outcomes],
+        [by_index[i] for i in range(len(plans))],
         [link for a in done for link in a.links],
         any(a.unreachable for a in done),
     )
 
 
-def _slices(plans: list[ProductPlan], size: int, max_bytes: int) -> list[list[ProductPlan]]:
-    """``plans`` in slices of at most ``size`` products and about ``max_bytes`` of images (what
-    dominates a call's payload when they ride along): a call stays a few seconds and MB."""
-    slices: list[list[ProductPlan]] = []
-    current: list[ProductPlan] = []
+def _slices(
+    plans: list[ProductPlan], indexes: list[int], size: int, max_bytes: int
+) -> list[list[int]]:
+    """``indexes`` of ``plans`` in slices of at most ``size`` products and about ``max_bytes``
+    of images (what dominates a call's payload when they ride along): a call stays a few
+    seconds and a few MB."""
+    slices: list[list[int]] = []
+    current: list[int] = []
     weight = 0
-    for plan in plans:
-        cost = _image_bytes(plan)
+    for i in indexes:
+        cost = _image_bytes(plans[i])
         if current and (len(current) >= size or weight + cost > max_bytes):
             slices.append(current)
             current, weight = [], 0
-        current.append(plan)
+        current.append(i)
         weight += cost
     if current:
         slices.append(current)
