@@ -17,14 +17,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 
-from export_env import COLUMNS, factory, products, settings_for, write_setup  # noqa: E402
+from export_env import COLUMNS, factory, products, settings_for, write_setup
 
-from odoosync.engine.export.run import run_export  # noqa: E402
-from odoosync.engine.imports.run import run_import  # noqa: E402
-from odoosync.engine.result import RunOptions, RunResult  # noqa: E402
-from odoosync.engine.sync.run import run_sync  # noqa: E402
-from odoosync.history.store import History  # noqa: E402
-from odoosync.sandbox import SandboxHandle, serve  # noqa: E402
+from odoosync.engine.export.run import run_export
+from odoosync.engine.imports.run import run_import
+from odoosync.engine.result import RunOptions, RunResult
+from odoosync.engine.sync.run import run_sync
+from odoosync.history.store import History
+from odoosync.sandbox import SandboxHandle, serve
 
 PRODUCTS = 30
 BATCH = 10
