@@ -352,8 +352,8 @@ class Bench:
         lines = [line for line in stdout.strip().splitlines() if line.startswith("{")]
         if lines and "--child" in argv:
             data = json.loads(lines[-1])
-        elif lines:  # the CLI's --json document
-            data["counts"] = json.loads(lines[-1]).get("counts")
+        elif "--json" in argv and stdout.strip():  # the CLI's --json document
+            data["counts"] = json.loads(stdout).get("counts")
         data.setdefault("seconds", seconds)
         data.setdefault("cpu", usage.ru_utime + usage.ru_stime)
         data.setdefault("maxrss", usage.ru_maxrss * 1024)
@@ -429,7 +429,7 @@ class Bench:
             ("fluvo_default", []),
             ("fluvo_250x2", ["--size", "250", "--worker", "2"]),
         ):
-            folder = self.root / label
+            folder = self.root / f"{label}-{scale}"
             folder.mkdir()
             first = self.eans(scale)
             data = folder / "product_template.csv"
@@ -441,7 +441,7 @@ class Bench:
                 for i in range(scale):
                     writer.writerow(
                         [
-                            f"fluvo_bench.{label}_{i}",
+                            f"fluvo_bench.{label}_{scale}_{i}",
                             f"Fluvo {label} {i}",
                             ean(first + i),
                             f"{label.upper()}-{i}",
@@ -526,7 +526,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline-sample", type=int, default=100)
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--fluvo", help="path to Fluvo's CLI (e.g. /tmp/venv-fluvo/bin/fluvo)")
-    parser.add_argument("--fluvo-scale", type=int, default=3000)
+    parser.add_argument("--fluvo-scale", type=int, help="products for Fluvo (default: each scale)")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--batch-size", type=int, help="sync.batch_size (default: odoosync's)")
     parser.add_argument("--workers", type=int, help="sync.workers (default: odoosync's)")
@@ -563,9 +563,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not args.no_baseline:
             bench.baseline(args.baseline_sample)
-        if args.fluvo:
-            bench.fluvo(args.fluvo, args.fluvo_scale)
         for scale in scales:
+            if args.fluvo:
+                bench.fluvo(args.fluvo, args.fluvo_scale or scale)
             for images in image_modes:
                 bench.series(scale, images)
     finally:
