@@ -5,27 +5,33 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import typer
 
 from odoosync.cli.app import globals_
 from odoosync.cli.output import error_console
-from odoosync.config.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from odoosync.config.settings import Settings
+    from odoosync.odoo.client import OdooClient
+    from odoosync.secrets import Secret
 from odoosync.errors import UsageError
-from odoosync.odoo.client import OdooClient
-from odoosync.odoo.connect import params_from_settings, quick
-from odoosync.secrets import Secret, permissions_warning, resolve_password
 from odoosync.timestamps import iso, parse_iso
 
 
 def settings_from_globals(profile_override: str | None = None) -> Settings:
     """Load the settings named by -c/--config and -p/--profile (or the environment)."""
+    from odoosync.config.settings import load_settings
+
     g = globals_()
     return load_settings(g.config, profile=profile_override or g.profile, env=os.environ)
 
 
 def warn_secrets_permissions(settings: Settings) -> None:
     """Print a warning on stderr when the secrets file is readable by others."""
+    from odoosync.secrets import permissions_warning
+
     warning = permissions_warning(settings.secrets_path)
     if warning:
         error_console().print(warning, markup=False, highlight=False)
@@ -37,6 +43,8 @@ def _hidden_prompt(text: str) -> str:
 
 def password_for(settings: Settings) -> Secret:
     """The profile's password; prompts (hidden) only when stdin is a terminal."""
+    from odoosync.secrets import resolve_password
+
     warn_secrets_permissions(settings)
     prompt = _hidden_prompt if sys.stdin.isatty() else None
     return resolve_password(settings, env=os.environ, prompt=prompt)
@@ -45,6 +53,9 @@ def password_for(settings: Settings) -> Secret:
 def client_from_settings(settings: Settings, *, diagnosis: bool = False) -> OdooClient:
     """A client for the selected profile (the password resolved now); ``diagnosis``: retry
     little, for test-connection and status (:func:`odoosync.odoo.connect.quick`)."""
+    from odoosync.odoo.client import OdooClient
+    from odoosync.odoo.connect import params_from_settings, quick
+
     params = params_from_settings(settings, password_for(settings))
     return OdooClient(quick(params) if diagnosis else params)
 

@@ -4,32 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from odoosync.cli.app import app, globals_
 from odoosync.cli.common import settings_from_globals, warn_secrets_permissions
 from odoosync.cli.output import console, emit_json, error_console, info
-from odoosync.config.schema import check_url
-from odoosync.config.settings import Settings, config_path_from, load_settings
-from odoosync.config.template import (
-    PLACEHOLDERS,
-    describe_settings,
-    render_config,
-    write_init_files,
-)
-from odoosync.engine.preflight import Check, run_checks
+
+if TYPE_CHECKING:
+    from odoosync.config.settings import Settings
 from odoosync.errors import ConfigError, UsageError
-from odoosync.mapping.model import DEFAULT_MAPPING_TOML
-from odoosync.secrets import (
-    SECRET_KEY_ENV,
-    Secret,
-    key_origin,
-    password_source,
-    rotate_key,
-    store_password,
-)
 
 config_app = typer.Typer(
     help=(
@@ -50,6 +35,9 @@ def _is_terminal() -> bool:
 
 def _ask(label: str, given: str | None, key: str, missing: list[str]) -> str:
     """An option's value, else a prompt on a terminal, else the placeholder (noted as missing)."""
+    from odoosync.config.schema import check_url
+    from odoosync.config.template import PLACEHOLDERS
+
     value = given
     while not value and _is_terminal():
         value = str(typer.prompt(label, default=PLACEHOLDERS[key], err=True)).strip()
@@ -78,6 +66,11 @@ def init(
 
     Example: odoosync init --url https://acme.odoo.com --database acme --username bot@acme.com
     """
+    from odoosync.config.schema import check_url
+    from odoosync.config.settings import config_path_from, load_settings
+    from odoosync.config.template import render_config, write_init_files
+    from odoosync.mapping.model import DEFAULT_MAPPING_TOML
+
     config_path, _ = config_path_from(globals_().config, os.environ)
     profile_name = profile or globals_().profile or "production"
     missing: list[str] = []
@@ -120,6 +113,9 @@ def show(json_: bool = typer.Option(False, "--json", help="One JSON document on 
 
     Example: odoosync config show --json
     """
+    from odoosync.config.template import describe_settings
+    from odoosync.secrets import key_origin, password_source
+
     settings = settings_from_globals()
     warn_secrets_permissions(settings)
     document = describe_settings(settings)
@@ -160,6 +156,9 @@ def check(json_: bool = typer.Option(False, "--json", help="One JSON document on
 
     Example: odoosync config check --json
     """
+    from odoosync.config.settings import config_path_from
+    from odoosync.engine.preflight import Check, run_checks
+
     g = globals_()
     config_path, _ = config_path_from(g.config, os.environ)
     try:
@@ -197,6 +196,8 @@ def check(json_: bool = typer.Option(False, "--json", help="One JSON document on
 
 
 def _set_password(settings: Settings, *, stdin: bool) -> None:
+    from odoosync.secrets import Secret, key_origin, store_password
+
     if stdin:
         value = sys.stdin.readline().rstrip("\r\n")
     elif _is_terminal():
@@ -235,13 +236,17 @@ def rotate_key_command(
         None,
         "--new-secret-env",
         metavar="VAR",
-        help=f"Variable holding the new secret (required when {SECRET_KEY_ENV} is set).",
+        # odoosync.secrets.SECRET_KEY_ENV, spelled out: importing it (cryptography) costs every
+        # command ~60 ms of startup
+        help="Variable holding the new secret (required when ODOOSYNC_SECRET_KEY is set).",
     ),
 ) -> None:
     """Re-encrypt every stored password under a new secret key.
 
     Example: odoosync config rotate-key --new-secret-env NEW_ODOOSYNC_SECRET_KEY
     """
+    from odoosync.secrets import SECRET_KEY_ENV, key_origin, rotate_key
+
     settings = settings_from_globals()
     new_secret: str | None = None
     if new_secret_env:

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
+
+if TYPE_CHECKING:
+    from odoosync.config.settings import Settings
+    from odoosync.odoo.connect import ConnectionReport
 
 from odoosync.cli.app import app
 from odoosync.cli.common import client_from_settings, settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, info
-from odoosync.config.settings import Settings
-from odoosync.engine.books import history_summary
 from odoosync.errors import ConfigError, OdooFault
-from odoosync.odoo.connect import (
-    REQUIRED_RIGHTS,
-    ConnectionReport,
-    check_connection,
-    describe_fields,
-)
 
 #: what to try next, per error_code (the message already says what went wrong)
 HINTS = {
@@ -40,6 +35,8 @@ def _mark(ok: bool) -> str:
 
 
 def _render_report(report: ConnectionReport) -> None:
+    from odoosync.odoo.connect import REQUIRED_RIGHTS
+
     out = console()
     checks = report.checks
     version = f"Odoo {report.odoo_version} at " if report.odoo_version else ""
@@ -76,6 +73,8 @@ def test_connection(
 
     Example: odoosync -p staging test-connection --json
     """
+    from odoosync.odoo.connect import check_connection
+
     settings = settings_from_globals()
     with client_from_settings(settings, diagnosis=True) as client:
         report = check_connection(client)
@@ -104,6 +103,10 @@ def fields(
 
     Example: odoosync fields product.template --custom-only
     """
+    from rich.table import Table
+
+    from odoosync.odoo.connect import describe_fields
+
     settings = settings_from_globals()
     with client_from_settings(settings, diagnosis=True) as client:
         try:
@@ -133,6 +136,9 @@ def status(
 
     Example: odoosync status --json
     """
+    from odoosync.engine.books import history_summary
+    from odoosync.odoo.connect import check_connection
+
     settings = settings_from_globals()
     with client_from_settings(settings, diagnosis=True) as client:
         report = check_connection(client, permissions=False)

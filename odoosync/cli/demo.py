@@ -12,7 +12,6 @@ from pathlib import Path
 
 import typer
 
-from odoosync.catalog import open_catalog
 from odoosync.cli.app import app, globals_
 from odoosync.cli.output import console
 from odoosync.errors import ConfigError
@@ -78,6 +77,8 @@ def prepare_workspace(workspace: Path, url: str, database: str) -> Path:
 
 def edit_catalog(catalog: Path, count: int) -> list[str]:
     """Raise the price of the first ``count`` products with a price; return their keys."""
+    from odoosync.catalog import open_catalog
+
     products = open_catalog(catalog)
     now = now_iso()
     updates: dict[str, dict[str, str]] = {}
@@ -91,6 +92,8 @@ def edit_catalog(catalog: Path, count: int) -> list[str]:
 
 
 def set_catalog_value(catalog: Path, key: str, column: str, value: str) -> None:
+    from odoosync.catalog import open_catalog
+
     open_catalog(catalog).apply({key: {column: value, "modified_at": now_iso()}}, [])
 
 
@@ -141,6 +144,7 @@ def demo(
 
     Example: odoosync demo --keep ./odoosync-demo
     """
+    from odoosync.catalog import open_catalog
     from odoosync.sandbox import serve
 
     quiet_before = globals_().quiet

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from odoosync.catalog.filters import parse_filters, parse_where
 from odoosync.cli.app import app
 from odoosync.cli.common import parse_since, settings_from_globals
 from odoosync.cli.output import emit_json, info
 from odoosync.cli.runs import clients_for, render, run_command, run_with_progress
-from odoosync.engine.books import products_to_retry
-from odoosync.engine.result import RunOptions
 from odoosync.errors import ConfigError, UsageError
-from odoosync.history.store import History
 
 
 @app.command()
@@ -48,6 +44,9 @@ def export(
 
     Example: odoosync export --dry-run --json
     """
+    from odoosync.catalog.filters import parse_filters, parse_where
+    from odoosync.engine.result import RunOptions
+
     filters: dict[str, str] = {}
     if supplier_id is not None:
         try:  # a bad option value: exit 2 naming the option, as --where
@@ -94,6 +93,10 @@ def retry(
 
     Example: odoosync retry sync_20251216_143022 --json
     """
+    from odoosync.engine.books import products_to_retry
+    from odoosync.engine.result import RunOptions
+    from odoosync.history.store import History
+
     settings = settings_from_globals()
     with History(settings.history_path) as history:
         run = history.run(batch_id)

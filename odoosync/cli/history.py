@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
+
+if TYPE_CHECKING:
+    from odoosync.history.records import LogEntry
+    from odoosync.history.store import History
 
 from odoosync.cli.app import app
 from odoosync.cli.common import parse_since, settings_from_globals
 from odoosync.cli.output import console, emit_json, info
 from odoosync.errors import ConfigError
-from odoosync.history.records import LogEntry
-from odoosync.history.store import History
 
 logs_app = typer.Typer(
     help=(
@@ -25,6 +27,8 @@ app.add_typer(logs_app, name="logs")
 
 
 def _history() -> History:
+    from odoosync.history.store import History
+
     return History(settings_from_globals().history_path)
 
 
@@ -55,6 +59,8 @@ def logs(
 
     Example: odoosync logs --status error --since 2025-12-16 --json
     """
+    from rich.table import Table
+
     if ctx.invoked_subcommand is not None:
         return
     if since is not None:
@@ -137,6 +143,8 @@ def stats(
 
     Example: odoosync stats --since 2025-12-01 --json
     """
+    from rich.table import Table
+
     if since is not None:
         since = parse_since(since)
     with _history() as history:

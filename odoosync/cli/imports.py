@@ -6,9 +6,6 @@ import typer
 
 from odoosync.cli.app import app
 from odoosync.cli.runs import run_command
-from odoosync.engine.imports.plan import parse_domain
-from odoosync.engine.result import RunOptions
-from odoosync.engine.travel import odoo_datetime
 from odoosync.errors import ConfigError, UsageError
 
 
@@ -44,6 +41,10 @@ def import_(
 
     Example: odoosync import --categ-id 5 --dry-run
     """
+    from odoosync.engine.imports.plan import parse_domain
+    from odoosync.engine.result import RunOptions
+    from odoosync.engine.travel import odoo_datetime
+
     if since is not None and full:
         raise UsageError("--since and --full cannot be used together: choose one.")
     parsed = parse_domain(domain) if domain is not None else None

@@ -4,26 +4,19 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
 
-from odoosync.catalog.base import distinct_values
-from odoosync.catalog.formats import open_catalog
+from odoosync.mapping.model import MAPPING_TYPES, MODELS
+
+if TYPE_CHECKING:
+    from odoosync.mapping.model import MappingConfig
+
 from odoosync.cli.app import app
 from odoosync.cli.common import client_from_settings, settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, info
 from odoosync.errors import CatalogError, ExitCode, UsageError
-from odoosync.mapping.catalog_check import catalog_table_columns
-from odoosync.mapping.check import check_mapping
-from odoosync.mapping.model import (
-    MAPPING_TYPES,
-    MODELS,
-    FieldMapping,
-    MappingConfig,
-    load_mapping,
-    save_mapping,
-)
 
 mappings_app = typer.Typer(
     help=(
@@ -40,6 +33,8 @@ def _mapping_path() -> Path:
 
 
 def _load_or_empty(path: Path) -> MappingConfig:
+    from odoosync.mapping.model import MappingConfig, load_mapping
+
     if path.exists():
         return load_mapping(path)
     return MappingConfig(path=path, fields=())
@@ -51,6 +46,10 @@ def list_(json_: bool = typer.Option(False, "--json", help="Print a JSON array."
 
     Example: odoosync mappings list --json
     """
+    from rich.table import Table
+
+    from odoosync.mapping.model import load_mapping
+
     path = _mapping_path()
     cfg = load_mapping(path)
     ordered = cfg.ordered()
@@ -95,6 +94,8 @@ def add(
 
     Example: odoosync mappings add supplier_reference default_code --priority 10
     """
+    from odoosync.mapping.model import FieldMapping, save_mapping
+
     path = _mapping_path()
     if type_ is None:
         type_ = "transform" if transform else "custom" if odoo.startswith("x_") else "direct"
@@ -121,6 +122,8 @@ def remove(local: str = typer.Argument(..., help="The catalog column.")) -> None
 
     Example: odoosync mappings remove brand_name
     """
+    from odoosync.mapping.model import load_mapping, save_mapping
+
     path = _mapping_path()
     cfg = load_mapping(path)
     if not any(m.local_field == local for m in cfg.fields):
@@ -141,6 +144,12 @@ def validate(
 
     Exit 3 when something must be fixed. Example: odoosync mappings validate --create-custom-fields
     """
+    from odoosync.catalog.base import distinct_values
+    from odoosync.catalog.formats import open_catalog
+    from odoosync.mapping.catalog_check import catalog_table_columns
+    from odoosync.mapping.check import check_mapping
+    from odoosync.mapping.model import load_mapping
+
     settings = settings_from_globals()
     cfg = load_mapping(settings.mapping_path)
     columns: list[str] | None = None

@@ -7,17 +7,10 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeRemainingColumn,
-)
+if TYPE_CHECKING:
+    from rich.console import Console
 
 from odoosync.cli.app import globals_
 
@@ -29,12 +22,16 @@ def console() -> Console:
     (``[categories]``) that rich would otherwise eat. Pass ``markup=True`` to style a line.
     Off a terminal the width is ``$COLUMNS`` or 120, so tables in logs and pipes stay readable.
     """
+    from rich.console import Console
+
     return Console(
         file=sys.stdout, highlight=False, soft_wrap=True, markup=False, width=_width(sys.stdout)
     )
 
 
 def error_console() -> Console:
+    from rich.console import Console
+
     return Console(
         file=sys.stderr, highlight=False, soft_wrap=True, markup=False, width=_width(sys.stderr)
     )
@@ -72,6 +69,15 @@ def progress(total: int | None, description: str) -> Iterator[ProgressCallback]:
 
     Yields ``advance(n)``.
     """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     err = error_console()
     if globals_().quiet or not err.is_terminal:
         yield lambda _n: None

@@ -5,21 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.table import Table
+
+if TYPE_CHECKING:
+    from odoosync.config.settings import Settings
+    from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
+    from odoosync.history.store import History
+    from odoosync.odoo.client import OdooClient
 
 from odoosync.cli.app import globals_
 from odoosync.cli.common import password_for, settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, progress
-from odoosync.config.settings import Settings
-from odoosync.engine.books import run_history
-from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
-from odoosync.engine.runs import run_for
-from odoosync.history.store import History
-from odoosync.odoo.client import OdooClient
-from odoosync.odoo.connect import client_factory
 
 #: the progress bar's title and the summary's, per direction
 _TITLES = {"to_odoo": "Exporting", "from_odoo": "Importing", "bidirectional": "Syncing"}
@@ -34,6 +32,8 @@ _DRY_RUN = {
 def clients_for(settings: Settings) -> Callable[[], OdooClient]:
     """The profile's client factory, its password resolved now (before the history is opened);
     the engine calls it once it holds the lock."""
+    from odoosync.odoo.connect import client_factory
+
     return client_factory(settings, password_for(settings))
 
 
@@ -48,6 +48,8 @@ def run_with_progress(
     retry_of: str | None = None,
 ) -> RunResult:
     """Run the direction's engine function with a progress bar (none with ``--json``)."""
+    from odoosync.engine.runs import run_for
+
     runner = run_for(direction)
     bar: AbstractContextManager[Callable[[int], None]] = (
         progress(None, _TITLES[direction]) if not json_out else nullcontext(lambda _n: None)
@@ -69,6 +71,8 @@ def run_with_progress(
 def run_command(direction: str, options: RunOptions, *, json_out: bool) -> None:
     """What ``export``, ``import`` and ``sync`` do once their options are parsed: the settings,
     the password, the history (a throwaway one for a dry run), the run, its rendering."""
+    from odoosync.engine.books import run_history
+
     settings = settings_from_globals()
     factory = clients_for(settings)
     with run_history(settings.history_path, dry_run=options.dry_run) as history:
@@ -93,6 +97,8 @@ def render(result: RunResult, *, json_out: bool, details: bool) -> None:
 
 
 def _summary(result: RunResult, *, details: bool) -> None:
+    from rich.table import Table
+
     out = console()
     what = _SUMMARY.get(result.direction, "Run")
     table = Table(title=f"{'Plan' if result.dry_run else what} {result.batch_id}", show_header=True)
@@ -152,6 +158,8 @@ FEW = 10
 def print_products(result: RunResult, *, details: bool, limit: int = 200) -> None:
     """The products table: errors and conflicts always; the other changes with ``--details``, in
     a dry run, or when there are only a few; unchanged products as one count line."""
+    from rich.table import Table
+
     changed = [p for p in result.products if p.action != "unchanged"]
     if not (details or result.dry_run or result.changed <= FEW):
         changed = [p for p in changed if p.action in ("error", "conflict")]

@@ -12,7 +12,6 @@ import typer
 
 from odoosync.cli.app import app
 from odoosync.errors import UsageError
-from odoosync.sandbox import COST_MODELS, SUPPORTED_VERSIONS, start
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -40,6 +39,8 @@ def sandbox(
 
     Example: odoosync sandbox --port 8069 --seed demo --data sandbox.json
     """
+    from odoosync.sandbox import COST_MODELS, SUPPORTED_VERSIONS, start
+
     if seed not in {"demo", "empty"}:
         raise UsageError(f"--seed must be demo or empty, not {seed!r}.")
     if odoo_version not in SUPPORTED_VERSIONS:

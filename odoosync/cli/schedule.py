@@ -9,19 +9,20 @@ import sys
 import time
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import typer
-from rich.table import Table
+
+if TYPE_CHECKING:
+    from odoosync.config.settings import Settings
+    from odoosync.engine.scheduled import Runner, ScheduleOutcome
+    from odoosync.history.store import History
+    from odoosync.schedules.model import Schedule
 
 from odoosync.cli.app import app, globals_
 from odoosync.cli.common import settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, info
-from odoosync.config.settings import Settings
-from odoosync.engine.scheduled import Runner, ScheduleOutcome, engine_runner, run_due, run_now
 from odoosync.errors import ConfigError
-from odoosync.history.schedules import create_schedule, toggle_schedule, update_schedule
-from odoosync.history.store import History
-from odoosync.schedules.model import Schedule, parse_filter_args
 from odoosync.timestamps import utc_now
 
 schedule_app = typer.Typer(
@@ -36,6 +37,8 @@ app.add_typer(schedule_app, name="schedule")
 
 def runner_factory(history: History, settings: Settings) -> Runner:
     """The runner for run / run-due / scheduler: the sync engine (tests plug in a trivial one)."""
+    from odoosync.engine.scheduled import engine_runner
+
     return engine_runner(history, settings_from_globals)
 
 
@@ -44,6 +47,8 @@ def _json_opt(help_text: str = "Print JSON.") -> bool:
 
 
 def _render(schedules: list[Schedule], tz: str | None) -> None:
+    from rich.table import Table
+
     table = Table("id", "name", "cron", "direction", "last run", "next run (UTC)",
                   f"next run ({tz or 'local'})", title="schedules")  # fmt: skip
     for s in schedules:
@@ -89,6 +94,10 @@ def add(
 
     Example: odoosync schedule add --name Daily --cron "0 6 * * *" --filter modified_today=true
     """
+    from odoosync.history.schedules import create_schedule
+    from odoosync.history.store import History
+    from odoosync.schedules.model import parse_filter_args
+
     settings = settings_from_globals()
     with History(settings.history_path) as history:
         created = create_schedule(
@@ -106,6 +115,8 @@ def list_(json_: bool = _json_opt("Print a JSON array of schedules.")) -> None:
 
     Example: odoosync schedule list --json
     """
+    from odoosync.history.store import History
+
     settings = settings_from_globals()
     with History(settings.history_path) as history:
         schedules = history.schedules()
@@ -132,6 +143,10 @@ def update(
 
     Example: odoosync schedule update 3 --cron "0 8 * * *" --batch-size 200
     """
+    from odoosync.history.schedules import update_schedule
+    from odoosync.history.store import History
+    from odoosync.schedules.model import parse_filter_args
+
     settings = settings_from_globals()
     with History(settings.history_path) as history:
         changed = update_schedule(
@@ -152,6 +167,9 @@ def toggle(
 
     Example: odoosync schedule toggle 3
     """
+    from odoosync.history.schedules import toggle_schedule
+    from odoosync.history.store import History
+
     settings = settings_from_globals()
     with History(settings.history_path) as history:
         changed = toggle_schedule(history, schedule_id, now=utc_now(), timezone=settings.timezone)
@@ -164,6 +182,8 @@ def delete(schedule_id: int = typer.Argument(..., metavar="ID", help="The schedu
 
     Example: odoosync schedule delete 3
     """
+    from odoosync.history.store import History
+
     settings = settings_from_globals()
     with History(settings.history_path) as history:
         if not history.delete_schedule(schedule_id):
@@ -194,6 +214,9 @@ def run(
 
     Example: odoosync schedule run 3
     """
+    from odoosync.engine.scheduled import run_now
+    from odoosync.history.store import History
+
     settings = settings_from_globals()
     with History(settings.history_path) as history:
         outcome = run_now(
@@ -212,6 +235,9 @@ def run_due_command(json_: bool = _json_opt("Print a JSON array of outcomes.")) 
 
     Example: odoosync -c odoosync.toml schedule run-due --quiet
     """
+    from odoosync.engine.scheduled import run_due
+    from odoosync.history.store import History
+
     settings = settings_from_globals()
     with History(settings.history_path) as history:
         outcomes = run_due(history, runner_factory(history, settings), timezone=settings.timezone)
@@ -258,6 +284,9 @@ def scheduler(
 
     Example: odoosync -c /srv/catalog/odoosync.toml scheduler --interval 60
     """
+    from odoosync.engine.scheduled import run_due
+    from odoosync.history.store import History
+
     settings = settings_from_globals()
     stopping: list[int] = []
 

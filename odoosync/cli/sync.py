@@ -6,7 +6,6 @@ import typer
 
 from odoosync.cli.app import app
 from odoosync.cli.runs import run_command
-from odoosync.engine.result import RunOptions
 from odoosync.errors import UsageError
 from odoosync.terms import CONFLICT_POLICIES
 
@@ -29,6 +28,8 @@ def sync(
 
     Example: odoosync sync --conflict newest --dry-run
     """
+    from odoosync.engine.result import RunOptions
+
     if conflict is not None and conflict not in CONFLICT_POLICIES:
         raise UsageError(f"--conflict {conflict!r}: use one of {', '.join(CONFLICT_POLICIES)}.")
     options = RunOptions(

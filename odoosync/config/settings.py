@@ -82,7 +82,7 @@ class CatalogSettings:
 
 @dataclass(frozen=True)
 class SyncSettings:
-    batch_size: int = 100
+    batch_size: int = 500
     workers: int = 2
     sync_images: bool = True
     match_on: tuple[str, ...] = ("external_id", "barcode")

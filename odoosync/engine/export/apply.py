@@ -95,6 +95,7 @@ def apply_plans(
     client: OdooClient,
     plans: list[ProductPlan],
     known: Mapping[str, Link] | None = None,
+    current: Mapping[int, Mapping[str, Any]] | None = None,
 ) -> Applied:
     """Send the chunk's creates and updates; returns outcomes (in plan order) and the links.
 
@@ -102,7 +103,8 @@ def apply_plans(
     keep their outcome and link, the others fail with ``TRANSPORT_ERROR``.
 
     ``known``: the chunk's history links as its look-up read them (key -> link); without it
-    they are read again, in one query."""
+    they are read again, in one query. ``current``: the Odoo values the look-up read (odoo id ->
+    values), so the links' Odoo hashes need not read back what was just sent."""
     if known is None:
         known = run.history.links(run.handle.profile, [p.key for p in plans if p.mapped])
     outcomes: dict[int, ProductOutcome] = {}
@@ -144,24 +146,59 @@ def apply_plans(
         if outcome.action in ("create", "update"):
             plan.odoo_id = outcome.odoo_product_id
             links.append(_link(run, plan, known.get(plan.key)))
-    stamp_links(client, run.odoo_fields, links)
+    stamp_links(
+        client,
+        run.odoo_fields,
+        links,
+        known=_known_values(plans, current or {}),
+        field_types={name: run.side.field_type(name) for name in run.odoo_fields},
+    )
     return Applied([outcomes[i] for i in range(len(plans))], links, unreachable)
 
 
-def stamp_links(client: OdooClient, odoo_fields: Sequence[str], links: Sequence[Link]) -> None:
+#: field types Odoo stores exactly as ``load``/``write`` send them, so a read would return what was
+#: sent (many2one as ``[id, name]``, which hashes as the id). Floats are not among them (Odoo
+#: rounds them to their digits, which ``fields_get`` does not tell), nor html (sanitised), dates
+#: (formatted), binaries (images are re-encoded): those are read back.
+STORED_AS_SENT = frozenset(
+    {"char", "text", "boolean", "integer", "selection", "many2one", "many2many"}
+)
+
+
+def stamp_links(
+    client: OdooClient,
+    odoo_fields: Sequence[str],
+    links: Sequence[Link],
+    *,
+    known: Mapping[int, Mapping[str, Any]] | None = None,
+    field_types: Mapping[str, str | None] | None = None,
+) -> None:
     """Give each link the Odoo side as it is after the writes: the digest of the bidirectional
     fields (``odoo_values_digest``, as import and two-way sync compute it from a read) and
-    ``write_date``. One ``read`` for all the links; an error leaves them without (two-way sync
-    then re-links by comparing values)."""
+    ``write_date``.
+
+    ``known``: odoo id -> the values Odoo holds as far as this run knows them (what it read
+    before, with what it just sent over them); the fields of a type Odoo stores as sent
+    (:data:`STORED_AS_SENT`) are hashed from those, not read again. One ``read`` for all the
+    links, of ``write_date`` and only the fields Odoo may have changed (floats...); an error
+    leaves them without (two-way sync then re-links by comparing values)."""
     ids = sorted({link.odoo_id for link in links})
     if not ids:
         return
+    values = known or {}
+    types = field_types or {}
+    read_back = [
+        name
+        for name in odoo_fields
+        if types.get(name) not in STORED_AS_SENT
+        or any(name not in values.get(odoo_id, ()) for odoo_id in ids)
+    ]
     try:
         records = client.execute(
             PRODUCT_MODEL,
             "read",
             ids,
-            ["write_date", *odoo_fields],
+            ["write_date", *read_back],
             context={"active_test": False},
         )
     except OdooError:
@@ -171,8 +208,27 @@ def stamp_links(client: OdooClient, odoo_fields: Sequence[str], links: Sequence[
         record = by_id.get(link.odoo_id)
         if record is None:
             continue
-        link.odoo_hash = odoo_values_digest({name: record.get(name) for name in odoo_fields})
+        sent = values.get(link.odoo_id, {})
+        link.odoo_hash = odoo_values_digest(
+            {name: record[name] if name in read_back else sent[name] for name in odoo_fields}
+        )
         link.odoo_write_date = str(record["write_date"]) if record.get("write_date") else None
+
+
+def _known_values(
+    plans: Sequence[ProductPlan], current: Mapping[int, Mapping[str, Any]]
+) -> dict[int, dict[str, Any]]:
+    """odoo id -> its values as Odoo holds them now: as read before the chunk's writes, with
+    the values this chunk sent (creates: all they sent) over them."""
+    known: dict[int, dict[str, Any]] = {}
+    for plan in plans:
+        if plan.odoo_id is None or plan.mapped is None:
+            continue
+        values = dict(current.get(plan.odoo_id) or {}) if plan.action != "create" else {}
+        if plan.action in ("create", "update"):
+            values.update(plan.values())
+        known[plan.odoo_id] = values
+    return known
 
 
 def _outcome(plan: ProductPlan, action: str) -> ProductOutcome:

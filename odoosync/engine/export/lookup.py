@@ -2,7 +2,9 @@
 
 :func:`lookup` finds, for one
 chunk of mapped rows, the links, the products matched by external id and by barcode (and the keys
-those are linked to), and the current values of every one of them (archived included).
+those are linked to), and the current values of every one of them (archived included) — but
+for products whose mapped values are what was last pushed (their plan is ``unchanged`` whatever
+Odoo holds), only whether they still exist: one ``search`` by id, no values read.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from odoosync.engine.export.plan import Matches
 from odoosync.engine.identity import external_id_name
 from odoosync.engine.odoo_side import PRODUCT_MODEL
+from odoosync.history.records import Link
 from odoosync.mapping.rows import MappedProduct
 from odoosync.odoo.client import OdooClient
 
@@ -24,7 +27,8 @@ def lookup(run: ExportRun, client: OdooClient, mapped: Sequence[MappedProduct]) 
     """What export's plan needs of a chunk: its links, the products matched by external id and
     by barcode (and who those are linked to), and the current values of all of them."""
     profile = run.handle.profile
-    keys = [m.key for m in mapped if m.error is None]
+    by_key = {m.key: m for m in mapped if m.error is None}
+    keys = list(by_key)
     links = run.history.links(profile, keys) if keys else {}
     unlinked = [k for k in keys if k not in links]
     external: dict[str, int] = {}
@@ -59,10 +63,22 @@ def lookup(run: ExportRun, client: OdooClient, mapped: Sequence[MappedProduct]) 
                 barcodes.setdefault(str(row["barcode"]), int(row["id"]))
         if barcodes:
             linked_keys = _owners(run, client, sorted(set(barcodes.values())))
+    force = run.options.force_update
+    quiet = {link.odoo_id for k, link in links.items() if not force and _quiet(by_key[k], link)}
     ids = sorted(
-        {link.odoo_id for link in links.values()} | set(external.values()) | set(barcodes.values())
+        {link.odoo_id for link in links.values() if link.odoo_id not in quiet}
+        | set(external.values())
+        | set(barcodes.values())
     )
     values: dict[int, Mapping[str, Any]] = {}
+    if quiet:  # unchanged since last pushed: only whether they still exist (deleted: re-created)
+        for odoo_id in client.execute(
+            PRODUCT_MODEL,
+            "search",
+            [("id", "in", sorted(quiet))],
+            context={"active_test": False},
+        ):
+            values[int(odoo_id)] = {}
     if ids:
         for record in client.execute(
             PRODUCT_MODEL,
@@ -79,6 +95,15 @@ def lookup(run: ExportRun, client: OdooClient, mapped: Sequence[MappedProduct]) 
         linked_keys=linked_keys,
         odoo_values=values,
     )
+
+
+def _quiet(product: MappedProduct, link: Link) -> bool:
+    """The product's mapped values are what was last pushed (SPEC §3 "Unchanged is free"): its
+    plan is ``unchanged`` whatever Odoo holds, so its Odoo values need not be read."""
+    if product.digest != link.local_hash:
+        return False
+    hashes = link.field_hashes
+    return not hashes or all(product.hashes[f] == hashes.get(f) for f in product.fields)
 
 
 def _owners(run: ExportRun, client: OdooClient, ids: list[int]) -> dict[int, str]:

@@ -12,19 +12,22 @@ Per chunk (:func:`_chunk`), on one of ``workers`` connections:
 - look-ups (:func:`odoosync.engine.export.lookup.lookup`): one ``search_read`` of
   ir.model.data for the external ids of products without a link; one ``search_read`` of
   product.template by barcode for those still unmatched, and one of ir.model.data for who those
-  barcodes' products belong to; one ``read``
-  of every linked or matched product (existence and current values, archived included);
+  barcodes' products belong to; one ``search`` by id of the linked products whose mapped values
+  are what was last pushed (do they still exist? their values are not read: SPEC §3 "Unchanged
+  is free"); one ``read`` of every other linked or matched product (existence and current
+  values, archived included);
 - apply (:func:`odoosync.engine.export.apply.apply_plans`): one ``create`` of ir.model.data for
   products linked by barcode; one ``load`` per group of creates sending the same fields (their
   external ids in the same transaction); updates grouped by the fields they send, one ``write``
   when the values are identical, else one ``load`` by ``.id``; a batch Odoo rejects is split to
   isolate the failing products; then one ``search_read`` for the existing product of a
-  duplicate barcode and one ``read`` of ``write_date`` and the two-way fields for the links;
+  duplicate barcode and one ``read`` of ``write_date`` (and of the two-way fields Odoo may
+  normalise, e.g. floats: the others are hashed from what was read and sent) for the links;
 - the chunk's log entries and links are committed to the history together.
 
 A chunk Odoo cannot be reached for (its categories included) fails its products
-(``TRANSPORT_ERROR``); more such chunks in
-a row than there are workers stop the run (``RunResult.aborted``, exit 5).
+(``TRANSPORT_ERROR``); more such batches
+(of ``batch_size``) in a row than there are workers stop the run (``RunResult.aborted``, exit 5).
 """
 
 from __future__ import annotations
@@ -39,9 +42,9 @@ from odoosync.catalog import Catalog, RowFilter, catalog_key, open_catalog, pars
 from odoosync.config.settings import Settings
 from odoosync.engine.batching import Connections
 from odoosync.engine.books import Progress, RunHandle, options_with_settings, recorded_run
-from odoosync.engine.export.apply import apply_plans, unreachable_outcome
+from odoosync.engine.export.apply import Applied, apply_plans, unreachable_outcome
 from odoosync.engine.export.lookup import lookup
-from odoosync.engine.export.plan import ProductPlan, plan_products
+from odoosync.engine.export.plan import Matches, ProductPlan, plan_products
 from odoosync.engine.export.state import ExportRun
 from odoosync.engine.odoo_side import (
     PRODUCT_MODEL,
@@ -60,6 +63,12 @@ from odoosync.mapping.rows import map_row
 from odoosync.odoo.client import OdooClient
 
 __all__ = ["export_mapping", "export_rows", "run_export"]
+
+#: rows looked up and planned together: one look-up call of each kind per 1,000 products (an
+#: unchanged re-export of 10,000 is a dozen calls); the sends are split by ``batch_size``
+LOOKUP_CHUNK = 1000
+#: base64 image bytes per call at most (one bigger image still goes alone)
+MAX_BATCH_BYTES = 8 * 2**20
 
 
 def run_export(
@@ -170,7 +179,8 @@ def export_rows(
 
         export_variant_rows(run, client, rows)
         return
-    _run_chunks(run, Connections(client), _chunks(iter(rows), options.batch_size or 100), progress)
+    size = max(LOOKUP_CHUNK, options.batch_size or 100)
+    _run_chunks(run, Connections(client), _chunks(iter(rows), size), progress)
 
 
 def _local_field(mapping: MappingConfig, odoo_field: str) -> str | None:
@@ -235,6 +245,7 @@ def _run_chunks(
     done = 0
     failures_in_a_row = 0
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="odoosync-export")
+    run.senders = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="odoosync-send")
     pending: set[Future[ChunkReport]] = set()
     try:
         for seq, chunk in enumerate(chunks):
@@ -250,9 +261,11 @@ def _run_chunks(
         for future in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+        run.senders.shutdown(wait=True)
         _merge_finished(run, pending)
         raise
     pool.shutdown(wait=True)
+    run.senders.shutdown(wait=True)
     if failures_in_a_row > workers:
         _merge_finished(run, pending)
         result.aborted = (
@@ -283,7 +296,10 @@ def _collect(
         pending.discard(future)
         report = future.result()
         _merge(run, report)
-        failures_in_a_row = failures_in_a_row + 1 if report.unreachable else 0
+        # counted in batches of batch_size, as they were sent (a chunk holds several)
+        size = max(1, run.options.batch_size or 100)
+        batches = max(1, -(-len(report.outcomes) // size))
+        failures_in_a_row = failures_in_a_row + batches if report.unreachable else 0
         done += len(report.outcomes)
         if progress is not None:
             progress(done, None)
@@ -335,9 +351,73 @@ def _chunk(
         if not run.options.dry_run:
             _record(run, plans_failed, [], started)
         return ChunkReport(plans_failed, unreachable=True, seq=seq)
-    applied = apply_plans(run, client, plans, matches.links)
+    applied = _send(run, connections, plans, matches)
     _record(run, applied.outcomes, applied.links, started)
     return ChunkReport(applied.outcomes, unreachable=applied.unreachable, seq=seq)
+
+
+def _send(
+    run: ExportRun, connections: Connections, plans: list[ProductPlan], matches: Matches
+) -> Applied:
+    """Apply a chunk's plans in slices of ``batch_size`` products that send something (the
+    unchanged, skipped and failed ride with the first), sent in parallel on the run's sender
+    connections while the chunk threads look up and plan the next chunks (the server works
+    while the client maps and hashes). Outcomes come back in plan order."""
+    sending = [i for i, p in enumerate(plans) if p.action in ("create", "update")]
+    rest = [i for i, p in enumerate(plans) if p.action not in ("create", "update")]
+    slices = _slices(plans, sending, max(1, run.options.batch_size or 100), MAX_BATCH_BYTES)
+    if slices:
+        slices[0] = sorted(slices[0] + rest)
+    else:
+        slices = [rest]
+
+    def send(indexes: list[int]) -> Applied:
+        part = [plans[i] for i in indexes]
+        return apply_plans(run, connections.get(), part, matches.links, matches.odoo_values)
+
+    if len(slices) <= 1 or run.senders is None:
+        done = [send(part) for part in slices]
+    else:
+        done = list(run.senders.map(send, slices))
+    by_index: dict[int, ProductOutcome] = {}
+    for indexes, applied in zip(slices, done, strict=True):
+        by_index.update(zip(indexes, applied.outcomes, strict=True))
+    return Applied(
+        [by_index[i] for i in range(len(plans))],
+        [link for a in done for link in a.links],
+        any(a.unreachable for a in done),
+    )
+
+
+def _slices(
+    plans: list[ProductPlan], indexes: list[int], size: int, max_bytes: int
+) -> list[list[int]]:
+    """``indexes`` of ``plans`` in slices of at most ``size`` products and about ``max_bytes``
+    of images (what dominates a call's payload when they ride along): a call stays a few
+    seconds and a few MB."""
+    slices: list[list[int]] = []
+    current: list[int] = []
+    weight = 0
+    for i in indexes:
+        cost = _image_bytes(plans[i])
+        if current and (len(current) >= size or weight + cost > max_bytes):
+            slices.append(current)
+            current, weight = [], 0
+        current.append(i)
+        weight += cost
+    if current:
+        slices.append(current)
+    return slices
+
+
+def _image_bytes(plan: ProductPlan) -> int:
+    if plan.mapped is None or plan.action not in ("create", "update"):
+        return 0
+    return sum(
+        len(value)
+        for name in plan.fields
+        if name.startswith("image_") and isinstance(value := plan.mapped.values.get(name), str)
+    )
 
 
 def _ensure_categories(run: ExportRun, client: OdooClient, rows: list[dict[str, Any]]) -> None:

@@ -5,6 +5,7 @@ once per run."""
 from __future__ import annotations
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -35,6 +36,8 @@ class ExportRun:
     #: id(outcome) -> (chunk number, position) of the outcomes the result keeps: they are
     #: listed in catalog order
     rank: dict[int, tuple[int, int]] = field(default_factory=dict)
+    #: the threads that send a chunk's slices of ``batch_size`` (set by the chunk loop)
+    senders: ThreadPoolExecutor | None = None
 
     def xml_id(self, key: str) -> str:
         return f"{self.module}.{external_id_name(key)}"

@@ -57,6 +57,8 @@ from odoosync.transforms import TransformError
 
 WATERMARK = "import"
 RECORD_CHUNK = 500  # log entries / links written per history transaction
+#: records read per call, as export's chunks (images: 50, a call stays a few MB)
+IMPORT_PAGE = 1000
 
 
 # --------------------------------------------------------------------------------------------
@@ -124,7 +126,7 @@ class ImportJob:
         self, domain: list[Any], context: Mapping[str, Any], progress: Progress | None
     ) -> None:
         total = self.client.execute(PRODUCT_MODEL, "search_count", domain, context=context)
-        page_size = min(int(self.options.batch_size or 100), 50 if self.images else 500)
+        page_size = 50 if self.images else IMPORT_PAGE
         done = 0
         for page in self.client.iter_pages(
             PRODUCT_MODEL,

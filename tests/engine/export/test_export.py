@@ -46,11 +46,12 @@ def test_second_export_sends_nothing_and_makes_a_handful_of_calls(setup: ExportS
     assert "product.template.load" not in calls
     assert "product.template.write" not in calls
     assert "product.template.create" not in calls
-    assert calls.get("product.template.read") == 3  # one read per chunk of 10
+    assert "product.template.read" not in calls  # unchanged since pushed: no values read
+    assert calls.get("product.template.search") == 1  # one existence check per 1,000
     per_run = calls.get("product.template.check_access_rights", 0) + calls.get(
         "product.template.fields_get", 0
     )
-    assert sum(calls.values()) - per_run == 3  # nothing else per chunk
+    assert sum(calls.values()) - per_run == 1  # nothing else
     with History(setup.settings.history_path) as history:
         assert history.logs(batch_id=result.batch_id) == []  # unchanged: no log entries
 

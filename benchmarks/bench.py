@@ -1,0 +1,589 @@
+"""odoosync's benchmark: every main path against one sandbox that charges a real Odoo 17's costs.
+
+One run, one sandbox (``odoosync.sandbox.start(cost="odoo17")`` in its own process, so its CPU is
+not the client's), one child process per case (so each case's peak RSS is its own)::
+
+    python benchmarks/bench.py                      # 1,000 and 10,000 products, without/with images
+    python benchmarks/bench.py --scale 100000 --no-images --no-baseline --no-fluvo
+    python benchmarks/bench.py --scale 1000 --fluvo /tmp/venv-fluvo/bin/fluvo
+
+Cases, per scale and image setting (each on its own products: keys and barcodes never overlap):
+``export`` (initial: creates), ``export_same`` (unchanged re-export), ``dry_run`` (``--dry-run``
+with 10% of the rows changed), ``export_10pct`` (those 10% sent), ``export_one`` (1 changed
+product, through the CLI in a subprocess: what a cron run pays, startup included), ``import``
+(into an empty catalog, all the case's products), ``sync`` (two-way, nothing changed). Once per
+run: ``baseline`` (per product: ``search`` by barcode, then ``create``, as one-shot scripts do;
+measured on ``--baseline-sample`` products, its products/s extrapolated), ``fluvo`` at its
+defaults and at 250 per call over 2 connections (``--fluvo PATH`` to its CLI; PyPI ``fluvo``),
+and ``odoosync --version``'s wall time.
+
+Printed per case: wall seconds, products/s, calls (XML-RPC object calls the sandbox served,
+``common.*`` excepted), calls per 1,000 products, client CPU ms per product
+(``time.process_time`` in the child: all its threads), sandbox CPU ms per product, the cost
+model's charged seconds, the child's peak RSS (``ru_maxrss``), and products/s as a ratio of the
+baseline's. The JSON goes to ``benchmarks/results/bench-<date>.json`` (``--out``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve()
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "integration"))
+
+COLUMNS = ["id", "title", "ean", "supplier_reference", "description", "price", "image"]
+MAPPING_BASE = """[[fields]]
+local_field = "title"
+odoo_field = "name"
+is_required = true
+priority = 100
+
+[[fields]]
+local_field = "ean"
+odoo_field = "barcode"
+mapping_type = "transform"
+transform = "barcode"
+priority = 90
+
+[[fields]]
+local_field = "supplier_reference"
+odoo_field = "default_code"
+priority = 10
+
+[[fields]]
+local_field = "description"
+odoo_field = "description_sale"
+
+[[fields]]
+local_field = "price"
+odoo_field = "list_price"
+mapping_type = "transform"
+transform = "decimal"
+"""
+MAPPING_IMAGE = """
+[[fields]]
+local_field = "image"
+odoo_field = "image_1920"
+mapping_type = "transform"
+transform = "image"
+is_bidirectional = false
+"""
+CASES = ("export", "export_same", "dry_run", "export_10pct", "export_one", "import", "sync")
+LABELS = {
+    "baseline": "per-record loop (baseline)",
+    "export": "export, initial",
+    "export_same": "export, unchanged",
+    "dry_run": "export --dry-run (10%)",
+    "export_10pct": "export, 10% changed",
+    "export_one": "export, 1 changed (CLI)",
+    "import": "import, empty catalog",
+    "sync": "sync, nothing changed",
+    "fluvo_default": "Fluvo, defaults",
+    "fluvo_250x2": "Fluvo, 250/call, 2 conn",
+}
+
+
+# ------------------------------------------------------------------------------ the sandbox
+
+
+def serve(cost: str) -> int:
+    """Child: a sandbox that answers commands on stdin (calls, reset, cpu, charged, stop)."""
+    from odoosync.sandbox import start
+
+    handle = start(seed="empty", cost=cost)
+    print(json.dumps({"url": handle.url, "database": handle.database}), flush=True)
+    for line in sys.stdin:
+        command = line.strip()
+        if command == "reset":
+            handle.reset_calls()
+            answer: Any = "ok"
+        elif command == "calls":
+            answer = {
+                "calls": handle.calls(),
+                "charged_ms": sum(handle.charged_ms().values()),
+                "cpu": time.process_time(),
+            }
+        elif command == "wipe":  # in-process, not charged: the next case starts from empty
+            ids = handle.execute("product.template", "search", [], context={"active_test": False})
+            if ids:
+                handle.execute("product.template", "unlink", ids)
+            handle.reset_calls()
+            answer = len(ids)
+        elif command == "stop":
+            break
+        else:
+            answer = {"error": command}
+        print(json.dumps(answer), flush=True)
+    handle.stop()
+    return 0
+
+
+class Sandbox:
+    def __init__(self, cost: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(HERE), "--serve", cost],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        info = self._read()
+        self.url, self.database = info["url"], info["database"]
+
+    def _read(self) -> Any:
+        assert self.proc.stdout is not None
+        return json.loads(self.proc.stdout.readline())
+
+    def ask(self, command: str) -> Any:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def stop(self) -> None:
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            self.ask("stop")
+        self.proc.wait(timeout=30)
+
+
+def object_calls(calls: dict[str, int]) -> int:
+    return sum(n for key, n in calls.items() if not key.startswith(("common.", "db.")))
+
+
+# ------------------------------------------------------------------------------ data
+
+
+def ean(n: int) -> str:
+    from odoosync.transforms import gs1_check_digit
+
+    body = f"{n:012d}"
+    return body + str(gs1_check_digit(body))
+
+
+def png(seed: int, side: int = 48) -> bytes:
+    """A real PNG of random pixels (``side``² RGB, ~7 KB): does not compress away."""
+    rng = random.Random(seed)
+    raw = b"".join(b"\x00" + rng.randbytes(side * 3) for _ in range(side))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def write_catalog(
+    path: Path, prefix: str, first_ean: int, count: int, *, images: bool, bump: set[int]
+) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for i in range(count):
+            writer.writerow(
+                [
+                    f"{prefix}-{i}",
+                    f"Product {prefix} {i}",
+                    ean(first_ean + i),
+                    f"{prefix.upper()}-{i}",
+                    f"Sample product number {i}",
+                    f"{i % 50 + 1}.{75 if i in bump else 50}",
+                    f"img/{i % 64}.png" if images else "",
+                ]
+            )
+    tmp.replace(path)
+
+
+SYNC_SECTION = ""  # "[sync]" settings from --batch-size / --workers (default: odoosync's)
+
+
+def write_config(folder: Path, name: str, url: str, database: str, catalog: str) -> Path:
+    config = folder / f"{name}.toml"
+    config.write_text(
+        f"""default_profile = "bench"
+
+[profiles.bench]
+name = "Bench"
+url = "{url}"
+database = "{database}"
+username = "admin"
+
+[catalog]
+path = "{catalog}"
+
+[mapping]
+path = "mapping.toml"
+
+[history]
+path = "{name}.db"
+{SYNC_SECTION}""",
+        encoding="utf-8",
+    )
+    return config
+
+
+# ------------------------------------------------------------------------------ a case (child)
+
+
+def child(case: str, config: Path, prefix: str, images: bool) -> dict[str, Any]:
+    from odoosync.config.settings import load_settings
+    from odoosync.engine.result import RunOptions
+    from odoosync.history.store import History
+    from odoosync.odoo import ConnectionParams, OdooClient
+    from odoosync.secrets import Secret
+
+    settings = load_settings(config, env={})
+    params = ConnectionParams(
+        url=settings.profile.url,
+        database=settings.profile.database,
+        username=settings.profile.username,
+        password=Secret("admin"),
+    )
+
+    def factory() -> OdooClient:
+        return OdooClient(params)
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    out: dict[str, Any] = {}
+    if case == "baseline":
+        n = baseline(factory, config.parent, prefix)
+    else:
+        if case == "import":
+            from odoosync.engine.imports.run import run_import as run
+
+            options = RunOptions(
+                full=True, images=images, domain=(("default_code", "=like", f"{prefix.upper()}-%"),)
+            )
+        elif case == "sync":
+            from odoosync.engine.sync.run import run_sync as run
+
+            options = RunOptions(images=images)
+        else:
+            from odoosync.engine.export.run import run_export as run
+
+            options = RunOptions(images=images, dry_run=case == "dry_run")
+        with History(settings.history_path) as history:
+            result = run(settings, options, client_factory=factory, history=history)
+        n = result.products_found
+        out["counts"] = result.counts()
+        if result.failed:
+            out["errors"] = result.errors()[:3]
+    out.update(
+        n=n,
+        seconds=time.perf_counter() - wall,
+        cpu=time.process_time() - cpu,
+        maxrss=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    )
+    return out
+
+
+def baseline(factory: Any, folder: Path, prefix: str) -> int:
+    """Per product: ``search`` by barcode, then ``create`` (what one-shot scripts do)."""
+    client = factory()
+    client.authenticate()
+    rows = list(csv.DictReader((folder / "products.csv").open(encoding="utf-8")))
+    for row in rows:
+        if client.execute("product.template", "search", [("barcode", "=", row["ean"])], limit=1):
+            continue
+        client.create(
+            "product.template",
+            [
+                {
+                    "name": row["title"],
+                    "barcode": row["ean"],
+                    "default_code": row["supplier_reference"],
+                    "description_sale": row["description"],
+                    "list_price": float(row["price"]),
+                }
+            ],
+        )
+    client.close()
+    return len(rows)
+
+
+# ------------------------------------------------------------------------------ the parent
+
+
+class Bench:
+    def __init__(self, sandbox: Sandbox, root: Path) -> None:
+        self.sandbox = sandbox
+        self.root = root
+        self.results: list[dict[str, Any]] = []
+        self.next_ean = 100_000_000
+
+    def eans(self, count: int) -> int:
+        first = self.next_ean
+        self.next_ean += count + 1000
+        return first
+
+    def measure(
+        self, label: str, argv: list[str], env: dict[str, str] | None = None, **meta: Any
+    ) -> dict[str, Any]:
+        before = self.sandbox.ask("calls")
+        self.sandbox.ask("reset")
+        seconds, code, stdout, stderr, usage = timed(argv, env, self.root)
+        after = self.sandbox.ask("calls")
+        if code not in (0, 6):
+            raise SystemExit(f"{label} failed ({code}):\n{stderr[-3000:]}")
+        data: dict[str, Any] = {}
+        lines = [line for line in stdout.strip().splitlines() if line.startswith("{")]
+        if lines and "--child" in argv:
+            data = json.loads(lines[-1])
+        elif "--json" in argv and stdout.strip():  # the CLI's --json document
+            data["counts"] = json.loads(stdout).get("counts")
+        data.setdefault("seconds", seconds)
+        data.setdefault("cpu", usage.ru_utime + usage.ru_stime)
+        data.setdefault("maxrss", usage.ru_maxrss * 1024)
+        data["calls"] = object_calls(after["calls"])
+        data["calls_by_key"] = after["calls"]
+        data["charged_s"] = after["charged_ms"] / 1000
+        data["sandbox_cpu"] = after["cpu"] - before["cpu"]
+        data.update(case=label, **meta)
+        self.results.append(data)
+        show(data, self.baseline_rate())
+        return data
+
+    def baseline_rate(self) -> float | None:
+        for r in self.results:
+            if r["case"] == "baseline":
+                return float(r["n"] / r["seconds"])
+        return None
+
+    def run_child(self, case: str, config: Path, prefix: str, images: bool, **meta: Any) -> None:
+        argv = [sys.executable, str(HERE), "--child", case, "--config", str(config)]
+        argv += ["--prefix", prefix] + (["--images"] if images else [])
+        self.measure(case, argv, prefix=prefix, images=images, **meta)
+
+    def case_folder(self, name: str, images: bool) -> Path:
+        folder = self.root / name
+        folder.mkdir()
+        (folder / "mapping.toml").write_text(
+            MAPPING_BASE + (MAPPING_IMAGE if images else ""), encoding="utf-8"
+        )
+        if images:
+            (folder / "img").mkdir()
+            for i in range(64):
+                (folder / "img" / f"{i}.png").write_bytes(png(i))
+        return folder
+
+    def baseline(self, count: int) -> None:
+        folder = self.case_folder("baseline", False)
+        write_catalog(
+            folder / "products.csv", "base", self.eans(count), count, images=False, bump=set()
+        )
+        config = write_config(
+            folder, "base", self.sandbox.url, self.sandbox.database, "products.csv"
+        )
+        self.run_child("baseline", config, "base", False, scale=count)
+        self.sandbox.ask("wipe")
+
+    def series(self, scale: int, images: bool) -> None:
+        prefix = f"s{scale}{'i' if images else 'n'}"
+        folder = self.case_folder(prefix, images)
+        first = self.eans(scale)
+        catalog = folder / "products.csv"
+        write_catalog(catalog, prefix, first, scale, images=images, bump=set())
+        url, db = self.sandbox.url, self.sandbox.database
+        export = write_config(folder, "export", url, db, "products.csv")
+        pulled = write_config(folder, "import", url, db, "pulled.csv")
+        meta = {"scale": scale}
+        self.run_child("export", export, prefix, images, **meta)
+        self.run_child("export_same", export, prefix, images, **meta)
+        tenth = set(range(0, scale, 10))
+        write_catalog(catalog, prefix, first, scale, images=images, bump=tenth)
+        self.run_child("dry_run", export, prefix, images, **meta)
+        self.run_child("export_10pct", export, prefix, images, **meta)
+        write_catalog(catalog, prefix, first, scale, images=images, bump=tenth | {1})
+        env = {**os.environ, "ODOOSYNC_PASSWORD": "admin"}
+        argv = [sys.executable, "-m", "odoosync", "-c", str(export), "export", "--json"]
+        self.measure("export_one", argv, env, prefix=prefix, images=images, **meta, n=1)
+        self.run_child("import", pulled, prefix, images, **meta)
+        self.run_child("sync", export, prefix, images, **meta)
+        self.sandbox.ask("wipe")
+
+    def fluvo(self, fluvo: str, scale: int) -> None:
+        for label, extra in (
+            ("fluvo_default", []),
+            ("fluvo_250x2", ["--size", "250", "--worker", "2"]),
+        ):
+            folder = self.root / f"{label}-{scale}"
+            folder.mkdir()
+            first = self.eans(scale)
+            data = folder / "product_template.csv"
+            with data.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle, delimiter=";")
+                writer.writerow(
+                    ["id", "name", "barcode", "default_code", "description_sale", "list_price"]
+                )
+                for i in range(scale):
+                    writer.writerow(
+                        [
+                            f"fluvo_bench.{label}_{scale}_{i}",
+                            f"Fluvo {label} {i}",
+                            ean(first + i),
+                            f"{label.upper()}-{i}",
+                            f"Sample product number {i}",
+                            f"{i % 50 + 1}.50",
+                        ]
+                    )
+            conf = folder / "connection.conf"
+            host_port = self.sandbox.url.split("://", 1)[1]
+            host, port = host_port.split(":")
+            conf.write_text(
+                "[Connection]\n"
+                f"hostname = {host}\nport = {port}\ndatabase = {self.sandbox.database}\n"
+                "login = admin\npassword = admin\nprotocol = xmlrpc\nuid = 2\n",
+                encoding="utf-8",
+            )
+            argv = [
+                fluvo, "import", "--connection-file", str(conf), "--file", str(data),
+                "--model", "product.template", "--no-preflight-checks", "--headless", *extra,
+            ]  # fmt: skip
+            self.measure(label, argv, scale=scale, n=scale)
+            self.sandbox.ask("wipe")
+
+
+def timed(
+    argv: list[str], env: dict[str, str] | None, cwd: Path | None = None
+) -> tuple[float, int, str, str, Any]:
+    """Run ``argv``; its wall seconds, exit code, output and its own rusage (``wait4``)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        wall = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, text=True, env=env, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - wall
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return seconds, proc.returncode, out.read(), err.read(), usage
+
+
+def version_wall(repeat: int = 5) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "odoosync", "--version"], capture_output=True, check=True
+        )
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+# ------------------------------------------------------------------------------ the table
+
+
+HEAD = (
+    f"{'case':<28}{'N':>7}{'s':>8}{'prod/s':>8}{'calls':>7}{'/1k':>7}{'cli ms/p':>9}"
+    f"{'srv ms/p':>9}{'charged':>8}{'RSS MB':>7}{'x base':>8}"
+)
+
+
+def show(r: dict[str, Any], base: float | None) -> None:
+    n = max(1, int(r.get("n", 0)))
+    rate = n / r["seconds"] if r["seconds"] else 0.0
+    cpu = f"{1000 * r['cpu'] / n:9.3f}"
+    ratio = f"{rate / base:8.1f}" if base and r["case"] != "baseline" else f"{'':>8}"
+    label = LABELS.get(r["case"], r["case"]) + (" +img" if r.get("images") else "")
+    print(
+        f"{label:<28}{n:7d}{r['seconds']:8.2f}{rate:8.0f}{r['calls']:7d}"
+        f"{1000 * r['calls'] / n:7.1f}{cpu}{1000 * r['sandbox_cpu'] / n:9.3f}"
+        f"{r['charged_s']:8.1f}{r.get('maxrss', 0) / 2**20:7.0f}{ratio}",
+        flush=True,
+    )
+    if r.get("errors"):
+        print(f"    errors: {r['errors']}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=int, action="append", help="products (repeatable)")
+    parser.add_argument("--cost", default="odoo17")
+    parser.add_argument("--no-images", action="store_true", help="skip the runs with images")
+    parser.add_argument("--images-only", action="store_true")
+    parser.add_argument("--baseline-sample", type=int, default=100)
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--fluvo", help="path to Fluvo's CLI (e.g. /tmp/venv-fluvo/bin/fluvo)")
+    parser.add_argument("--fluvo-scale", type=int, help="products for Fluvo (default: each scale)")
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--batch-size", type=int, help="sync.batch_size (default: odoosync's)")
+    parser.add_argument("--workers", type=int, help="sync.workers (default: odoosync's)")
+    parser.add_argument("--serve", help=argparse.SUPPRESS)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--config", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--prefix", help=argparse.SUPPRESS)
+    parser.add_argument("--images", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve:
+        return serve(args.serve)
+    if args.child:
+        print(json.dumps(child(args.child, args.config, args.prefix, args.images)))
+        return 0
+    global SYNC_SECTION
+    if args.batch_size or args.workers:
+        SYNC_SECTION = "\n[sync]\n" + "".join(
+            f"{k} = {v}\n"
+            for k, v in (("batch_size", args.batch_size), ("workers", args.workers))
+            if v
+        )
+    scales = args.scale or [1000, 10000]
+    image_modes = [True] if args.images_only else [False] if args.no_images else [False, True]
+    version = version_wall()
+    print(
+        f"odoosync benchmark: cost model {args.cost}, scales {scales}, images {image_modes}; "
+        f"`odoosync --version` {1000 * version:.0f} ms; {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs"
+    )
+    print(HEAD)
+    root = Path(tempfile.mkdtemp(prefix="odoosync-bench-"))
+    sandbox = Sandbox(args.cost)
+    bench = Bench(sandbox, root)
+    try:
+        if not args.no_baseline:
+            bench.baseline(args.baseline_sample)
+        for scale in scales:
+            if args.fluvo:
+                bench.fluvo(args.fluvo, args.fluvo_scale or scale)
+            for images in image_modes:
+                bench.series(scale, images)
+    finally:
+        sandbox.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    out = args.out or ROOT / "benchmarks" / "results" / f"bench-{time.strftime('%Y%m%d-%H%M')}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    document = {
+        "cost_model": args.cost,
+        "version_ms": 1000 * version,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "baseline_products_per_s": bench.baseline_rate(),
+        "results": bench.results,
+    }
+    out.write_text(json.dumps(document, indent=1, default=str) + "\n", encoding="utf-8")
+    print(f"written {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
