@@ -16,11 +16,10 @@ import pytest
 
 from odoosync.engine.export.run import run_export
 from odoosync.engine.imports.run import run_import
-from odoosync.engine.result import RunOptions, RunResult
+from odoosync.engine.result import RunResult
 from odoosync.engine.sync.run import run_sync
-from odoosync.history.store import History
 from odoosync.sandbox import SandboxHandle, serve
-from tests.support.export_env import COLUMNS, factory, products, settings_for, write_setup
+from tests.support.export_env import COLUMNS, products, run_job, settings_for, write_setup
 
 PRODUCTS = 30
 BATCH = 10
@@ -54,10 +53,7 @@ def run(folder: Path, sandbox: SandboxHandle, kind: str, **options: Any) -> RunR
     settings = settings_for(folder / "odoosync.toml")
     go = {"export": run_export, "import": run_import, "sync": run_sync}[kind]
     sandbox.reset_calls()
-    with History(settings.history_path) as history:
-        return go(
-            settings, RunOptions(**options), client_factory=factory(settings), history=history
-        )
+    return run_job(go, settings, **options)
 
 
 def bump_prices(folder: Path, every: int) -> None:
