@@ -14,7 +14,7 @@ from odoosync.config.settings import Settings, load_settings
 from odoosync.errors import UsageError
 from odoosync.odoo.client import OdooClient
 from odoosync.odoo.connect import params_from_settings, quick
-from odoosync.secrets import Secret, permissions_warning, resolve_password
+from odoosync.secrets import Secret, key_file_warnings, permissions_warning, resolve_password
 from odoosync.timestamps import iso, parse_iso
 
 
@@ -25,10 +25,12 @@ def settings_from_globals(profile_override: str | None = None) -> Settings:
 
 
 def warn_secrets_permissions(settings: Settings) -> None:
-    """Print a warning on stderr when the secrets file is readable by others."""
-    warning = permissions_warning(settings.secrets_path)
-    if warning:
-        error_console().print(warning, markup=False, highlight=False)
+    """Print a warning on stderr when the secrets file or the secret key file (or its folder) is
+    open to other users."""
+    warnings = [permissions_warning(settings.secrets_path), *key_file_warnings(os.environ)]
+    for warning in warnings:
+        if warning:
+            error_console().print(warning, markup=False, highlight=False)
 
 
 def _hidden_prompt(text: str) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from odoosync.catalog.formats import SQLITE_SUFFIXES
+from odoosync.config.schema import masked_url
 from odoosync.errors import ConfigError
 from odoosync.files import write_text_atomic
 
@@ -136,7 +137,7 @@ def describe_settings(settings: Settings) -> dict[str, Any]:
     resolved: dict[str, Any] = {
         "profile": p.name,
         prefix + "name": p.label,
-        prefix + "url": p.url,
+        prefix + "url": masked_url(p.url),  # a user:password@ in it is not shown
         prefix + "database": p.database,
         prefix + "username": p.username,
         prefix + "password_env": p.password_env,

@@ -55,7 +55,7 @@ from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
 from odoosync.errors import CatalogError, OdooUnreachable
 from odoosync.history.records import Link, LogEntry
 from odoosync.history.store import History
-from odoosync.mapping.model import MappingConfig, load_mapping
+from odoosync.mapping.model import MappingConfig, load_mapping, require_active_fields
 from odoosync.mapping.rows import map_row
 from odoosync.odoo.client import OdooClient
 
@@ -123,6 +123,7 @@ def check_ids_present(catalog: Catalog, wanted: Sequence[str], *, shown: int = 1
 def export_mapping(settings: Settings, options: RunOptions) -> MappingConfig:
     """The run's mapping: ``mapping.toml``, without the image mappings when images are off."""
     mapping = load_mapping(settings.mapping_path)
+    require_active_fields(mapping)
     if not options.images:
         mapping = replace(
             mapping, fields=tuple(f for f in mapping.fields if f.transform != "image")

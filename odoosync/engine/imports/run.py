@@ -50,7 +50,7 @@ from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
 from odoosync.engine.travel import Travel, iso_from_odoo, odoo_datetime, unmap
 from odoosync.history.records import Link, LogEntry
 from odoosync.history.store import History
-from odoosync.mapping.model import MappingConfig, load_mapping
+from odoosync.mapping.model import MappingConfig, load_mapping, require_active_fields
 from odoosync.mapping.rows import map_row
 from odoosync.odoo.client import OdooClient
 from odoosync.transforms import TransformError
@@ -339,6 +339,7 @@ def run_import(
     options = options_with_settings(options, settings).but(direction="from_odoo")
     since = odoo_datetime(options.since) if options.since else None
     mapping = load_mapping(settings.mapping_path)
+    require_active_fields(mapping)
     catalog = open_catalog(
         settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
     )
