@@ -16,6 +16,7 @@ from odoosync.errors import (
 )
 from odoosync.mapping.model import MappingConfig
 from odoosync.odoo.client import OdooClient
+from odoosync.odoo.connect import checked_uid
 from odoosync.transforms import (
     AmbiguousCategory,
     TransformContext,
@@ -48,7 +49,7 @@ def connect(
     ``OdooUnreachable`` (exit 5).
     """
     client = client_factory()
-    client.authenticate()
+    checked_uid(client.authenticate(), client.url)
     for operation in ("read", *rights):
         try:
             allowed = client.check_access_rights(model, operation)

@@ -30,9 +30,9 @@ __all__ = [
     "FieldMapping",
     "MappingConfig",
     "load_mapping",
-    "require_active_fields",
     "mapping_from_toml",
     "mapping_to_toml",
+    "require_active_fields",
     "save_mapping",
 ]
 

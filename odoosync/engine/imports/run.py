@@ -21,7 +21,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from odoosync.catalog.base import Catalog, catalog_exists, catalog_key
+from odoosync.catalog.base import Catalog, catalog_exists, catalog_key, require_writable
 from odoosync.catalog.formats import open_catalog
 from odoosync.catalog.spool import ChangeSpool
 from odoosync.config.settings import Settings
@@ -48,6 +48,7 @@ from odoosync.engine.imports.plan import (
 from odoosync.engine.odoo_side import PRODUCT_MODEL, ClientFactory, OdooSide, connect, resolve_odoo
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
 from odoosync.engine.travel import Travel, iso_from_odoo, odoo_datetime, unmap
+from odoosync.errors import ConfigError, OdooFault
 from odoosync.history.records import Link, LogEntry
 from odoosync.history.store import History
 from odoosync.mapping.model import MappingConfig, load_mapping, require_active_fields
@@ -123,7 +124,15 @@ class ImportJob:
     def read(
         self, domain: list[Any], context: Mapping[str, Any], progress: Progress | None
     ) -> None:
-        total = self.client.execute(PRODUCT_MODEL, "search_count", domain, context=context)
+        try:
+            total = self.client.execute(PRODUCT_MODEL, "search_count", domain, context=context)
+        except OdooFault as exc:  # the first call with the domain: a fault there is the user's
+            if not self.options.domain:
+                raise
+            raise ConfigError(
+                f"Odoo refused the --domain: {exc.message}",
+                hint="Check each leaf's field, operator and value type.",
+            ) from None
         page_size = min(int(self.options.batch_size or 100), 50 if self.images else 500)
         done = 0
         for page in self.client.iter_pages(
@@ -343,6 +352,8 @@ def run_import(
     catalog = open_catalog(
         settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
     )
+    if not options.dry_run:
+        require_writable(catalog.path)
     profile = settings.profile.name
     with recorded_run(settings, options, history, direction="from_odoo", retry_of=retry_of) as run:
         client = connect(client_factory, rights=())

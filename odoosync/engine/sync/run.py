@@ -39,7 +39,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import zip_longest
 from typing import Any, TypeVar
 
-from odoosync.catalog.base import Catalog, catalog_exists, catalog_key
+from odoosync.catalog.base import Catalog, catalog_exists, catalog_key, require_writable
 from odoosync.catalog.formats import open_catalog
 from odoosync.catalog.spool import ChangeSpool, PickleSpool
 from odoosync.config.settings import Settings
@@ -100,6 +100,8 @@ def run_sync(
     catalog = open_catalog(
         settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
     )
+    if not options.dry_run:
+        require_writable(catalog.path)
     with recorded_run(
         settings, options, history, direction="bidirectional", retry_of=retry_of
     ) as run:
