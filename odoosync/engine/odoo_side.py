@@ -217,7 +217,9 @@ def _map_taxes(
     return taxes, rates
 
 
-def ensure_categories(client: OdooClient, side: OdooSide, names: Iterable[str]) -> list[str]:
+def ensure_categories(
+    client: OdooClient, side: OdooSide, names: Iterable[str], *, dry_run: bool = False
+) -> list[str]:
     """Create the categories ``names`` (complete paths, " / " separated) that Odoo lacks.
 
     Used when ``create_missing_categories`` is on; returns the paths created. A name the
@@ -225,7 +227,9 @@ def ensure_categories(client: OdooClient, side: OdooSide, names: Iterable[str]) 
     segment of exactly one path: what an import writes) is left alone, and so is an ambiguous
     one (a new top-level category would only add to the ambiguity: the mapping error says
     what to do). The transform context's category tables are updated in place (they are the
-    run's own dicts).
+    run's own dicts). A ``dry_run`` creates nothing: each missing path gets a placeholder id
+    (negative, never an Odoo id), so the plan shows the products it would file there instead
+    of failing them for a category the real run would create.
     """
     categories = side.transform.categories
     paths = side.transform.category_paths
@@ -244,7 +248,12 @@ def ensure_categories(client: OdooClient, side: OdooSide, names: Iterable[str]) 
             values: dict[str, Any] = {"name": parts[depth - 1]}
             if parent is not None:
                 values["parent_id"] = parent
-            [new_id] = client.create("product.category", [values])
+            if dry_run:
+                new_id = -(len(paths) + 1)
+                while new_id in paths:
+                    new_id -= 1
+            else:
+                [new_id] = client.create("product.category", [values])
             side.category_by_path[path] = new_id
             paths[new_id] = path
             created.append(path)

@@ -35,6 +35,7 @@ from odoosync.errors import (
     TransientError,
 )
 from odoosync.odoo.fault_text import (
+    bounded_fault_text,
     fault_details,
     normalise_fault,
     odoo_message,
@@ -295,8 +296,8 @@ def _unexpected_response(exc: UnexpectedResponse, where: str) -> ProtocolFailure
 
 def classify_fault(code: int | str, text: str) -> OdooError:
     """The typed error for an XML-RPC fault (integer codes of ``/xmlrpc/2``, string codes of
-    the legacy ``/xmlrpc``)."""
-    code, text = normalise_fault(code, text)
+    the legacy ``/xmlrpc``). A huge text is cut before it is read (:func:`bounded_fault_text`)."""
+    code, text = normalise_fault(code, bounded_fault_text(text))
     message = odoo_message(code, text)
     if code == 3:
         if _COOLDOWN in text:

@@ -333,7 +333,7 @@ def _chunk(
 
 def _ensure_categories(run: ExportRun, client: OdooClient, rows: list[dict[str, Any]]) -> None:
     """With ``create_missing_categories``: create the chunk's categories Odoo lacks."""
-    if not (run.mapping.create_missing_categories and run.category_field) or run.options.dry_run:
+    if not (run.mapping.create_missing_categories and run.category_field):
         return
     names = {
         str(row.get(run.category_field)).strip()
@@ -341,7 +341,7 @@ def _ensure_categories(run: ExportRun, client: OdooClient, rows: list[dict[str, 
         if row.get(run.category_field) not in (None, "")
     }
     with run.lock:
-        ensure_categories(client, run.side, sorted(names))
+        ensure_categories(client, run.side, sorted(names), dry_run=run.options.dry_run)
 
 
 def _outcome(plan: ProductPlan, *, dry_run: bool) -> ProductOutcome:
