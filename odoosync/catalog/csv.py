@@ -22,6 +22,7 @@ from odoosync.catalog.base import (
     new_columns,
     require_file,
 )
+from odoosync.catalog.formulas import neutralise, restore
 from odoosync.catalog.spool import keyed_updates
 from odoosync.errors import CatalogError
 
@@ -50,9 +51,12 @@ def cell(value: Any) -> str:
 class CsvCatalog:
     """A CSV file with a header row; ``key`` names the column that identifies a product."""
 
-    def __init__(self, path: Path, *, key: str = "id") -> None:
+    def __init__(self, path: Path, *, key: str = "id", neutralise_formulas: bool = True) -> None:
         self.path = Path(path)
         self.key = key
+        #: write formula-like text with a leading ``'`` and remove it on reading
+        #: (:mod:`odoosync.catalog.formulas`)
+        self.neutralise_formulas = neutralise_formulas
 
     # reading
 
@@ -146,7 +150,12 @@ class CsvCatalog:
 
     def iter_rows(self) -> Iterator[dict[str, Any]]:
         for _line, header, values in self._records():
+            if self.neutralise_formulas:
+                values = [restore(v) if v[:1] == "'" else v for v in values]
             yield dict(zip(header, values, strict=True))
+
+    def _cell(self, value: Any) -> str:
+        return cell(neutralise(value) if self.neutralise_formulas else value)
 
     # writing
 
@@ -190,10 +199,10 @@ class CsvCatalog:
                 change = by_key.get(catalog_key(values[key_index]))
                 if change:
                     for name, value in change.items():
-                        values[index[name]] = cell(value)
+                        values[index[name]] = self._cell(value)
                 writer.writerow(values)
             for row in inserts:
                 values = [""] * len(columns)
                 for name, value in row.items():
-                    values[index[name]] = cell(value)
+                    values[index[name]] = self._cell(value)
                 writer.writerow(values)

@@ -35,7 +35,7 @@ PROFILE_KEYS = (
     "lang",
 )
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "catalog": ("path", "table", "key", "modified_field"),
+    "catalog": ("path", "table", "key", "modified_field", "neutralise_formulas"),
     "mapping": ("path",),
     "history": ("path",),
     "sync": (

@@ -78,6 +78,8 @@ class CatalogSettings:
     table: str | None = None
     key: str = "id"
     modified_field: str = "modified_at"
+    #: CSV: text written with a leading ' when a spreadsheet would run it as a formula
+    neutralise_formulas: bool = True
 
 
 @dataclass(frozen=True)
@@ -192,8 +194,12 @@ def load_settings(
         table=table,
         key=r.string(cat.get("key", "id"), "catalog.key"),
         modified_field=r.string(cat.get("modified_field", "modified_at"), "catalog.modified_field"),
+        neutralise_formulas=r.boolean(
+            cat.get("neutralise_formulas", True), "catalog.neutralise_formulas"
+        ),
     )
     _source(sources, "catalog.key", cat, "key")
+    _source(sources, "catalog.neutralise_formulas", cat, "neutralise_formulas")
     _source(sources, "catalog.modified_field", cat, "modified_field")
 
     mapping = r.table(doc, "mapping", "mapping")

@@ -42,6 +42,7 @@ verify_tls = true
 path = {catalog}
 {table_line}key = "id"                              # the column that identifies a product locally
 modified_field = "modified_at"          # ISO-8601 timestamps; used by incremental runs
+neutralise_formulas = true              # CSV: text starting = + - @ is written '= (spreadsheet-safe)
 
 [mapping]
 path = "mapping.toml"
@@ -150,6 +151,7 @@ def describe_settings(settings: Settings) -> dict[str, Any]:
         "catalog.table": settings.catalog.table,
         "catalog.key": settings.catalog.key,
         "catalog.modified_field": settings.catalog.modified_field,
+        "catalog.neutralise_formulas": settings.catalog.neutralise_formulas,
         "mapping.path": str(settings.mapping_path),
         "history.path": str(settings.history_path),
         "sync.batch_size": settings.sync.batch_size,

@@ -80,7 +80,10 @@ def run_export(
     options = options_with_settings(options, settings)
     mapping = export_mapping(settings, options)
     catalog = open_catalog(
-        settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
+        settings.catalog.path,
+        key=settings.catalog.key,
+        table=settings.catalog.table,
+        neutralise_formulas=settings.catalog.neutralise_formulas,
     )
     barcode_field = _local_field(mapping, "barcode")
     row_filter = _row_filter(settings, options, history, barcode_field)

@@ -350,7 +350,10 @@ def run_import(
     mapping = load_mapping(settings.mapping_path)
     require_active_fields(mapping)
     catalog = open_catalog(
-        settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
+        settings.catalog.path,
+        key=settings.catalog.key,
+        table=settings.catalog.table,
+        neutralise_formulas=settings.catalog.neutralise_formulas,
     )
     if not options.dry_run:
         require_writable(catalog.path)

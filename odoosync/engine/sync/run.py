@@ -98,7 +98,10 @@ def run_sync(
         )
     mapping = export_mapping(settings, options)
     catalog = open_catalog(
-        settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
+        settings.catalog.path,
+        key=settings.catalog.key,
+        table=settings.catalog.table,
+        neutralise_formulas=settings.catalog.neutralise_formulas,
     )
     if not options.dry_run:
         require_writable(catalog.path)
