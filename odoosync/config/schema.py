@@ -47,6 +47,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "conflict_policy",
         "max_retries",
         "max_retry_wait",
+        "image_max_mb",
+        "image_timeout",
     ),
     "schedule": ("timezone",),
 }

@@ -92,6 +92,9 @@ class SyncSettings:
     conflict_policy: str = "newest"
     max_retries: int = 5
     max_retry_wait: float = 30.0
+    #: an image URL's download: at most this many megabytes, within this many seconds in all
+    image_max_mb: float = 20.0
+    image_timeout: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -405,4 +408,17 @@ def _sync(r: KeyReader, t: Mapping[str, Any], sources: dict[str, str]) -> SyncSe
         max_retry_wait=r.number(
             t.get("max_retry_wait", d.max_retry_wait), "sync.max_retry_wait", positive=False
         ),
+        image_max_mb=_megabytes(r, t.get("image_max_mb", d.image_max_mb), "sync.image_max_mb"),
+        image_timeout=r.number(
+            t.get("image_timeout", d.image_timeout), "sync.image_timeout", positive=True
+        ),
     )
+
+
+def _megabytes(r: KeyReader, value: Any, path: str) -> float:
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if not ok or not 0 < value <= 1024:
+        raise r.fail(
+            path, f"expected a number of megabytes from 0 to 1024, got {show_value(value)}."
+        )
+    return float(value)

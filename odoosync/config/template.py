@@ -42,7 +42,7 @@ verify_tls = true
 path = {catalog}
 {table_line}key = "id"                              # the column that identifies a product locally
 modified_field = "modified_at"          # ISO-8601 timestamps; used by incremental runs
-neutralise_formulas = true              # CSV: text starting = + - @ is written '= (spreadsheet-safe)
+neutralise_formulas = true              # CSV: text like =... is written '=... (safe)
 
 [mapping]
 path = "mapping.toml"
@@ -162,6 +162,8 @@ def describe_settings(settings: Settings) -> dict[str, Any]:
         "sync.conflict_policy": settings.sync.conflict_policy,
         "sync.max_retries": settings.sync.max_retries,
         "sync.max_retry_wait": settings.sync.max_retry_wait,
+        "sync.image_max_mb": settings.sync.image_max_mb,
+        "sync.image_timeout": settings.sync.image_timeout,
         "schedule.timezone": settings.timezone,
     }
     values = {

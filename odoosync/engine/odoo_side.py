@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from odoosync.config.settings import Settings
 from odoosync.errors import (
     ConfigError,
     OdooFault,
@@ -25,6 +26,7 @@ from odoosync.transforms import (
     normalise_rate,
     resolve_category,
 )
+from odoosync.transforms.fetch import ImageFetcher
 
 ClientFactory = Callable[[], OdooClient]
 
@@ -104,6 +106,13 @@ def check_mapped_fields(mapping: MappingConfig, fields: Mapping[str, Any]) -> No
             f"{where}: fields[{i}].odoo_field: {entry.odoo_field!r} is not a field of "
             f"{PRODUCT_MODEL} in Odoo; see `odoosync fields` for the available fields."
         )
+
+
+def image_fetch(settings: Settings) -> ImageFetcher:
+    """The run's image downloader, bounded by ``[sync] image_max_mb`` and ``image_timeout``."""
+    return ImageFetcher(
+        max_bytes=int(settings.sync.image_max_mb * 2**20), timeout=settings.sync.image_timeout
+    )
 
 
 def resolve_odoo(

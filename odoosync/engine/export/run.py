@@ -49,6 +49,7 @@ from odoosync.engine.odoo_side import (
     OdooSide,
     connect,
     ensure_categories,
+    image_fetch,
     resolve_odoo,
 )
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
@@ -94,7 +95,9 @@ def run_export(
         rights: tuple[str, ...] = () if options.dry_run else ("create", "write")
         client = connect(client_factory, rights=rights)
         try:
-            side = resolve_odoo(client, mapping, base_dir=catalog.path.parent)
+            side = resolve_odoo(
+                client, mapping, base_dir=catalog.path.parent, fetch=image_fetch(settings)
+            )
             rows = (row for row in catalog.iter_rows() if row_filter.matches(row))
             export_rows(settings, options, mapping, side, client, history, handle, rows, progress)
         finally:

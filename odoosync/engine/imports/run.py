@@ -45,7 +45,14 @@ from odoosync.engine.imports.plan import (
     parse_domain,
     plan_page,
 )
-from odoosync.engine.odoo_side import PRODUCT_MODEL, ClientFactory, OdooSide, connect, resolve_odoo
+from odoosync.engine.odoo_side import (
+    PRODUCT_MODEL,
+    ClientFactory,
+    OdooSide,
+    connect,
+    image_fetch,
+    resolve_odoo,
+)
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
 from odoosync.engine.travel import Travel, iso_from_odoo, odoo_datetime, unmap
 from odoosync.errors import ConfigError, OdooFault
@@ -360,7 +367,9 @@ def run_import(
     profile = settings.profile.name
     with recorded_run(settings, options, history, direction="from_odoo", retry_of=retry_of) as run:
         client = connect(client_factory, rights=())
-        side = resolve_odoo(client, mapping, base_dir=catalog.path.parent)
+        side = resolve_odoo(
+            client, mapping, base_dir=catalog.path.parent, fetch=image_fetch(settings)
+        )
         if options.domain:
             parse_domain(json.dumps(list(options.domain)), side.fields)
         name = watermark_name(options)

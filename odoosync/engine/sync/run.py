@@ -48,7 +48,14 @@ from odoosync.engine.export.run import export_mapping, export_rows
 from odoosync.engine.identity import external_id_name
 from odoosync.engine.imports.catalog import iter_catalog
 from odoosync.engine.imports.run import RECORD_CHUNK
-from odoosync.engine.odoo_side import PRODUCT_MODEL, ClientFactory, OdooSide, connect, resolve_odoo
+from odoosync.engine.odoo_side import (
+    PRODUCT_MODEL,
+    ClientFactory,
+    OdooSide,
+    connect,
+    image_fetch,
+    resolve_odoo,
+)
 from odoosync.engine.result import RunOptions, RunResult
 from odoosync.engine.sync.local import (
     UNMAPPABLE,
@@ -111,7 +118,9 @@ def run_sync(
         rights: tuple[str, ...] = () if options.dry_run else ("create", "write")
         client = connect(client_factory, rights=rights)
         try:
-            side = resolve_odoo(client, mapping, base_dir=catalog.path.parent)
+            side = resolve_odoo(
+                client, mapping, base_dir=catalog.path.parent, fetch=image_fetch(settings)
+            )
             job = _SyncRun(settings, options, policy, mapping, catalog, client, side, history)
             job.result = run.result
             unlinked = set(job.run(run.batch_id, progress))
