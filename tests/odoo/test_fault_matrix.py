@@ -1,4 +1,4 @@
-"""Every fault the sandbox can inject, crossed with every call site of a run, through the CLI in-process.
+"""Every fault the sandbox can inject, crossed with every call site of a run (CLI in-process).
 
 A fresh sandbox per case; the fault fires on the first call at the site (and only once, so a
 retry can succeed). Whatever happens, the run either completes (exit 0, or 6 with the products
