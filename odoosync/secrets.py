@@ -35,6 +35,8 @@ KEY_FILE_ENV = "ODOOSYNC_KEY_FILE"
 PASSWORD_ENV = "ODOOSYNC_PASSWORD"
 KEY_FILE_NAME = "secret.key"
 _SALT = b"odoosync secrets v1"
+#: the ``version`` of the secrets file this odoosync reads and writes
+SECRETS_VERSION = 1
 _FILE_HEADER = (
     "# Written by odoosync: passwords encrypted with Fernet, one table per profile.\n"
     "# Do not edit; use `odoosync config set-password` and `odoosync config rotate-key`.\n"
@@ -122,6 +124,12 @@ def _read_key_file(path: Path) -> str:
             f"{path}: cannot read the secret key file ({exc.strerror or exc}); "
             f"fix its permissions or set {SECRET_KEY_ENV}."
         ) from None
+    except UnicodeDecodeError:
+        raise SecretError(
+            f"{path}: the secret key file is not text (odoosync writes one line of letters and "
+            f"digits); restore it from a backup, or set {SECRET_KEY_ENV} to the key the "
+            "passwords were stored with."
+        ) from None
     if not text:
         raise SecretError(f"{path}: the secret key file is empty; delete it or restore it.")
     return text
@@ -172,6 +180,13 @@ def _read_entries(path: Path) -> dict[str, dict[str, Any]]:
             f"{path}: the secrets file is corrupted ({exc}); delete it and run "
             "`odoosync config set-password` again."
         ) from None
+    version = doc.get("version", SECRETS_VERSION)
+    if version != SECRETS_VERSION:
+        raise SecretError(
+            f"{path}: version = {version!r}: this odoosync reads version {SECRETS_VERSION} "
+            "secrets files only (a newer odoosync wrote it, or it was edited); upgrade odoosync, "
+            "or delete the file and run `odoosync config set-password` again."
+        )
     profiles = doc.get("profiles", {})
     if not isinstance(profiles, dict):
         raise SecretError(f"{path}: profiles: expected a table; delete the file and set again.")
@@ -180,7 +195,7 @@ def _read_entries(path: Path) -> dict[str, dict[str, Any]]:
 
 def _write_entries(path: Path, entries: Mapping[str, Mapping[str, Any]]) -> None:
     """Atomic write with mode 0600 (temp file in the same folder, then rename)."""
-    text = _FILE_HEADER + tomli_w.dumps({"version": 1, "profiles": dict(entries)})
+    text = _FILE_HEADER + tomli_w.dumps({"version": SECRETS_VERSION, "profiles": dict(entries)})
     write_text_atomic(path, text, mode=0o600)
 
 
@@ -196,6 +211,30 @@ def permissions_warning(path: Path) -> str | None:
             f"run `chmod 600 {path}`."
         )
     return None
+
+
+def key_file_warnings(env: Mapping[str, str]) -> list[str]:
+    """Warnings when the secret key file in use (none with ``ODOOSYNC_SECRET_KEY``) is readable
+    by group or others, or its folder lets other users replace it."""
+    if env.get(SECRET_KEY_ENV):
+        return []
+    path = key_file_path(env)
+    if not path.is_file():
+        return []
+    warnings = [w for w in (permissions_warning(path),) if w]
+    folder = path.parent
+    try:
+        mode = folder.stat().st_mode
+    except OSError:
+        return warnings
+    # a readable folder leaks nothing while the file is 0600, but a writable one lets other
+    # users replace the key (and so read what is stored with it next)
+    if os.name == "posix" and mode & (stat.S_IWGRP | stat.S_IWOTH) and not mode & stat.S_ISVTX:
+        warnings.append(
+            f"Warning: {folder} (the folder of the secret key file) is open to other users "
+            f"(mode {stat.S_IMODE(mode):04o}); run `chmod 700 {folder}`."
+        )
+    return warnings
 
 
 def _decrypt(entry: Mapping[str, Any], key: _Key, profile: str, path: Path, origin: str) -> str:

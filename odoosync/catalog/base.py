@@ -9,6 +9,8 @@ Columns and rows that a write does not manage are kept as they were.
 from __future__ import annotations
 
 import itertools
+import os
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -156,6 +158,32 @@ def require_file(path: Path) -> None:
         raise CatalogError(f"{path}: catalog not found; check [catalog] path in the config")
     if path.is_dir():
         raise CatalogError(f"{path}: is a folder, not a catalog file")
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise CatalogError(
+            f"{path}: cannot read the catalog ({exc.strerror or exc}); check its permissions"
+        ) from None
+
+
+def require_writable(path: Path) -> None:
+    """Refuse, before a run changes anything, a catalog the user made read-only (no write bit:
+    an atomic replace would otherwise overwrite it, since only its folder's mode counts) or
+    whose folder cannot take the replacement file."""
+    if not path.exists():
+        return
+    mode = path.stat().st_mode
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
+        raise CatalogError(
+            f"{path}: the catalog is read-only (mode {stat.S_IMODE(mode):04o}) and an import "
+            f"writes it; make it writable (`chmod u+w {path}`) or use --dry-run."
+        )
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise CatalogError(
+            f"{path.parent}: the catalog's folder is read-only; an import replaces the catalog "
+            "through a new file beside it. Make the folder writable or use --dry-run."
+        )
 
 
 def distinct_values(

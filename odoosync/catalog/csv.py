@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,17 @@ from odoosync.catalog.base import (
     new_columns,
     require_file,
 )
+from odoosync.catalog.formulas import neutralise, restore
 from odoosync.catalog.spool import keyed_updates
 from odoosync.errors import CatalogError
 
-__all__ = ["CsvCatalog", "cell"]
+__all__ = ["MAX_CELL_BYTES", "CsvCatalog", "cell"]
+
+#: the largest CSV value read (a JSON catalog has no such limit but its file size): a 10 MB
+#: description is accepted, a runaway unclosed quote is stopped and reported
+MAX_CELL_BYTES = 64 * 2**20
+#: characters XML 1.0, and so XML-RPC, cannot carry (tab, newline and CR are fine)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def cell(value: Any) -> str:
@@ -43,9 +51,12 @@ def cell(value: Any) -> str:
 class CsvCatalog:
     """A CSV file with a header row; ``key`` names the column that identifies a product."""
 
-    def __init__(self, path: Path, *, key: str = "id") -> None:
+    def __init__(self, path: Path, *, key: str = "id", neutralise_formulas: bool = True) -> None:
         self.path = Path(path)
         self.key = key
+        #: write formula-like text with a leading ``'`` and remove it on reading
+        #: (:mod:`odoosync.catalog.formulas`)
+        self.neutralise_formulas = neutralise_formulas
 
     # reading
 
@@ -83,6 +94,7 @@ class CsvCatalog:
         """(line, header, values) for every data row; checks encoding, shape and keys."""
         require_file(self.path)
         tracker = KeyTracker(self.path, self.key)
+        csv.field_size_limit(MAX_CELL_BYTES)  # module-wide; the default (128 KiB) is too small
         try:
             with open(self.path, encoding="utf-8-sig", newline="") as handle:
                 reader = csv.reader(handle)
@@ -100,12 +112,32 @@ class CsvCatalog:
                             f"{self.path}: line {line} has {len(values)} values but the header "
                             f"has {len(header)} columns; check for a missing or extra separator"
                         )
+                    if _CONTROL.search("".join(values)):
+                        raise self._control_character(line, header, values)
                     tracker.add(values[key_index], f"line {line}")
                     yield line, header, values
         except UnicodeDecodeError:
             raise self._bad_encoding() from None
         except csv.Error as exc:
+            if "field limit" in str(exc):
+                raise CatalogError(
+                    f"{self.path}: line {reader.line_num}: a value is over "
+                    f"{MAX_CELL_BYTES // 2**20} MiB (the largest CSV cell odoosync reads); "
+                    "check for an unclosed quote, or shorten the value"
+                ) from None
             raise CatalogError(f"{self.path}: line {reader.line_num}: {exc}") from None
+
+    def _control_character(self, line: int, header: list[str], values: list[str]) -> CatalogError:
+        """The error for a value holding a control character XML-RPC cannot carry (a NUL byte
+        from a binary export, a form feed...): the line, the column and the character."""
+        for name, value in zip(header, values, strict=True):
+            found = _CONTROL.search(value)
+            if found:
+                return CatalogError(
+                    f"{self.path}: line {line}: column {name!r} holds the control character "
+                    f"U+{ord(found.group()):04X}, which Odoo cannot store; remove it"
+                )
+        raise AssertionError("a control character in no column")
 
     def columns(self) -> list[str]:
         require_file(self.path)
@@ -118,7 +150,12 @@ class CsvCatalog:
 
     def iter_rows(self) -> Iterator[dict[str, Any]]:
         for _line, header, values in self._records():
+            if self.neutralise_formulas:
+                values = [restore(v) if v[:1] == "'" else v for v in values]
             yield dict(zip(header, values, strict=True))
+
+    def _cell(self, value: Any) -> str:
+        return cell(neutralise(value) if self.neutralise_formulas else value)
 
     # writing
 
@@ -162,10 +199,10 @@ class CsvCatalog:
                 change = by_key.get(catalog_key(values[key_index]))
                 if change:
                     for name, value in change.items():
-                        values[index[name]] = cell(value)
+                        values[index[name]] = self._cell(value)
                 writer.writerow(values)
             for row in inserts:
                 values = [""] * len(columns)
                 for name, value in row.items():
-                    values[index[name]] = cell(value)
+                    values[index[name]] = self._cell(value)
                 writer.writerow(values)

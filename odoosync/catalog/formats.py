@@ -27,11 +27,14 @@ SUFFIXES = {
 SQLITE_SUFFIXES = tuple(suffix for suffix, kind in SUFFIXES.items() if kind == "sqlite")
 
 
-def open_catalog(path: Path, *, key: str = "id", table: str | None = None) -> Catalog:
+def open_catalog(
+    path: Path, *, key: str = "id", table: str | None = None, neutralise_formulas: bool = True
+) -> Catalog:
     """The catalog at ``path``, by extension: .csv, .json, .jsonl/.ndjson, .db/.sqlite/.sqlite3.
 
     Opening reads nothing; a missing file is reported by ``columns``/``iter_rows``, and ``apply``
-    creates it (imports into a new catalog). ``table`` is for SQLite catalogs.
+    creates it (imports into a new catalog). ``table`` is for SQLite catalogs;
+    ``neutralise_formulas`` for CSV ones (:mod:`odoosync.catalog.formulas`).
     """
     path = Path(path)
     kind = SUFFIXES.get(path.suffix.lower())
@@ -43,7 +46,7 @@ def open_catalog(path: Path, *, key: str = "id", table: str | None = None) -> Ca
     if table is not None and kind != "sqlite":
         raise CatalogError(f"{path}: [catalog] table is only for SQLite catalogs")
     if kind == "csv":
-        return CsvCatalog(path, key=key)
+        return CsvCatalog(path, key=key, neutralise_formulas=neutralise_formulas)
     if kind == "json":
         return JsonCatalog(path, key=key)
     if kind == "jsonl":

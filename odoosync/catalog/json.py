@@ -40,6 +40,11 @@ class JsonCatalog:
                 data = json.load(handle)
         except UnicodeDecodeError:
             raise CatalogError(f"{self.path}: not valid UTF-8; save the file as UTF-8") from None
+        except RecursionError:
+            raise CatalogError(
+                f"{self.path}: arrays or objects nested too deeply to be a catalog (an array of "
+                "product objects with scalar values)"
+            ) from None
         except json.JSONDecodeError as exc:
             raise CatalogError(
                 f"{self.path}: line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}"

@@ -43,6 +43,11 @@ class JsonlCatalog:
                         continue
                     try:
                         item = json.loads(raw)
+                    except RecursionError:
+                        raise CatalogError(
+                            f"{self.path}: line {number}: arrays or objects nested too deeply "
+                            "to be a product"
+                        ) from None
                     except json.JSONDecodeError as exc:
                         raise CatalogError(
                             f"{self.path}: line {number}: invalid JSON: {exc.msg} "

@@ -29,12 +29,14 @@ def settings_from_globals(profile_override: str | None = None) -> Settings:
 
 
 def warn_secrets_permissions(settings: Settings) -> None:
-    """Print a warning on stderr when the secrets file is readable by others."""
-    from odoosync.secrets import permissions_warning
+    """Print a warning on stderr when the secrets file or the secret key file (or its folder) is
+    open to other users."""
+    from odoosync.secrets import key_file_warnings, permissions_warning
 
-    warning = permissions_warning(settings.secrets_path)
-    if warning:
-        error_console().print(warning, markup=False, highlight=False)
+    warnings = [permissions_warning(settings.secrets_path), *key_file_warnings(os.environ)]
+    for warning in warnings:
+        if warning:
+            error_console().print(warning, markup=False, highlight=False)
 
 
 def _hidden_prompt(text: str) -> str:

@@ -157,7 +157,10 @@ def validate(
     catalog_problem: str | None = None
     try:
         catalog = open_catalog(
-            settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
+            settings.catalog.path,
+            key=settings.catalog.key,
+            table=settings.catalog.table,
+            neutralise_formulas=settings.catalog.neutralise_formulas,
         )
         columns = catalog.columns()
         wanted = [m.local_field for m in cfg.active() if m.local_field in columns]

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 from odoosync.cli.app import app, globals_
 from odoosync.cli.common import settings_from_globals
 from odoosync.cli.output import console, emit_json, error_console, info
-from odoosync.errors import ConfigError
+from odoosync.errors import ConfigError, ExitCode
 from odoosync.timestamps import utc_now
 
 schedule_app = typer.Typer(
@@ -231,7 +231,8 @@ def run_due_command(json_: bool = _json_opt("Print a JSON array of outcomes.")) 
     """Run every enabled schedule that is due, once; meant for crontab every 5 minutes.
 
     Overlapping invocations never run one schedule twice. Exit 0 when every run succeeded
-    (or nothing was due); otherwise the first failure's exit code (6 for a partial run).
+    (or nothing was due); 7 when every due schedule found its profile locked by another run;
+    otherwise the first failure's exit code (6 for a partial run).
 
     Example: odoosync -c odoosync.toml schedule run-due --quiet
     """
@@ -243,7 +244,11 @@ def run_due_command(json_: bool = _json_opt("Print a JSON array of outcomes.")) 
         outcomes = run_due(history, runner_factory(history, settings), timezone=settings.timezone)
     if not outcomes:
         info("No schedule is due.", json_mode=json_)
-    raise typer.Exit(_report(outcomes, json_))
+    code = _report(outcomes, json_)
+    if code == 0 and outcomes and all(o.status == "locked" for o in outcomes):
+        # nothing ran at all: a cron wrapper must see it (a run holding the lock for hours)
+        code = int(ExitCode.LOCKED)
+    raise typer.Exit(code)
 
 
 def _executable() -> str:

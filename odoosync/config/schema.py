@@ -7,12 +7,13 @@ naming ``<file>: <key path>:``) and :func:`check_url`. :mod:`odoosync.config.set
 from __future__ import annotations
 
 import json
+import math
 import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from odoosync.errors import ConfigError
 from odoosync.suggest import did_you_mean
@@ -34,7 +35,7 @@ PROFILE_KEYS = (
     "lang",
 )
 SECTIONS: dict[str, tuple[str, ...]] = {
-    "catalog": ("path", "table", "key", "modified_field"),
+    "catalog": ("path", "table", "key", "modified_field", "neutralise_formulas"),
     "mapping": ("path",),
     "history": ("path",),
     "sync": (
@@ -47,10 +48,14 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "max_retries",
         "max_retry_wait",
         "max_archive_ratio",
+        "image_max_mb",
+        "image_timeout",
     ),
     "schedule": ("timezone",),
 }
 TOP_KEYS = ("default_profile", "profiles", *SECTIONS)
+#: the longest timeout or wait a config may give, in seconds (one day)
+MAX_SECONDS = 86_400
 
 
 def show_value(value: Any) -> str:
@@ -111,16 +116,32 @@ class KeyReader:
         return value
 
     def number(self, value: Any, path: str, *, positive: bool) -> float:
+        """A finite number of seconds, at most :data:`MAX_SECONDS` (``inf`` and ``nan`` are
+        refused: a timeout must end)."""
         ok = isinstance(value, int | float) and not isinstance(value, bool)
-        if not ok or value < 0 or (positive and value == 0) or value != value:
+        if not ok or value < 0 or (positive and value == 0) or not math.isfinite(value):
             kind = "a number > 0" if positive else "a number >= 0"
             raise self.fail(path, f"expected {kind} (seconds), got {show_value(value)}.")
+        if value > MAX_SECONDS:
+            raise self.fail(path, f"must be at most {MAX_SECONDS} seconds (one day), got {value}.")
         return float(value)
 
     def path(self, value: Any, key: str) -> Path:
         text = self.string(value, key)
         p = Path(text).expanduser()
         return p if p.is_absolute() else self.base_dir / p
+
+
+def masked_url(url: str) -> str:
+    """``url`` with the password of a ``user:password@`` part shown as ``***`` (for
+    ``config show``; everything else prints the client's own redacted URL)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    userinfo, host = parts.netloc.rsplit("@", 1)
+    user = userinfo.split(":", 1)[0]
+    shown = f"{user}:***@{host}" if ":" in userinfo else f"***@{host}"
+    return urlunsplit((parts.scheme, shown, parts.path, parts.query, parts.fragment))
 
 
 def check_url(value: str) -> str:
@@ -170,7 +191,8 @@ def read_document(file: Path) -> dict[str, Any]:
             "Check its permissions, or run `odoosync init` to create one."
         ) from None
     try:
-        text = raw.decode("utf-8")
+        # "utf-8-sig": a byte order mark (Windows Notepad writes one) is accepted and dropped
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{file}: not UTF-8 text (byte {exc.start}); save it as UTF-8.") from None
     try:

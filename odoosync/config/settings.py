@@ -78,6 +78,8 @@ class CatalogSettings:
     table: str | None = None
     key: str = "id"
     modified_field: str = "modified_at"
+    #: CSV: text written with a leading ' when a spreadsheet would run it as a formula
+    neutralise_formulas: bool = True
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,9 @@ class SyncSettings:
     #: ``export --archive-missing`` refuses to archive more than this share of the linked
     #: products (a truncated catalog) unless ``--force`` (SPEC §7.2)
     max_archive_ratio: float = 0.2
+    #: an image URL's download: at most this many megabytes, within this many seconds in all
+    image_max_mb: float = 20.0
+    image_timeout: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -195,8 +200,12 @@ def load_settings(
         table=table,
         key=r.string(cat.get("key", "id"), "catalog.key"),
         modified_field=r.string(cat.get("modified_field", "modified_at"), "catalog.modified_field"),
+        neutralise_formulas=r.boolean(
+            cat.get("neutralise_formulas", True), "catalog.neutralise_formulas"
+        ),
     )
     _source(sources, "catalog.key", cat, "key")
+    _source(sources, "catalog.neutralise_formulas", cat, "neutralise_formulas")
     _source(sources, "catalog.modified_field", cat, "modified_field")
 
     mapping = r.table(doc, "mapping", "mapping")
@@ -403,6 +412,10 @@ def _sync(r: KeyReader, t: Mapping[str, Any], sources: dict[str, str]) -> SyncSe
             t.get("max_retry_wait", d.max_retry_wait), "sync.max_retry_wait", positive=False
         ),
         max_archive_ratio=_ratio(r, t.get("max_archive_ratio", d.max_archive_ratio)),
+        image_max_mb=_megabytes(r, t.get("image_max_mb", d.image_max_mb), "sync.image_max_mb"),
+        image_timeout=r.number(
+            t.get("image_timeout", d.image_timeout), "sync.image_timeout", positive=True
+        ),
     )
 
 
@@ -411,5 +424,14 @@ def _ratio(r: KeyReader, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
         raise r.fail(
             "sync.max_archive_ratio", f"expected a share from 0 to 1, got {show_value(value)}."
+        )
+    return float(value)
+
+
+def _megabytes(r: KeyReader, value: Any, path: str) -> float:
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if not ok or not 0 < value <= 1024:
+        raise r.fail(
+            path, f"expected a number of megabytes from 0 to 1024, got {show_value(value)}."
         )
     return float(value)

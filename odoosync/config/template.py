@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from odoosync.catalog.formats import SQLITE_SUFFIXES
+from odoosync.config.schema import masked_url
 from odoosync.errors import ConfigError
 from odoosync.files import write_text_atomic
 
@@ -41,6 +42,7 @@ verify_tls = true
 path = {catalog}
 {table_line}key = "id"                              # the column that identifies a product locally
 modified_field = "modified_at"          # ISO-8601 timestamps; used by incremental runs
+neutralise_formulas = true              # CSV: text like =... is written '=... (safe)
 
 [mapping]
 path = "mapping.toml"
@@ -136,7 +138,7 @@ def describe_settings(settings: Settings) -> dict[str, Any]:
     resolved: dict[str, Any] = {
         "profile": p.name,
         prefix + "name": p.label,
-        prefix + "url": p.url,
+        prefix + "url": masked_url(p.url),  # a user:password@ in it is not shown
         prefix + "database": p.database,
         prefix + "username": p.username,
         prefix + "password_env": p.password_env,
@@ -149,6 +151,7 @@ def describe_settings(settings: Settings) -> dict[str, Any]:
         "catalog.table": settings.catalog.table,
         "catalog.key": settings.catalog.key,
         "catalog.modified_field": settings.catalog.modified_field,
+        "catalog.neutralise_formulas": settings.catalog.neutralise_formulas,
         "mapping.path": str(settings.mapping_path),
         "history.path": str(settings.history_path),
         "sync.batch_size": settings.sync.batch_size,
@@ -159,6 +162,8 @@ def describe_settings(settings: Settings) -> dict[str, Any]:
         "sync.conflict_policy": settings.sync.conflict_policy,
         "sync.max_retries": settings.sync.max_retries,
         "sync.max_retry_wait": settings.sync.max_retry_wait,
+        "sync.image_max_mb": settings.sync.image_max_mb,
+        "sync.image_timeout": settings.sync.image_timeout,
         "schedule.timezone": settings.timezone,
     }
     values = {

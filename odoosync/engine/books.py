@@ -126,9 +126,13 @@ def recorded_run(
             yield handle
         except (KeyboardInterrupt, Interrupted):
             _finish(handle, "interrupted")
+            # not `odoosync retry`: it re-runs failed products only, and the products the run
+            # never reached have no entry; running the command again finishes them (what was
+            # done is unchanged, hence cheap)
+            command = _RERUN.get(direction, "the same command")
             raise Interrupted(
-                f"Interrupted: run {handle.batch_id} is recorded as interrupted; "
-                f"`odoosync retry {handle.batch_id}` re-runs its failed products."
+                f"Interrupted: run {handle.batch_id} is recorded as interrupted; run "
+                f"{command} again to finish it (products already done are left unchanged)."
             ) from None
         except BaseException as exc:
             _finish(handle, "failed", error=failure_reason(exc))
@@ -188,6 +192,14 @@ def failure_reason(exc: BaseException) -> str:
 def run_error(run: Run) -> str | None:
     """The reason a ``failed`` run stopped, or None."""
     return run.error
+
+
+#: the command that finishes an interrupted run, by direction
+_RERUN = {
+    "to_odoo": "`odoosync export`",
+    "from_odoo": "`odoosync import`",
+    "bidirectional": "`odoosync sync`",
+}
 
 
 def products_to_retry(history: History, batch_id: str) -> list[str]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from odoosync.config.settings import Settings
 from odoosync.errors import (
     ConfigError,
     OdooFault,
@@ -16,6 +17,7 @@ from odoosync.errors import (
 )
 from odoosync.mapping.model import MappingConfig
 from odoosync.odoo.client import OdooClient
+from odoosync.odoo.connect import checked_uid
 from odoosync.transforms import (
     AmbiguousCategory,
     TransformContext,
@@ -24,6 +26,7 @@ from odoosync.transforms import (
     normalise_rate,
     resolve_category,
 )
+from odoosync.transforms.fetch import ImageFetcher
 
 ClientFactory = Callable[[], OdooClient]
 
@@ -48,7 +51,7 @@ def connect(
     ``OdooUnreachable`` (exit 5).
     """
     client = client_factory()
-    client.authenticate()
+    checked_uid(client.authenticate(), client.url)
     for operation in ("read", *rights):
         try:
             allowed = client.check_access_rights(model, operation)
@@ -103,6 +106,13 @@ def check_mapped_fields(mapping: MappingConfig, fields: Mapping[str, Any]) -> No
             f"{where}: fields[{i}].odoo_field: {entry.odoo_field!r} is not a field of "
             f"{PRODUCT_MODEL} in Odoo; see `odoosync fields` for the available fields."
         )
+
+
+def image_fetch(settings: Settings) -> ImageFetcher:
+    """The run's image downloader, bounded by ``[sync] image_max_mb`` and ``image_timeout``."""
+    return ImageFetcher(
+        max_bytes=int(settings.sync.image_max_mb * 2**20), timeout=settings.sync.image_timeout
+    )
 
 
 def resolve_odoo(
@@ -216,7 +226,9 @@ def _map_taxes(
     return taxes, rates
 
 
-def ensure_categories(client: OdooClient, side: OdooSide, names: Iterable[str]) -> list[str]:
+def ensure_categories(
+    client: OdooClient, side: OdooSide, names: Iterable[str], *, dry_run: bool = False
+) -> list[str]:
     """Create the categories ``names`` (complete paths, " / " separated) that Odoo lacks.
 
     Used when ``create_missing_categories`` is on; returns the paths created. A name the
@@ -224,7 +236,9 @@ def ensure_categories(client: OdooClient, side: OdooSide, names: Iterable[str]) 
     segment of exactly one path: what an import writes) is left alone, and so is an ambiguous
     one (a new top-level category would only add to the ambiguity: the mapping error says
     what to do). The transform context's category tables are updated in place (they are the
-    run's own dicts).
+    run's own dicts). A ``dry_run`` creates nothing: each missing path gets a placeholder id
+    (negative, never an Odoo id), so the plan shows the products it would file there instead
+    of failing them for a category the real run would create.
     """
     categories = side.transform.categories
     paths = side.transform.category_paths
@@ -243,7 +257,12 @@ def ensure_categories(client: OdooClient, side: OdooSide, names: Iterable[str]) 
             values: dict[str, Any] = {"name": parts[depth - 1]}
             if parent is not None:
                 values["parent_id"] = parent
-            [new_id] = client.create("product.category", [values])
+            if dry_run:
+                new_id = -(len(paths) + 1)
+                while new_id in paths:
+                    new_id -= 1
+            else:
+                [new_id] = client.create("product.category", [values])
             side.category_by_path[path] = new_id
             paths[new_id] = path
             created.append(path)

@@ -14,7 +14,12 @@ from odoosync.config.settings import Settings
 from odoosync.errors import OdoosyncError
 from odoosync.mapping.check import missing_columns
 from odoosync.mapping.model import load_mapping
-from odoosync.secrets import password_source, permissions_warning, verify_stored_password
+from odoosync.secrets import (
+    key_file_warnings,
+    password_source,
+    permissions_warning,
+    verify_stored_password,
+)
 
 
 @dataclass
@@ -79,9 +84,9 @@ def _check_secrets(settings: Settings, env: Mapping[str, str]) -> Check:
         stored = verify_stored_password(settings, env=env)
     except OdoosyncError as exc:
         return Check("secrets", "error", str(exc))
-    warning = permissions_warning(path)
-    if warning:
-        return Check("secrets", "warning", warning)
+    warnings = [w for w in (permissions_warning(path), *key_file_warnings(env)) if w]
+    if warnings:
+        return Check("secrets", "warning", " ".join(warnings))
     what = "decrypts" if stored else f"has no entry for profile '{settings.profile.name}'"
     return Check("secrets", "ok", f"{path} {what}")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -138,6 +139,7 @@ def migrate(db: Database, *, target: int = SCHEMA_VERSION, path: Path | None = N
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
     try:
+        _refuse_foreign(conn, path)
         conn.execute("create table if not exists schema_version (version integer not null)")
         row = conn.execute("select max(version) from schema_version").fetchone()
         found = int(row[0] or 0)
@@ -151,6 +153,24 @@ def migrate(db: Database, *, target: int = SCHEMA_VERSION, path: Path | None = N
             conn.execute("insert into schema_version (version) values (?)", [version + 1])
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     return found
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: Path | None) -> None:
+    """Refuse an SQLite file with tables but no ``schema_version``: another program's database
+    (odoosync would add its tables beside that program's, or fail on a table of the same name)."""
+    names = {
+        str(row[0])
+        for row in conn.execute(
+            "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'"
+        ).fetchall()
+    }
+    if names and "schema_version" not in names:
+        shown = ", ".join(sorted(names)[:5])
+        raise ConfigError(
+            f"{path or 'the history database'} is not an odoosync history: it holds other tables "
+            f"({shown}). Set [history] path in odoosync.toml to a new file."
+        )

@@ -26,6 +26,8 @@ from sqlite_utils import Database
 
 from odoosync.errors import ConfigError, UsageError
 from odoosync.history import stats as history_stats
+from odoosync.history.guard import GuardedConnection, check_history_path
+from odoosync.history.guard import busy_timeout_ms as default_busy_timeout_ms
 from odoosync.history.records import (
     COUNT_KEYS,
     LOG_STATUSES,
@@ -62,7 +64,7 @@ class History(ScheduleStore):
         path: Path,
         *,
         now: Clock = utc_now,
-        busy_timeout_ms: int = 30_000,
+        busy_timeout_ms: int | None = None,
         migrate_to: int = SCHEMA_VERSION,
     ) -> None:
         self.path = Path(path)
@@ -70,15 +72,25 @@ class History(ScheduleStore):
         self.host = socket.gethostname()
         self.user = os_user()
         self._lock = threading.RLock()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        timeout_ms = default_busy_timeout_ms() if busy_timeout_ms is None else busy_timeout_ms
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"{self.path.parent}: cannot create the history folder ({exc.strerror or exc})."
+            ) from None
+        check_history_path(self.path)
         try:
             conn = sqlite3.connect(
                 str(self.path),
-                timeout=busy_timeout_ms / 1000,
+                timeout=timeout_ms / 1000,
                 isolation_level=None,
                 check_same_thread=False,
+                factory=GuardedConnection,
             )
-            conn.execute(f"pragma busy_timeout = {int(busy_timeout_ms)}")
+            assert isinstance(conn, GuardedConnection)
+            conn.history_path = self.path
+            conn.execute(f"pragma busy_timeout = {int(timeout_ms)}")
             conn.execute("pragma journal_mode = wal")
             conn.execute("pragma synchronous = normal")
         except sqlite3.DatabaseError as exc:
@@ -110,7 +122,8 @@ class History(ScheduleStore):
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite may have rolled back already (SQLITE_FULL...)
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
 

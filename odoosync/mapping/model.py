@@ -35,6 +35,7 @@ __all__ = [
     "load_mapping",
     "mapping_from_toml",
     "mapping_to_toml",
+    "require_active_fields",
     "save_mapping",
 ]
 
@@ -500,17 +501,37 @@ def _check_duplicates(fields: tuple[FieldMapping, ...], bad: Any) -> None:
 def load_mapping(path: Path) -> MappingConfig:
     """Read and validate mapping.toml; MappingConfigError (exit 3) names the file, key and value."""
     try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise MappingConfigError(
             f"{path}: mapping file not found: create it with `odoosync init` or fix [mapping] path"
         ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise MappingConfigError(f"{path.name}: not valid TOML: {exc}") from None
     except OSError as exc:
         raise MappingConfigError(f"{path}: cannot read the mapping file: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")  # a byte order mark is accepted and dropped
+    except UnicodeDecodeError as exc:
+        raise MappingConfigError(
+            f"{path}: not UTF-8 text (byte {exc.start}); save the mapping file as UTF-8."
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise MappingConfigError(f"{path.name}: not valid TOML: {exc}") from None
     return mapping_from_toml(data, path=path)
+
+
+def require_active_fields(cfg: MappingConfig) -> None:
+    """Refuse a mapping that maps nothing (an empty file, or every field ``is_active = false``):
+    a run with it would call every product "unchanged" without comparing anything."""
+    if cfg.active():
+        return
+    where = cfg.path if cfg.path is not None else "mapping.toml"
+    raise MappingConfigError(
+        f"{where}: no active [[fields]] mapping: there is nothing to sync. Add a [[fields]] "
+        "table (`odoosync mapping add`, or `odoosync init` for a starting mapping), or set "
+        "is_active = true on one."
+    )
 
 
 def mapping_to_toml(cfg: MappingConfig) -> dict[str, Any]:

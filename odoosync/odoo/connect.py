@@ -16,6 +16,7 @@ from odoosync.errors import (
     OdooFault,
     OdooRefused,
     PermissionDenied,
+    ProtocolFailure,
     exit_code_for,
 )
 from odoosync.odoo.client import ConnectionParams, OdooClient
@@ -114,6 +115,21 @@ class ConnectionReport:
         return doc
 
 
+#: the largest id Odoo's ``integer`` columns (PostgreSQL int4) and XML-RPC's ``<int>`` hold
+MAX_ODOO_ID = 2**31 - 1
+
+
+def checked_uid(uid: int, url: str) -> int:
+    """``uid`` if it can be a user id; a ProtocolFailure (exit 5) for what no Odoo answers (a
+    negative id, or one over 2³¹ - 1 that no later call could even send back)."""
+    if 0 < uid <= MAX_ODOO_ID:
+        return uid
+    raise ProtocolFailure(
+        f"{url} answered the login with user id {uid}, which no Odoo user can have: the URL "
+        "does not reach a genuine Odoo (check the address, and any proxy in front of it)."
+    )
+
+
 def check_connection(client: OdooClient, *, permissions: bool = True) -> ConnectionReport:
     """Network (``version()``), authentication and database (``authenticate()``), then (unless
     ``permissions`` is False) the user's rights (``check_access_rights``) on the models a sync
@@ -138,7 +154,7 @@ def check_connection(client: OdooClient, *, permissions: bool = True) -> Connect
         report.odoo_version = client.version().raw
         checks["network"] = True
         try:
-            report.user_id = client.authenticate()
+            report.user_id = checked_uid(client.authenticate(), client.url)
         except DatabaseNotFound:
             raise
         except OdooRefused:

@@ -266,8 +266,40 @@ def resolve_field_label(
     return result
 
 
+#: a fault text longer than this is cut in its middle before it is read (its head says what
+#: was called, its tail holds the exception line); Odoo's own texts are a few KB at most
+MAX_FAULT_TEXT = 64 * 1024
+#: the longest Odoo message kept (shown, stored in the history); the rest is cut with a note
+MAX_MESSAGE = 2000
+
+
+def bounded_fault_text(text: str) -> str:
+    """``text``, or for a huge one (a proxy's page, a 20 MB message) its first and last
+    :data:`MAX_FAULT_TEXT` / 4 characters around a note of how much was cut."""
+    if len(text) <= MAX_FAULT_TEXT:
+        return text
+    keep = MAX_FAULT_TEXT // 4
+    cut = len(text) - 2 * keep
+    return f"{text[:keep]}\n[... {cut:,} characters cut ...]\n{text[-keep:]}"
+
+
+def shortened(message: str, limit: int = MAX_MESSAGE) -> str:
+    """``message`` cut to ``limit`` characters, saying so (the full text is in Odoo's log)."""
+    if len(message) <= limit:
+        return message
+    return (
+        f"{message[:limit]}… (cut: {len(message) - limit:,} more characters; the full text "
+        "is in Odoo's server log)"
+    )
+
+
 def odoo_message(fault_code: int | str, fault_string: str) -> str:
-    """Odoo's own message: a traceback's last line (the exception), else the text, stripped."""
+    """Odoo's own message: a traceback's last line (the exception), else the text, stripped;
+    at most :data:`MAX_MESSAGE` characters (:func:`shortened`)."""
+    return shortened(_odoo_message(fault_code, bounded_fault_text(fault_string)))
+
+
+def _odoo_message(fault_code: int | str, fault_string: str) -> str:
     code, text = normalise_fault(fault_code, fault_string)
     text = text.strip()
     if "Traceback (most recent call last)" in text or code == 1:

@@ -35,6 +35,7 @@ from odoosync.errors import (
     TransientError,
 )
 from odoosync.odoo.fault_text import (
+    bounded_fault_text,
     fault_details,
     normalise_fault,
     odoo_message,
@@ -49,6 +50,14 @@ TRANSIENT_HTTP = frozenset({429, 502, 503, 504})
 #: of those, statuses that say the request was not processed (RFC 9110 §15.6.4, RFC 6585 §4)
 NOT_PROCESSED_HTTP = frozenset({429, 503})
 
+#: fault 1 when Odoo's PostgreSQL connection broke: the transaction was rolled back, a server
+#: problem worth retrying (not something about the data of the call)
+_DATABASE_LOST = re.compile(
+    r"psycopg2\.(?:OperationalError|InterfaceError): (?:server closed the connection"
+    r"|could not connect to server|connection already closed|terminating connection"
+    r"|SSL connection has been closed)",
+    re.IGNORECASE,
+)
 _SERIALIZATION = re.compile(
     r"SerializationFailure|could not serialize access|deadlock detected|LockNotAvailable"
     r"|DeadlockDetected|could not obtain lock",
@@ -295,8 +304,8 @@ def _unexpected_response(exc: UnexpectedResponse, where: str) -> ProtocolFailure
 
 def classify_fault(code: int | str, text: str) -> OdooError:
     """The typed error for an XML-RPC fault (integer codes of ``/xmlrpc/2``, string codes of
-    the legacy ``/xmlrpc``)."""
-    code, text = normalise_fault(code, text)
+    the legacy ``/xmlrpc``). A huge text is cut before it is read (:func:`bounded_fault_text`)."""
+    code, text = normalise_fault(code, bounded_fault_text(text))
     message = odoo_message(code, text)
     if code == 3:
         if _COOLDOWN in text:
@@ -322,6 +331,14 @@ def classify_fault(code: int | str, text: str) -> OdooError:
                 f'Database "{db["db"]}" does not exist on this server: check the profile\'s '
                 "database (the exact name, case-sensitive) and that its url is the server's "
                 "base address, without a trailing path.",
+                fault_code=code,
+                odoo_message=message,
+            )
+        if _DATABASE_LOST.search(message):
+            return TransientError(
+                "Odoo lost the connection to its database during the call (nothing was "
+                "changed); odoosync retries the call. If it persists, Odoo's PostgreSQL server "
+                "is down or restarting: ask the Odoo administrator.",
                 fault_code=code,
                 odoo_message=message,
             )

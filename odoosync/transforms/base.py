@@ -6,11 +6,12 @@ module.
 
 from __future__ import annotations
 
-import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from odoosync.transforms.fetch import ImageFetcher
 
 MAPPING_ERROR = "MAPPING_ERROR"
 REQUIRED_FIELD_MISSING = "REQUIRED_FIELD_MISSING"
@@ -59,11 +60,10 @@ class TransformError(Exception):
 
 
 def default_fetch(url: str) -> bytes:
-    """GET ``url`` with a 30 s timeout; errors propagate (the image transform reports them)."""
-    request = urllib.request.Request(url, headers={"User-Agent": "odoosync"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        data: bytes = response.read()
-    return data
+    """GET ``url``: at most 20 MB within 30 s (:class:`~odoosync.transforms.fetch.ImageFetcher`
+    with its defaults; a run passes one built from ``[sync] image_max_mb``/``image_timeout``);
+    errors propagate (the image transform reports them)."""
+    return ImageFetcher()(url)
 
 
 @dataclass(frozen=True)

@@ -52,13 +52,14 @@ from odoosync.engine.odoo_side import (
     OdooSide,
     connect,
     ensure_categories,
+    image_fetch,
     resolve_odoo,
 )
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
 from odoosync.errors import CatalogError, OdooUnreachable, UsageError
 from odoosync.history.records import Link, LogEntry
 from odoosync.history.store import History
-from odoosync.mapping.model import MappingConfig, load_mapping
+from odoosync.mapping.model import MappingConfig, load_mapping, require_active_fields
 from odoosync.mapping.rows import map_row
 from odoosync.odoo.client import OdooClient
 
@@ -94,7 +95,10 @@ def run_export(
             "[vendors] table to the mapping (SPEC §7)."
         )
     catalog = open_catalog(
-        settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
+        settings.catalog.path,
+        key=settings.catalog.key,
+        table=settings.catalog.table,
+        neutralise_formulas=settings.catalog.neutralise_formulas,
     )
     barcode_field = _local_field(mapping, "barcode")
     row_filter = _row_filter(settings, options, history, barcode_field)
@@ -105,7 +109,9 @@ def run_export(
         rights: tuple[str, ...] = () if options.dry_run else ("create", "write")
         client = connect(client_factory, rights=rights)
         try:
-            side = resolve_odoo(client, mapping, base_dir=catalog.path.parent)
+            side = resolve_odoo(
+                client, mapping, base_dir=catalog.path.parent, fetch=image_fetch(settings)
+            )
             rows = (row for row in catalog.iter_rows() if row_filter.matches(row))
             export_rows(settings, options, mapping, side, client, history, handle, rows, progress)
         finally:
@@ -137,6 +143,7 @@ def check_ids_present(catalog: Catalog, wanted: Sequence[str], *, shown: int = 1
 def export_mapping(settings: Settings, options: RunOptions) -> MappingConfig:
     """The run's mapping: ``mapping.toml``, without the image mappings when images are off."""
     mapping = load_mapping(settings.mapping_path)
+    require_active_fields(mapping)
     if not options.images:
         mapping = replace(
             mapping, fields=tuple(f for f in mapping.fields if f.transform != "image")
@@ -422,7 +429,7 @@ def _image_bytes(plan: ProductPlan) -> int:
 
 def _ensure_categories(run: ExportRun, client: OdooClient, rows: list[dict[str, Any]]) -> None:
     """With ``create_missing_categories``: create the chunk's categories Odoo lacks."""
-    if not (run.mapping.create_missing_categories and run.category_field) or run.options.dry_run:
+    if not (run.mapping.create_missing_categories and run.category_field):
         return
     names = {
         str(row.get(run.category_field)).strip()
@@ -430,7 +437,7 @@ def _ensure_categories(run: ExportRun, client: OdooClient, rows: list[dict[str, 
         if row.get(run.category_field) not in (None, "")
     }
     with run.lock:
-        ensure_categories(client, run.side, sorted(names))
+        ensure_categories(client, run.side, sorted(names), dry_run=run.options.dry_run)
 
 
 def _outcome(plan: ProductPlan, *, dry_run: bool) -> ProductOutcome:

@@ -265,6 +265,11 @@ def parse_domain(
             f"--domain is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}.",
             hint='Write it as a JSON list, e.g. [["list_price", ">", 10]].',
         ) from None
+    except RecursionError:
+        raise ConfigError(
+            "--domain nests lists too deeply to be a domain.",
+            hint='Write it as a flat list of leaves, e.g. [["list_price", ">", 10]].',
+        ) from None
     if not isinstance(domain, list):
         raise ConfigError(
             f"--domain must be a JSON list of leaves and operators, not {_json_kind(domain)}.",

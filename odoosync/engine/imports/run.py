@@ -21,7 +21,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from odoosync.catalog.base import Catalog, catalog_exists, catalog_key
+from odoosync.catalog.base import Catalog, catalog_exists, catalog_key, require_writable
 from odoosync.catalog.formats import open_catalog
 from odoosync.catalog.spool import ChangeSpool
 from odoosync.config.settings import Settings
@@ -45,12 +45,20 @@ from odoosync.engine.imports.plan import (
     parse_domain,
     plan_page,
 )
-from odoosync.engine.odoo_side import PRODUCT_MODEL, ClientFactory, OdooSide, connect, resolve_odoo
+from odoosync.engine.odoo_side import (
+    PRODUCT_MODEL,
+    ClientFactory,
+    OdooSide,
+    connect,
+    image_fetch,
+    resolve_odoo,
+)
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
 from odoosync.engine.travel import Travel, iso_from_odoo, odoo_datetime, unmap
+from odoosync.errors import ConfigError, OdooFault
 from odoosync.history.records import Link, LogEntry
 from odoosync.history.store import History
-from odoosync.mapping.model import MappingConfig, load_mapping
+from odoosync.mapping.model import MappingConfig, load_mapping, require_active_fields
 from odoosync.mapping.rows import map_row
 from odoosync.odoo.client import OdooClient
 from odoosync.transforms import TransformError
@@ -125,7 +133,15 @@ class ImportJob:
     def read(
         self, domain: list[Any], context: Mapping[str, Any], progress: Progress | None
     ) -> None:
-        total = self.client.execute(PRODUCT_MODEL, "search_count", domain, context=context)
+        try:
+            total = self.client.execute(PRODUCT_MODEL, "search_count", domain, context=context)
+        except OdooFault as exc:  # the first call with the domain: a fault there is the user's
+            if not self.options.domain:
+                raise
+            raise ConfigError(
+                f"Odoo refused the --domain: {exc.message}",
+                hint="Check each leaf's field, operator and value type.",
+            ) from None
         page_size = 50 if self.images else IMPORT_PAGE
         done = 0
         for page in self.client.iter_pages(
@@ -341,13 +357,21 @@ def run_import(
     options = options_with_settings(options, settings).but(direction="from_odoo")
     since = odoo_datetime(options.since) if options.since else None
     mapping = load_mapping(settings.mapping_path)
+    require_active_fields(mapping)
     catalog = open_catalog(
-        settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
+        settings.catalog.path,
+        key=settings.catalog.key,
+        table=settings.catalog.table,
+        neutralise_formulas=settings.catalog.neutralise_formulas,
     )
+    if not options.dry_run:
+        require_writable(catalog.path)
     profile = settings.profile.name
     with recorded_run(settings, options, history, direction="from_odoo", retry_of=retry_of) as run:
         client = connect(client_factory, rights=())
-        side = resolve_odoo(client, mapping, base_dir=catalog.path.parent)
+        side = resolve_odoo(
+            client, mapping, base_dir=catalog.path.parent, fetch=image_fetch(settings)
+        )
         if options.domain:
             parse_domain(json.dumps(list(options.domain)), side.fields)
         name = watermark_name(options)

@@ -39,7 +39,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from itertools import zip_longest
 from typing import Any, TypeVar
 
-from odoosync.catalog.base import Catalog, catalog_exists, catalog_key
+from odoosync.catalog.base import Catalog, catalog_exists, catalog_key, require_writable
 from odoosync.catalog.formats import open_catalog
 from odoosync.catalog.spool import ChangeSpool, PickleSpool
 from odoosync.config.settings import Settings
@@ -48,7 +48,14 @@ from odoosync.engine.export.run import export_mapping, export_rows
 from odoosync.engine.identity import external_id_name
 from odoosync.engine.imports.catalog import iter_catalog
 from odoosync.engine.imports.run import RECORD_CHUNK
-from odoosync.engine.odoo_side import PRODUCT_MODEL, ClientFactory, OdooSide, connect, resolve_odoo
+from odoosync.engine.odoo_side import (
+    PRODUCT_MODEL,
+    ClientFactory,
+    OdooSide,
+    connect,
+    image_fetch,
+    resolve_odoo,
+)
 from odoosync.engine.result import RunOptions, RunResult
 from odoosync.engine.sync.local import (
     UNMAPPABLE,
@@ -98,15 +105,22 @@ def run_sync(
         )
     mapping = export_mapping(settings, options)
     catalog = open_catalog(
-        settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
+        settings.catalog.path,
+        key=settings.catalog.key,
+        table=settings.catalog.table,
+        neutralise_formulas=settings.catalog.neutralise_formulas,
     )
+    if not options.dry_run:
+        require_writable(catalog.path)
     with recorded_run(
         settings, options, history, direction="bidirectional", retry_of=retry_of
     ) as run:
         rights: tuple[str, ...] = () if options.dry_run else ("create", "write")
         client = connect(client_factory, rights=rights)
         try:
-            side = resolve_odoo(client, mapping, base_dir=catalog.path.parent)
+            side = resolve_odoo(
+                client, mapping, base_dir=catalog.path.parent, fetch=image_fetch(settings)
+            )
             job = _SyncRun(settings, options, policy, mapping, catalog, client, side, history)
             job.result = run.result
             unlinked = set(job.run(run.batch_id, progress))

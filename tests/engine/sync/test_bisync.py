@@ -138,9 +138,12 @@ def test_a_crash_between_the_odoo_write_and_the_catalog_write(setup: SyncSetup) 
     setup.edit_local(setup.mouse, title="Mouse (local)", modified_at=FUTURE)  # to push
     setup.edit_odoo(setup.charger, name="Charger (odoo)")  # to pull
     # the read-back right after the write fails: Odoo has the push, the catalog lacks the pull
-    setup.sandbox.inject("fault", model="product.template", method="search_read", on_call=2)
+    setup.sandbox.inject(
+        "fault", model="product.template", method="search_read", on_call=2, times=10
+    )
     with pytest.raises(OdooError):
         setup.sync(conflict_policy="skip")
+    setup.sandbox.clear_faults()  # the fault was retried: it fired on every attempt
     assert setup.odoo(setup.mouse)["name"] == "Mouse (local)"
     assert setup.local(setup.charger)["title"] == "USB-C Charger 65W"
 
@@ -428,9 +431,12 @@ def test_a_crash_in_a_later_chunk_loses_nothing(
     setup.edit_odoo(ids[1], name="Pulled first")  # chunk 1: spooled, never written
     setup.edit_local(ids[2], title="Pushed later", modified_at=FUTURE)  # chunk 2
     # search_read: chunk 1's records, its read-back, chunk 2's records (the fault)
-    setup.sandbox.inject("fault", model="product.template", method="search_read", on_call=3)
+    setup.sandbox.inject(
+        "fault", model="product.template", method="search_read", on_call=3, times=10
+    )
     with pytest.raises(OdooError):
         setup.sync(conflict_policy="skip")
+    setup.sandbox.clear_faults()  # the fault was retried: it fired on every attempt
     assert setup.odoo(ids[0])["name"] == "Pushed first"
     assert setup.local(ids[1])["title"] != "Pulled first"  # the catalog was not written
 
@@ -454,9 +460,12 @@ def test_a_crash_after_a_chunk_keeps_its_pushes_in_the_history(
     with History(setup.settings.history_path) as history:
         before = history.links(setup.settings.profile.name)[setup.key(ids[0])]
     # search_read: chunk 1's records, its read-back, chunk 2's records (the fault)
-    setup.sandbox.inject("fault", model="product.template", method="search_read", on_call=3)
+    setup.sandbox.inject(
+        "fault", model="product.template", method="search_read", on_call=3, times=10
+    )
     with pytest.raises(OdooError):
         setup.sync(conflict_policy="skip")
+    setup.sandbox.clear_faults()  # the fault was retried: it fired on every attempt
     assert setup.odoo(ids[0])["name"] == "Pushed first"
     with History(setup.settings.history_path) as history:
         [run] = [r for r in history.runs() if r.direction == "bidirectional"]
