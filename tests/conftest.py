@@ -3,6 +3,7 @@ subprocess, against a sandbox served on a free loopback port; helpers live in ``
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +11,14 @@ import pytest
 from odoosync.odoo import OdooClient
 from odoosync.sandbox import SandboxHandle, serve
 from tests.support.sleeps import Sleeps
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl-C works in the tests (the ones that send SIGINT to the run, or to a command they
+    started) even when the run was started in the background with SIGINT ignored (nohup,
+    `cmd &` in a CI script); exec resets a handled signal for the commands the tests start."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture

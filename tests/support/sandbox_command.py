@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,21 +12,12 @@ from contextlib import contextmanager
 def sandbox_command(*options: str) -> Iterator[tuple[subprocess.Popen[str], str]]:
     """``python -m odoosync sandbox --port 0 *options``: yields the process and the line it
     printed when it began serving; kills the process if the test left it running."""
-    # A runner started in the background (nohup, `cmd &` in a script) ignores SIGINT, and a
-    # child would inherit that and never see Ctrl-C; a handled signal is reset by exec instead.
-    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
-    if ignored:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "odoosync", "sandbox", "--port", "0", *options],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-    finally:
-        if ignored:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "odoosync", "sandbox", "--port", "0", *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert proc.stdout is not None
         yield proc, proc.stdout.readline().rstrip("\n")
