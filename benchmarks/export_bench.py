@@ -22,14 +22,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integration"))
-
-from export_env import factory, products, settings_for, write_setup
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project root: tests.support
 
 from odoosync.engine.export.run import run_export
 from odoosync.engine.result import RunOptions
 from odoosync.history.store import History
 from odoosync.sandbox import serve
+from tests.support.export_env import factory, products, settings_for, write_setup
 
 
 def _calls(handle: Any) -> int:

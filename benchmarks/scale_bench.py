@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve()
-sys.path.insert(0, str(HERE.parents[1] / "tests" / "integration"))
+sys.path.insert(0, str(HERE.parents[1]))  # the project root: tests.support
 
 COLUMNS = ["id", "title", "ean", "supplier_reference", "description", "price", "supplier_id"]
 STEPS = ("read", "hold", "export", "export_same", "export_1pct", "import", "import_same", "sync")
@@ -56,7 +56,7 @@ LABELS = {
 
 
 def generate(path: Path, rows: int, *, price_bump: set[int] | None = None) -> None:
-    from export_env import ean
+    from tests.support.export_env import ean
 
     bump = price_bump or set()
 
@@ -90,7 +90,7 @@ def one_percent(rows: int, offset: int) -> set[int]:
 
 
 def write_config(folder: Path, url: str, catalog: str, batch_size: int, workers: int) -> Path:
-    from export_env import MAPPING
+    from tests.support.export_env import MAPPING
 
     config = folder / f"odoosync.{catalog}.toml"
     config.write_text(
@@ -162,9 +162,8 @@ def count_calls() -> Callable[[], int]:
 
 def odoo_edit(settings: Any, rows: int) -> None:
     """Change the price of 1% of the products in Odoo (other rows than the local edit)."""
-    from export_env import factory
-
     from odoosync.history.store import History
+    from tests.support.export_env import factory
 
     keys = [f"p-{i}" for i in sorted(one_percent(rows, 50))]
     with History(settings.history_path) as history:
@@ -178,14 +177,13 @@ def odoo_edit(settings: Any, rows: int) -> None:
 
 
 def child(step: str, config: Path, rows: int, trace: bool) -> dict[str, Any]:
-    from export_env import factory, settings_for
-
     from odoosync.catalog import open_catalog
     from odoosync.engine.export.run import run_export
     from odoosync.engine.imports.run import run_import
     from odoosync.engine.result import RunOptions
     from odoosync.engine.sync.run import run_sync
     from odoosync.history.store import History
+    from tests.support.export_env import factory, settings_for
 
     settings = settings_for(config)
     calls = count_calls()
