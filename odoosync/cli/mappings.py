@@ -145,7 +145,6 @@ def validate(
     Exit 3 when something must be fixed. Example: odoosync mappings validate --create-custom-fields
     """
     from odoosync.catalog.base import distinct_values
-    from odoosync.catalog.formats import open_catalog
     from odoosync.mapping.catalog_check import catalog_table_columns
     from odoosync.mapping.check import check_mapping
     from odoosync.mapping.model import load_mapping
@@ -156,12 +155,7 @@ def validate(
     values: dict[str, list[object]] = {}
     catalog_problem: str | None = None
     try:
-        catalog = open_catalog(
-            settings.catalog.path,
-            key=settings.catalog.key,
-            table=settings.catalog.table,
-            neutralise_formulas=settings.catalog.neutralise_formulas,
-        )
+        catalog = settings.catalog.open()
         columns = catalog.columns()
         wanted = [m.local_field for m in cfg.active() if m.local_field in columns]
         wanted += [c for c in catalog_table_columns(cfg) if c in columns and c not in wanted]

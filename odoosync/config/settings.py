@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from odoosync.catalog.formats import SQLITE_SUFFIXES, SUFFIXES
+from odoosync.catalog.base import Catalog
+from odoosync.catalog.formats import SQLITE_SUFFIXES, SUFFIXES, open_catalog
 from odoosync.config.schema import (
     IDENTIFIER_RE,
     MATCH_ON,
@@ -80,6 +81,12 @@ class CatalogSettings:
     modified_field: str = "modified_at"
     #: CSV: text written with a leading ' when a spreadsheet would run it as a formula
     neutralise_formulas: bool = True
+
+    def open(self) -> Catalog:
+        """The catalog these settings name (opening reads nothing; see ``open_catalog``)."""
+        return open_catalog(
+            self.path, key=self.key, table=self.table, neutralise_formulas=self.neutralise_formulas
+        )
 
 
 @dataclass(frozen=True)

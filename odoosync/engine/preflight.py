@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from odoosync.catalog.formats import open_catalog
 from odoosync.config.settings import Settings
 from odoosync.errors import OdoosyncError
 from odoosync.mapping.check import missing_columns
@@ -114,7 +113,7 @@ def _check_catalog(settings: Settings) -> Check:
             f"catalog.path: {cat.path} does not exist; create it or fix the path.",
         )
     try:
-        columns = list(open_catalog(cat.path, key=cat.key, table=cat.table).columns())
+        columns = list(cat.open().columns())
     except OdoosyncError as exc:
         return Check("catalog", "error", str(exc))
     except OSError as exc:
@@ -132,7 +131,7 @@ def _check_catalog(settings: Settings) -> Check:
 def _check_columns(settings: Settings) -> list[Check]:
     """The mapping's local fields against the catalog's columns (as `mappings validate` does)."""
     cat = settings.catalog
-    columns = list(open_catalog(cat.path, key=cat.key, table=cat.table).columns())
+    columns = list(cat.open().columns())
     problems = missing_columns(load_mapping(settings.mapping_path), columns)
     if not problems:
         return [Check("columns", "ok", "every active mapping has its catalog column")]

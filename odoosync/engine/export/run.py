@@ -38,7 +38,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import Any
 
-from odoosync.catalog import Catalog, RowFilter, catalog_key, open_catalog, parse_filters
+from odoosync.catalog import Catalog, RowFilter, catalog_key, parse_filters
 from odoosync.config.settings import Settings
 from odoosync.engine.batching import Connections
 from odoosync.engine.books import Progress, RunHandle, options_with_settings, recorded_run
@@ -94,12 +94,7 @@ def run_export(
             "--archive-missing works with the variant export: add a [variants], [stock] or "
             "[vendors] table to the mapping (SPEC §7)."
         )
-    catalog = open_catalog(
-        settings.catalog.path,
-        key=settings.catalog.key,
-        table=settings.catalog.table,
-        neutralise_formulas=settings.catalog.neutralise_formulas,
-    )
+    catalog = settings.catalog.open()
     barcode_field = _local_field(mapping, "barcode")
     row_filter = _row_filter(settings, options, history, barcode_field)
     row_filter.check_columns(catalog.columns())

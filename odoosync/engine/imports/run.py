@@ -22,7 +22,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from odoosync.catalog.base import Catalog, catalog_exists, catalog_key, require_writable
-from odoosync.catalog.formats import open_catalog
 from odoosync.catalog.spool import ChangeSpool
 from odoosync.config.settings import Settings
 from odoosync.engine.books import Progress, options_with_settings, recorded_run
@@ -358,12 +357,7 @@ def run_import(
     since = odoo_datetime(options.since) if options.since else None
     mapping = load_mapping(settings.mapping_path)
     require_active_fields(mapping)
-    catalog = open_catalog(
-        settings.catalog.path,
-        key=settings.catalog.key,
-        table=settings.catalog.table,
-        neutralise_formulas=settings.catalog.neutralise_formulas,
-    )
+    catalog = settings.catalog.open()
     if not options.dry_run:
         require_writable(catalog.path)
     profile = settings.profile.name

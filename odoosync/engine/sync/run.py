@@ -40,7 +40,6 @@ from itertools import zip_longest
 from typing import Any, TypeVar
 
 from odoosync.catalog.base import Catalog, catalog_exists, catalog_key, require_writable
-from odoosync.catalog.formats import open_catalog
 from odoosync.catalog.spool import ChangeSpool, PickleSpool
 from odoosync.config.settings import Settings
 from odoosync.engine.books import Progress, options_with_settings, recorded_run
@@ -104,12 +103,7 @@ def run_sync(
             "(--conflict or [sync] conflict_policy)."
         )
     mapping = export_mapping(settings, options)
-    catalog = open_catalog(
-        settings.catalog.path,
-        key=settings.catalog.key,
-        table=settings.catalog.table,
-        neutralise_formulas=settings.catalog.neutralise_formulas,
-    )
+    catalog = settings.catalog.open()
     if not options.dry_run:
         require_writable(catalog.path)
     with recorded_run(
