@@ -42,13 +42,13 @@ from odoosync.engine.export.groups import (
     GroupSpool,
     VariantRow,
     plan_group,
-    safe_name,
     variant_row,
 )
 from odoosync.engine.export.refs import CatalogRefs, resolve_refs
 from odoosync.engine.export.state import ExportRun
 from odoosync.engine.export.stock import apply_inventory, storable_values
 from odoosync.engine.export.vendors import VendorLine, push_vendors
+from odoosync.engine.identity import variant_id_name
 from odoosync.engine.result import ProductOutcome
 from odoosync.errors import OdooError, OdooUnreachable
 from odoosync.history.records import Link, LogEntry
@@ -63,7 +63,7 @@ PTAV = "product.template.attribute.value"
 
 
 def variant_xml_id(module: str, key: str) -> str:
-    return f"{module}.variant_{safe_name(key)}"
+    return f"{module}.{variant_id_name(key)}"
 
 
 def export_variant_rows(run: ExportRun, client: OdooClient, rows: Iterable[dict[str, Any]]) -> None:
@@ -349,7 +349,7 @@ class VariantBatch:
         ]
         if not pending:
             return
-        names = [f"variant_{safe_name(item.row.key)}" for item in pending]
+        names = [variant_id_name(item.row.key) for item in pending]
         existing = {
             str(r["name"]): int(r["res_id"])
             for r in self.client.search_read(

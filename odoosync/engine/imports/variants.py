@@ -25,6 +25,7 @@ from typing import Any
 from odoosync.catalog.base import Catalog, catalog_key
 from odoosync.catalog.spool import ChangeSpool
 from odoosync.engine.export.stock import resolve_location
+from odoosync.engine.identity import PRODUCT_PREFIX, TEMPLATE_PREFIX, VARIANT_PREFIX
 from odoosync.engine.odoo_side import OdooSide
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
 from odoosync.engine.variant_travel import VariantTravel, export_rows_state, text
@@ -305,25 +306,25 @@ def odoo_rows(
         ]
         vname = names.get((VARIANT, vid), "")
         tname = names.get((TEMPLATE, tid), "")
-        if vname.startswith("variant_"):
-            key = vname[len("variant_") :]
-        elif tname.startswith("product_") and not combination:
-            key = tname[len("product_") :]
+        if vname.startswith(VARIANT_PREFIX):
+            key = vname[len(VARIANT_PREFIX) :]
+        elif tname.startswith(PRODUCT_PREFIX) and not combination:
+            key = tname[len(PRODUCT_PREFIX) :]
         else:
             key = f"odoo-{vid}"
         row["__key"] = key
         row["__id"], row["__template"] = vid, tid
         row["__xml_name"] = (
             vname
-            if vname.startswith("variant_")
-            else (tname if tname.startswith("product_") and not combination else "")
+            if vname.startswith(VARIANT_PREFIX)
+            else (tname if tname.startswith(PRODUCT_PREFIX) and not combination else "")
         )
         dates = [str(d) for d in (variant.get("write_date"), template.get("write_date")) if d]
         row["__write_date"] = max(dates) if dates else None
         if mapping.variants is not None:
             parent = ""
-            if tname.startswith("template_"):
-                parent = tname[len("template_") :]
+            if tname.startswith(TEMPLATE_PREFIX):
+                parent = tname[len(TEMPLATE_PREFIX) :]
             elif combination:
                 parent = f"odoo-template-{tid}"
             row[mapping.variants.parent] = parent
