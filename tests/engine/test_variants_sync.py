@@ -264,3 +264,13 @@ def test_import_selects_variants_by_category(tmp_path: Path, sandbox: Any) -> No
         )
     assert result.created == 1
     assert set(catalog(empty)) == {"mug"}
+
+
+def test_stock_counted_right_after_an_export_is_pushed(tmp_path: Path, sandbox: Any) -> None:
+    setup = exported(tmp_path, sandbox)
+    setup.rows[0]["qty"] = "16"
+    setup.rewrite()
+    result = sync(setup)
+    assert actions(result)["tee-S-Red"] == "update", result.products
+    assert setup.variants()["tee-S-Red"]["qty_available"] == 16.0
+    assert sync(setup).unchanged == 5

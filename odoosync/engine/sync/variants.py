@@ -237,6 +237,10 @@ class VariantSync:
             odoo_values={c: record.get(c) for c in differing} if record else {},
         )
         member.step = decide(item, self.policy)
+        if member.step.decision in (Decision.IN_SYNC, Decision.RELINK) and self._stock_changed(
+            member
+        ):  # the catalog owns stock and counted anew since the last push
+            member.step = replace(member.step, decision=Decision.PUSH)
         if record is None:
             return
         stock = self.travel.stock_pull(record, member.row)
@@ -249,6 +253,15 @@ class VariantSync:
             member.view = {**self.travel.pulled(record, member.row, group), **stock}
             if not alive:
                 member.view["active"] = False
+
+    def _stock_changed(self, member: _Row) -> bool:
+        """With ``[stock] direction = "to_odoo"``: the catalog's quantity is not the one last
+        pushed (a link made by an export has no ``@row`` yet: its values alone cannot tell)."""
+        quantity = self.travel.quantity
+        if quantity is None or not self.travel.stock_to_odoo or member.link is None:
+            return False
+        now = text(member.row.get(quantity))
+        return bool(now) and now != text(member.link.field_hashes.get("@stock"))
 
     # -- pushing ------------------------------------------------------------------------------
 
