@@ -75,6 +75,56 @@ def prepare_workspace(workspace: Path, url: str, database: str) -> Path:
     return config
 
 
+#: the variant part of the tour: examples/variants without its L size (a tee in 2 sizes x 2
+#: colors, and a mug), with stock levels and a vendor
+VARIANT_SIZES_LEFT_OUT = ("L",)
+DEMO_VENDOR = "Acme Supplies"
+
+
+def prepare_variants_workspace(folder: Path, url: str, database: str) -> Path:
+    """Write the variant catalog (examples/variants, sizes S and M), its mapping and a config
+    of its own (its own history) into ``folder``; return the config path."""
+    source = examples_dir() / "variants"
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source / "mapping.toml", folder / "mapping.toml")
+    lines = (source / "products.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    size = header.index("size")
+    kept = [line for line in lines[1:] if line.split(",")[size] not in VARIANT_SIZES_LEFT_OUT]
+    (folder / "products.csv").write_text("\n".join([lines[0], *kept]) + "\n", encoding="utf-8")
+    config = folder / "odoosync.toml"
+    config.write_text(
+        CONFIG_TEMPLATE.format(url=url, database=database, password_env=DEMO_PASSWORD_ENV),
+        encoding="utf-8",
+    )
+    return config
+
+
+def _show_variants(handle: object) -> None:
+    """What Odoo holds for the demo's variant products: price and stock per variant."""
+    execute = getattr(handle, "execute")  # noqa: B009  (the sandbox handle, typed loosely here)
+    names = execute(
+        "ir.model.data",
+        "search_read",
+        [("module", "=", "odoosync"), ("model", "=", "product.product")],
+        ["name", "res_id"],
+    )
+    ids = sorted(int(r["res_id"]) for r in names)
+    mug = execute("product.product", "search", [("default_code", "=", "MUG-1")])
+    records = execute(
+        "product.product",
+        "read",
+        ids + [int(i) for i in mug if int(i) not in ids],
+        ["display_name", "lst_price", "qty_available"],
+    )
+    for record in records:
+        console().print(
+            f"  {record['display_name']:<36} {record['lst_price']:>7.2f}  "
+            f"on hand {record['qty_available']:g}",
+            markup=False,
+        )
+
+
 def edit_catalog(catalog: Path, count: int) -> list[str]:
     """Raise the price of the first ``count`` products with a price; return their keys."""
     from odoosync.catalog import open_catalog
@@ -140,7 +190,8 @@ def demo(
 
     Starts a sandbox on a free port, writes a workspace (config, mapping, sample catalog),
     then: test-connection, export, a second export that changes nothing, local edits pushed,
-    an edit made in Odoo pulled back, a conflict resolved, logs and stats. Nothing keeps running.
+    an edit made in Odoo pulled back, a conflict resolved, logs and stats; then a catalog of
+    variants with stock levels exported and a stock change synced. Nothing keeps running.
 
     Example: odoosync demo --keep ./odoosync-demo
     """
@@ -191,6 +242,24 @@ def demo(
             _step("8. History and statistics")
             _run(config, "logs", "--limit", "8")
             _run(config, "stats")
+            _step("9. Variants and stock: a tee in 2 sizes x 2 colors and a mug, exported")
+            variants = prepare_variants_workspace(
+                workspace / "variants", sandbox.url, sandbox.database
+            )
+            sandbox.execute("res.partner", "create", [{"name": DEMO_VENDOR, "is_company": True}])
+            console().print(
+                f"a second profile in {workspace / 'variants'}: one row per variant, stock "
+                f"levels and the vendor {DEMO_VENDOR} (mapping: [variants], [stock], [vendors])"
+            )
+            _run(variants, "export")
+            _show_variants(sandbox)
+            _step("10. Stock counted in the catalog: `sync` pushes the new level, row by row")
+            variant_catalog = open_catalog(workspace / "variants" / "products.csv")
+            variant_catalog.apply({"tee-s-red": {"qty": "16"}}, [])
+            console().print("edited in variants/products.csv: tee-s-red on hand 12 -> 16")
+            _run(variants, "sync", "--no-create-missing", "--details")
+            _step("11. The result in Odoo: tee-s-red's new stock level, by an inventory adjustment")
+            _show_variants(sandbox)
         console().print("\n[bold green]Done.[/bold green] The sandbox has stopped.", markup=True)
         if keep:
             console().print(

@@ -1,6 +1,14 @@
-"""How odoosync names the products it creates in Odoo: the external id (ir.model.data record)
-``<module>.product_<key>`` that links a catalog key to its product.template, created in the same
-call as the product so a lost answer never creates it twice."""
+"""How odoosync names what it creates in Odoo: external ids (ir.model.data records), created in
+the same call as their record so a lost answer never creates it twice.
+
+- ``<module>.product_<key>``: a simple product's product.template;
+- ``<module>.template_<parent>``: the template of a group of variant rows (SPEC §7.2);
+- ``<module>.variant_<key>``: a variant row's product.product;
+- ``<module>.vendor_<key>``: a row's managed product.supplierinfo.
+
+Every kind goes through :func:`safe_name`, the one place a catalog key becomes part of an
+external id name.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +21,36 @@ from odoosync.odoo.client import OdooClient
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
 
 
+PRODUCT_PREFIX = "product_"
+TEMPLATE_PREFIX = "template_"
+VARIANT_PREFIX = "variant_"
+VENDOR_PREFIX = "vendor_"
+
+
+def safe_name(key: str) -> str:
+    """A catalog key as part of an external id name (spaces and odd characters become ``_``:
+    external ids cannot contain spaces). Every kind of external id name is built with it."""
+    return _UNSAFE.sub("_", key)
+
+
 def external_id_name(key: str) -> str:
-    """The ir.model.data ``name`` of a product: ``product_<key>`` (spaces and odd characters
-    become ``_``: external ids cannot contain spaces)."""
-    return "product_" + _UNSAFE.sub("_", key)
+    """The ir.model.data ``name`` of a product: ``product_<key>``."""
+    return PRODUCT_PREFIX + safe_name(key)
+
+
+def template_id_name(parent: str) -> str:
+    """The ir.model.data ``name`` of a group's product.template: ``template_<parent>``."""
+    return TEMPLATE_PREFIX + safe_name(parent)
+
+
+def variant_id_name(key: str) -> str:
+    """The ir.model.data ``name`` of a variant row's product.product: ``variant_<key>``."""
+    return VARIANT_PREFIX + safe_name(key)
+
+
+def vendor_id_name(key: str) -> str:
+    """The ir.model.data ``name`` of a row's managed product.supplierinfo: ``vendor_<key>``."""
+    return VENDOR_PREFIX + safe_name(key)
 
 
 def external_id(module: str, key: str) -> str:

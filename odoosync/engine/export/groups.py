@@ -15,13 +15,13 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from odoosync.catalog.spool import TempDatabase
+from odoosync.engine.identity import external_id_name, template_id_name
 from odoosync.mapping.model import MappingConfig
 from odoosync.mapping.rows import key_of, map_row
 from odoosync.transforms import TransformContext, is_empty
@@ -35,7 +35,6 @@ __all__ = [
     "VariantRow",
     "Vendor",
     "plan_group",
-    "safe_name",
     "variant_row",
 ]
 
@@ -46,13 +45,6 @@ PRICE_FIELDS = ("list_price", "lst_price")
 _FALSE = ("false", "0", "no", "n", "off", "inactive", "archived")
 #: id(mapping) -> (mapping, the same without required fields), so rows do not rebuild it
 _RELAXED: dict[int, tuple[MappingConfig, MappingConfig]] = {}
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.\-]")
-
-
-def safe_name(key: str) -> str:
-    """A key as part of an external id name (spaces and odd characters become ``_``), as
-    :func:`odoosync.engine.identity.external_id_name` does for ``product_<key>``."""
-    return _UNSAFE.sub("_", key)
 
 
 @dataclass(frozen=True)
@@ -87,8 +79,8 @@ class VariantRow:
     def group(self) -> str:
         """The template's external id name: ``template_<parent>`` or ``product_<key>``."""
         if self.parent is not None:
-            return f"template_{safe_name(self.parent)}"
-        return f"product_{safe_name(self.key)}"
+            return template_id_name(self.parent)
+        return external_id_name(self.key)
 
 
 @dataclass

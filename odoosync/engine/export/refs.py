@@ -4,9 +4,10 @@ some group has to be sent): attributes and their values (created when missing, a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from odoosync.engine.export.groups import GroupSpool
+from odoosync.engine.export.groups import VariantRow
 from odoosync.engine.export.state import ExportRun
 from odoosync.engine.export.stock import resolve_location
 from odoosync.engine.export.vendors import resolve_partners
@@ -23,7 +24,7 @@ class CatalogRefs:
     partners: dict[str, int] = field(default_factory=dict)
 
 
-def resolve_refs(run: ExportRun, client: OdooClient, spool: GroupSpool) -> CatalogRefs:
+def resolve_refs(run: ExportRun, client: OdooClient, spool: Iterable[VariantRow]) -> CatalogRefs:
     """At most six calls: attributes (``search_read``, ``create``), values (``search_read``,
     ``create``), the location, the partners. A dry run creates nothing."""
     pairs: dict[tuple[str, str], None] = {}

@@ -42,19 +42,19 @@ from odoosync.engine.export.groups import (
     GroupSpool,
     VariantRow,
     plan_group,
-    safe_name,
     variant_row,
 )
 from odoosync.engine.export.refs import CatalogRefs, resolve_refs
 from odoosync.engine.export.state import ExportRun
 from odoosync.engine.export.stock import apply_inventory, storable_values
 from odoosync.engine.export.vendors import VendorLine, push_vendors
+from odoosync.engine.identity import variant_id_name
 from odoosync.engine.result import ProductOutcome
 from odoosync.errors import OdooError, OdooUnreachable
 from odoosync.history.records import Link, LogEntry
 from odoosync.odoo.client import OdooClient
 
-__all__ = ["export_variant_rows", "variant_xml_id"]
+__all__ = ["VariantBatch", "export_variant_rows", "variant_xml_id"]
 
 TEMPLATE = "product.template"
 VARIANT = "product.product"
@@ -63,7 +63,7 @@ PTAV = "product.template.attribute.value"
 
 
 def variant_xml_id(module: str, key: str) -> str:
-    return f"{module}.variant_{safe_name(key)}"
+    return f"{module}.{variant_id_name(key)}"
 
 
 def export_variant_rows(run: ExportRun, client: OdooClient, rows: Iterable[dict[str, Any]]) -> None:
@@ -86,7 +86,7 @@ def export_variant_rows(run: ExportRun, client: OdooClient, rows: Iterable[dict[
         for groups in spool.batches(size):
             started = time.monotonic()
             plans = [plan_group(g, required) for g in groups]
-            batch = _Batch(run, client, plans)
+            batch = VariantBatch(run, client, plans)
             if batch.work and refs is None:
                 refs = resolve_refs(run, client, spool)
             batch.send(refs)
@@ -112,14 +112,28 @@ class _Row:
     changes: dict[str, list[Any]] = field(default_factory=dict)
 
 
-class _Batch:
-    """One batch of groups: the plan, then the calls of the module docstring."""
+class VariantBatch:
+    """One batch of groups: the plan, then the calls of the module docstring.
 
-    def __init__(self, run: ExportRun, client: OdooClient, plans: list[GroupPlan]) -> None:
+    Two-way sync sends its pushes through it with the ``links`` it holds (what it pulled counts
+    as pushed) and, when Odoo owns stock, ``push_stock=False``."""
+
+    def __init__(
+        self,
+        run: ExportRun,
+        client: OdooClient,
+        plans: list[GroupPlan],
+        *,
+        links: Mapping[str, Link] | None = None,
+        push_stock: bool = True,
+    ) -> None:
         self.run, self.client = run, client
         self.module = run.settings.sync.external_id_module
+        self.push_stock = push_stock
         keys = [r.key for p in plans for r in p.rows if r.key]
-        self.links = run.history.links(run.handle.profile, keys)
+        self.links = (
+            dict(links) if links is not None else run.history.links(run.handle.profile, keys)
+        )
         self.outcomes: list[ProductOutcome] = []
         self.new_links: list[Link] = []
         self.work: list[GroupPlan] = []
@@ -335,7 +349,7 @@ class _Batch:
         ]
         if not pending:
             return
-        names = [f"variant_{safe_name(item.row.key)}" for item in pending]
+        names = [variant_id_name(item.row.key) for item in pending]
         existing = {
             str(r["name"]): int(r["res_id"])
             for r in self.client.search_read(
@@ -440,6 +454,10 @@ class _Batch:
 
     def _stock(self, refs: CatalogRefs) -> None:
         if self.run.mapping.stock is None or refs.location is None:
+            return
+        if not self.push_stock:  # Odoo owns stock (two-way sync): keep what was last pushed
+            for item in self.rows.values():
+                item.stock = item.link.field_hashes.get("@stock") if item.link else None
             return
         pushes: list[tuple[int, float]] = []
         items: list[_Row] = []
@@ -555,6 +573,8 @@ class _Batch:
     def _link(self, item: _Row) -> Link:
         assert item.variant_id is not None
         hashes = {"@template": str(self.template_ids[item.plan.name])}
+        if item.link is not None and "@row" in item.link.field_hashes:
+            hashes["@row"] = item.link.field_hashes["@row"]  # two-way sync's, until it decides
         if item.stock is not None:
             hashes["@stock"] = item.stock
         if item.vendor is not None:
@@ -569,6 +589,7 @@ class _Batch:
             odoo_id=item.variant_id,
             external_id=external,
             local_hash=item.plan.row_digest(item.row),
+            odoo_hash=item.link.odoo_hash if item.link is not None else None,
             field_hashes=hashes,
         )
 

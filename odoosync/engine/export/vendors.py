@@ -8,7 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from odoosync.engine.batching import BULK_CONTEXT, RowFailure, load_isolating
-from odoosync.engine.export.groups import Vendor, safe_name
+from odoosync.engine.export.groups import Vendor
+from odoosync.engine.identity import vendor_id_name
 from odoosync.odoo.client import OdooClient
 
 __all__ = ["VendorLine", "push_vendors", "resolve_partners", "vendor_xml_id"]
@@ -25,7 +26,7 @@ COLUMNS = [
 
 
 def vendor_xml_id(module: str, key: str) -> str:
-    return f"{module}.vendor_{safe_name(key)}"
+    return f"{module}.{vendor_id_name(key)}"
 
 
 def resolve_partners(client: OdooClient, names: Iterable[str]) -> dict[str, int]:

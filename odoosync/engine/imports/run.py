@@ -361,6 +361,8 @@ def run_import(
     if not options.dry_run:
         require_writable(catalog.path)
     profile = settings.profile.name
+    if mapping.catalog_tables:
+        refuse_for_variants(options, "import")
     with recorded_run(settings, options, history, direction="from_odoo", retry_of=retry_of) as run:
         client = connect(client_factory, rights=())
         side = resolve_odoo(
@@ -376,7 +378,8 @@ def run_import(
 
             import_variant_rows(
                 options=options, mapping=mapping, catalog=catalog, client=client, side=side,
-                module=settings.sync.external_id_module, result=run.result,
+                module=settings.sync.external_id_module, result=run.result, history=history,
+                profile=profile, batch_id=run.batch_id, domain=import_domain(options, None),
             )  # fmt: skip
             return run.result
         context = {"active_test": False} if options.include_archived else {}
@@ -395,6 +398,25 @@ def run_import(
         if run.result.failed == 0 and job.max_write_date is not None:
             history.set_watermark(profile, name, job.max_write_date)
     return run.result
+
+
+def refuse_for_variants(options: RunOptions, command: str) -> None:
+    """ConfigError (exit 3) for what a profile with ``[variants]``, ``[stock]`` or ``[vendors]``
+    cannot do yet: an import since a time (a variant's ``write_date`` does not move when its
+    stock level or its template changes: every run reads every variant), and a two-way sync of
+    a selection (``--categ-id``, ``--domain``)."""
+    tables = "[variants]/[stock]/[vendors] in the mapping"
+    if options.since:
+        raise ConfigError(
+            f"{command} --since is not supported with {tables}: a variant's write_date does not "
+            "move when its stock level or its template changes, so every run reads every "
+            "variant. Run it without --since."
+        )
+    if command == "sync" and (options.categ_ids or options.domain):
+        raise ConfigError(
+            f"sync --categ-id/--domain is not supported with {tables}; run it without them "
+            "(import accepts them)."
+        )
 
 
 def _odoo_hash(planned: PlannedImport) -> str:

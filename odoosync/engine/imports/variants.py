@@ -10,8 +10,11 @@ template odoosync did not create); the price column holds the variant's ``lst_pr
 vendor columns the line ``<module>.vendor_<key>`` (else the variant's first vendor line).
 Archived products come back with ``active`` false.
 
-Not yet: two-way sync of variant rows (``odoosync sync`` still syncs templates), the import's
-watermark (every run reads every variant) and its filters (``--categ``, ``--domain``).
+Every run reads every variant: a variant's ``write_date`` does not move when its stock level or
+its template changes, so there is no watermark (``--since`` is refused, exit 3). ``--categ-id``
+and ``--domain`` select variants through their template's fields. The rows' links (the
+``product.product`` id, and what two-way sync compares: :mod:`odoosync.engine.variant_travel`)
+are recorded after the catalog's write, with a log entry per row created or updated.
 """
 
 from __future__ import annotations
@@ -22,17 +25,109 @@ from typing import Any
 from odoosync.catalog.base import Catalog, catalog_key
 from odoosync.catalog.spool import ChangeSpool
 from odoosync.engine.export.stock import resolve_location
+from odoosync.engine.identity import PRODUCT_PREFIX, TEMPLATE_PREFIX, VARIANT_PREFIX
 from odoosync.engine.odoo_side import OdooSide
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
+from odoosync.engine.variant_travel import VariantTravel, export_rows_state, text
+from odoosync.history.records import Link, LogEntry
+from odoosync.history.store import History
 from odoosync.mapping.model import MappingConfig
 from odoosync.mapping.rows import unmap_record
 from odoosync.odoo.client import OdooClient
 
-__all__ = ["import_variant_rows"]
+__all__ = [
+    "group_name",
+    "import_variant_rows",
+    "odoo_rows",
+    "read_variants",
+    "variant_fields",
+    "variant_link",
+]
 
 TEMPLATE = "product.template"
 VARIANT = "product.product"
 PRICE_FIELDS = ("list_price", "lst_price")
+READ_CHUNK = 200
+RECORD_CHUNK = 500
+
+
+def variant_fields(mapping: MappingConfig) -> list[str]:
+    """The product.product fields a variant row is read from."""
+    own = [
+        m.odoo_field
+        for m in mapping.active()
+        if m.odoo_model == VARIANT and m.is_bidirectional and m.transform != "image"
+    ]
+    base = ["product_tmpl_id", "product_template_attribute_value_ids", "active", "lst_price"]
+    return list(dict.fromkeys([*base, "write_date", *own]))
+
+
+def group_name(row: Mapping[str, Any], mapping: MappingConfig, key: str) -> str:
+    """Which group a catalog row belongs to: its parent's, or its own (a simple product)."""
+    parent = text(row.get(mapping.variants.parent)) if mapping.variants is not None else ""
+    return f"template {parent}" if parent else f"product {key}"
+
+
+def read_variants(
+    client: OdooClient,
+    mapping: MappingConfig,
+    side: OdooSide,
+    module: str,
+    ids: Sequence[int],
+    location: int | None,
+) -> dict[int, dict[str, Any]]:
+    """``{variant id: its row in the catalog's form}`` (archived ones too, ``active`` set),
+    ``READ_CHUNK`` variants a round of calls."""
+    found: dict[int, dict[str, Any]] = {}
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), READ_CHUNK):
+        page = client.search_read(
+            VARIANT,
+            [("id", "in", wanted[start : start + READ_CHUNK])],
+            variant_fields(mapping),
+            context={"active_test": False},
+        )
+        for row in odoo_rows(client, mapping, side, module, page, location, True):
+            found[int(row["__id"])] = row
+    return found
+
+
+def variant_link(
+    key: str,
+    row: Mapping[str, Any],
+    *,
+    module: str,
+    travel: VariantTravel,
+    local: Mapping[str, str],
+    export_state: tuple[str, Any] | None = None,
+    old: Link | None = None,
+) -> Link:
+    """The link of the catalog row ``key`` to its variant ``row`` (Odoo's side, as
+    :func:`odoo_rows` reads it) when the catalog holds ``local`` for it and Odoo and the
+    catalog agree (after an import, a pull or a push): what the export last pushed
+    (``@stock``, ``@vendor``) is then what the catalog says."""
+    hashes = dict(old.field_hashes) if old is not None else {}
+    hashes.pop("@archived", None)
+    hashes["@template"] = str(row["__template"])
+    hashes["@row"] = travel.local_digest(local)
+    local_hash = old.local_hash if old is not None else None
+    if export_state is not None:
+        local_hash, item = export_state
+        if item.quantity is not None and not (travel.stock_to_odoo and "@stock" in hashes):
+            hashes["@stock"] = repr(item.quantity)
+        if item.vendor is not None:
+            hashes["@vendor"] = item.vendor.digest()
+    name = str(row.get("__xml_name") or "")
+    external = f"{module}.{name}" if name else ""
+    return Link(
+        key=key,
+        odoo_id=int(row["__id"]),
+        external_id=old.external_id if old is not None and old.external_id else external,
+        local_hash=local_hash,
+        odoo_hash=travel.odoo_digest(travel.odoo_values(row)),
+        field_hashes=hashes,
+        odoo_write_date=row.get("__write_date") or None,
+    )
 
 
 def import_variant_rows(
@@ -44,63 +139,99 @@ def import_variant_rows(
     side: OdooSide,
     module: str,
     result: RunResult,
+    history: History,
+    profile: str,
+    batch_id: str,
+    domain: Sequence[Any] = (),
 ) -> None:
-    """Read every variant and write the catalog once (atomically, in its own format)."""
+    """Read every variant (of ``domain``: ``--categ-id``, ``--domain``), write the catalog
+    once (atomically, in its own format), then record the log entries and the rows' links."""
     current = {catalog_key(r.get(catalog.key)): dict(r) for r in catalog.iter_rows()}
     context = {"active_test": False} if options.include_archived else {}
     location = resolve_location(client, mapping.stock) if mapping.stock is not None else None
     rows: list[dict[str, Any]] = []
-    variant_fields = [
-        m.odoo_field
-        for m in mapping.active()
-        if m.odoo_model == VARIANT and m.is_bidirectional and m.transform != "image"
-    ]
-    for page in client.iter_pages(
-        VARIANT,
-        [],
-        [
-            "product_tmpl_id",
-            "product_template_attribute_value_ids",
-            "active",
-            "lst_price",
-            *variant_fields,
-        ],
-        context=context,
-    ):
-        rows += _page_rows(client, mapping, side, module, page, location, options.include_archived)
+    for page in client.iter_pages(VARIANT, list(domain), variant_fields(mapping), context=context):
+        rows += odoo_rows(client, mapping, side, module, page, location, options.include_archived)
+    outcomes: list[ProductOutcome] = []
+    final: dict[str, dict[str, Any]] = {}
     with ChangeSpool() as spool:
         for row in rows:
-            key = catalog_key(row.pop("__key"))
-            row[catalog.key] = key
+            key = catalog_key(row["__key"])
+            values = {c: v for c, v in row.items() if not c.startswith("__")}
+            values[catalog.key] = key
             old = current.get(key)
+            changed = [c for c in values if old is None or text(old.get(c)) != text(values[c])]
             if old is None:
-                spool.insert(row)
+                spool.insert(values)
                 action = "create"
-            elif any(_text(old.get(c)) != _text(v) for c, v in row.items()):
-                spool.update(key, row)
+            elif changed:
+                spool.update(key, values)
                 action = "update"
             else:
                 action = "unchanged"
+            final[key] = {**(old or {}), **values}
             result.products_found += 1
-            result.add(ProductOutcome(product_id=key, action=action, fields_synced=list(row)))
-        if not options.dry_run and (spool.updates or spool.inserts):
+            outcome = ProductOutcome(key, action, int(row["__id"]), changed)
+            result.add(outcome)
+            outcomes.append(outcome)
+        if options.dry_run:
+            return
+        if spool.updates or spool.inserts:
             catalog.apply(spool.updates, spool.inserts)
+    links = imported_links(rows, final, mapping, side, module, catalog.key,
+                           history.links(profile, list(final)))  # fmt: skip
+    entries = [
+        LogEntry(
+            product_id=o.product_id,
+            odoo_product_id=o.odoo_product_id,
+            sync_direction="from_odoo",
+            sync_type=o.action,
+            sync_status="success",
+            fields_synced=list(o.fields_synced),
+        )
+        for o in outcomes
+        if o.action in ("create", "update")
+    ]
+    for start in range(0, max(len(entries), len(links)), RECORD_CHUNK):
+        history.record(
+            batch_id,
+            entries[start : start + RECORD_CHUNK],
+            links=links[start : start + RECORD_CHUNK],
+            profile=profile,
+        )
 
 
-def _text(value: Any) -> str:
-    if value is None or value is False:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    try:
-        number = float(text)
-    except ValueError:
-        return text
-    return str(int(number)) if number.is_integer() else repr(number)
+def imported_links(
+    rows: Sequence[Mapping[str, Any]],
+    final: Mapping[str, Mapping[str, Any]],
+    mapping: MappingConfig,
+    side: OdooSide,
+    module: str,
+    key_field: str,
+    old_links: Mapping[str, Link],
+) -> list[Link]:
+    """The links of rows written from Odoo (``rows``, as :func:`odoo_rows` reads them) now that
+    the catalog holds ``final`` (key → the whole catalog row)."""
+    travel = VariantTravel.of(mapping)
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for key, row in final.items():
+        groups.setdefault(group_name(row, mapping, key), []).append(row)
+    state: dict[str, tuple[str, Any]] = {}
+    for members in groups.values():
+        state.update(export_rows_state(members, mapping, side.transform, key_field=key_field))
+    links: list[Link] = []
+    for row in rows:
+        key = catalog_key(row["__key"])
+        mine = final[key]
+        local = travel.local_values(mine, groups[group_name(mine, mapping, key)])
+        links.append(
+            variant_link(key, row, module=module, travel=travel, local=local,
+                         export_state=state.get(key), old=old_links.get(key))
+        )  # fmt: skip
+    return links
 
 
-def _page_rows(
+def odoo_rows(
     client: OdooClient,
     mapping: MappingConfig,
     side: OdooSide,
@@ -109,6 +240,13 @@ def _page_rows(
     location: int | None,
     include_archived: bool,
 ) -> list[dict[str, Any]]:
+    """One page of variants (read with :func:`variant_fields`) as catalog rows, in one call
+    each for their templates, attribute values, external ids, quantities and vendor lines.
+    Besides the catalog's columns a row holds ``__key``, ``__id`` (the variant),
+    ``__template``, ``__xml_name`` (its external id name in ``module``, if any) and
+    ``__write_date`` (the later of the variant's and the template's)."""
+    if not page:
+        return []
     ids = [int(v["id"]) for v in page]
     tids = sorted({int(v["product_tmpl_id"][0]) for v in page})
     template_fields = [
@@ -121,7 +259,7 @@ def _page_rows(
         for t in client.search_read(
             TEMPLATE,
             [("id", "in", tids)],
-            sorted(set(template_fields) | {"active"}),
+            sorted(set(template_fields) | {"active", "write_date"}),
             context={"active_test": False},
         )
     }
@@ -168,17 +306,25 @@ def _page_rows(
         ]
         vname = names.get((VARIANT, vid), "")
         tname = names.get((TEMPLATE, tid), "")
-        if vname.startswith("variant_"):
-            key = vname[len("variant_") :]
-        elif tname.startswith("product_") and not combination:
-            key = tname[len("product_") :]
+        if vname.startswith(VARIANT_PREFIX):
+            key = vname[len(VARIANT_PREFIX) :]
+        elif tname.startswith(PRODUCT_PREFIX) and not combination:
+            key = tname[len(PRODUCT_PREFIX) :]
         else:
             key = f"odoo-{vid}"
         row["__key"] = key
+        row["__id"], row["__template"] = vid, tid
+        row["__xml_name"] = (
+            vname
+            if vname.startswith(VARIANT_PREFIX)
+            else (tname if tname.startswith(PRODUCT_PREFIX) and not combination else "")
+        )
+        dates = [str(d) for d in (variant.get("write_date"), template.get("write_date")) if d]
+        row["__write_date"] = max(dates) if dates else None
         if mapping.variants is not None:
             parent = ""
-            if tname.startswith("template_"):
-                parent = tname[len("template_") :]
+            if tname.startswith(TEMPLATE_PREFIX):
+                parent = tname[len(TEMPLATE_PREFIX) :]
             elif combination:
                 parent = f"odoo-template-{tid}"
             row[mapping.variants.parent] = parent

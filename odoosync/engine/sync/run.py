@@ -46,7 +46,7 @@ from odoosync.engine.books import Progress, options_with_settings, recorded_run
 from odoosync.engine.export.run import export_mapping, export_rows
 from odoosync.engine.identity import external_id_name
 from odoosync.engine.imports.catalog import iter_catalog
-from odoosync.engine.imports.run import RECORD_CHUNK
+from odoosync.engine.imports.run import RECORD_CHUNK, refuse_for_variants
 from odoosync.engine.odoo_side import (
     PRODUCT_MODEL,
     ClientFactory,
@@ -67,6 +67,7 @@ from odoosync.engine.sync.new import new_from_odoo
 from odoosync.engine.sync.outcome import decided, mapping_error, unresolved
 from odoosync.engine.sync.plan import Decision, SyncInput, SyncStep, decide
 from odoosync.engine.sync.push import push
+from odoosync.engine.sync.variants import VariantSync
 from odoosync.engine.travel import Travel, iso_from_odoo, unmap
 from odoosync.errors import ConfigError
 from odoosync.history.records import Link, LogEntry
@@ -103,6 +104,8 @@ def run_sync(
             "(--conflict or [sync] conflict_policy)."
         )
     mapping = export_mapping(settings, options)
+    if mapping.catalog_tables:
+        refuse_for_variants(options, "sync")
     catalog = settings.catalog.open()
     if not options.dry_run:
         require_writable(catalog.path)
@@ -115,6 +118,11 @@ def run_sync(
             side = resolve_odoo(
                 client, mapping, base_dir=catalog.path.parent, fetch=image_fetch(settings)
             )
+            if mapping.catalog_tables:  # one decision per variant row (SPEC §7.2)
+                VariantSync(
+                    settings, options, policy, mapping, catalog, client, side, history, run
+                ).run(progress)
+                return run.result
             job = _SyncRun(settings, options, policy, mapping, catalog, client, side, history)
             job.result = run.result
             unlinked = set(job.run(run.batch_id, progress))
