@@ -274,7 +274,6 @@ def _run_chunks(
         )
         result.aborted_exit_code = 5
     connections.close()
-    result.products.sort(key=lambda p: run.rank.get(id(p), (0, 0)))
 
 
 @dataclass
@@ -317,8 +316,7 @@ def _merge_finished(run: ExportRun, pending: set[Future[ChunkReport]]) -> None:
 def _merge(run: ExportRun, report: ChunkReport) -> None:
     result = run.handle.result
     for position, outcome in enumerate(report.outcomes):
-        if result.add(outcome):
-            run.rank[id(outcome)] = (report.seq, position)
+        result.add(outcome, (report.seq, position))  # listed in catalog order
 
 
 def _chunk(
