@@ -34,9 +34,12 @@ T = TypeVar("T")
 class TempDatabase:
     """A throwaway SQLite file (no journal, no fsync) deleted on ``close``; a context manager."""
 
-    def __init__(self, name: str, *tables: str, prefix: str = "odoosync-spool-") -> None:
+    def __init__(
+        self, name: str, *tables: str, prefix: str = "odoosync-spool-", threads: bool = False
+    ) -> None:
+        """``threads``: usable from any thread (the caller serialises the calls)."""
         self._folder = tempfile.TemporaryDirectory(prefix=prefix)
-        self._db = sqlite3.connect(Path(self._folder.name) / name)
+        self._db = sqlite3.connect(Path(self._folder.name) / name, check_same_thread=not threads)
         self._db.execute("pragma journal_mode = off")
         self._db.execute("pragma synchronous = off")
         for table in tables:

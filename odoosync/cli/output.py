@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +50,32 @@ def emit_json(document: Any) -> None:
     globals_().json_emitted = True
     sys.stdout.write(json.dumps(document, indent=2, default=str, ensure_ascii=False) + "\n")
     sys.stdout.flush()
+
+
+#: stands for the streamed list in :func:`emit_json_streaming`'s document
+_STREAMED = "\x00streamed list\x00"
+
+
+def emit_json_streaming(document: dict[str, Any], key: str, items: Iterable[Any]) -> None:
+    """Write one JSON document to stdout, exactly as :func:`emit_json` would with
+    ``document[key] = list(items)``, but writing ``items`` one by one as they come (a run's
+    100,000 products are never one string, nor one list); ``document[key]`` marks the place."""
+    globals_().json_emitted = True
+    head, tail = _dumps({**document, key: _STREAMED}).split(_dumps(_STREAMED), 1)
+    write = sys.stdout.write
+    write(head)
+    first = True
+    for item in items:
+        text = _dumps(item).replace("\n", "\n    ")
+        write(("[\n    " if first else ",\n    ") + text)
+        first = False
+    write("[]" if first else "\n  ]")
+    write(tail + "\n")
+    sys.stdout.flush()
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, indent=2, default=str, ensure_ascii=False)
 
 
 def info(message: str, *, json_mode: bool = False) -> None:

@@ -17,7 +17,13 @@ if TYPE_CHECKING:
 
 from odoosync.cli.app import globals_
 from odoosync.cli.common import password_for, settings_from_globals
-from odoosync.cli.output import console, emit_json, error_console, progress
+from odoosync.cli.output import (
+    console,
+    emit_json,
+    emit_json_streaming,
+    error_console,
+    progress,
+)
 
 #: the progress bar's title and the summary's, per direction
 _TITLES = {"to_odoo": "Exporting", "from_odoo": "Importing", "bidirectional": "Syncing"}
@@ -86,7 +92,12 @@ def render(result: RunResult, *, json_out: bool, details: bool) -> None:
     """The JSON document, or the summary; with -q (only errors) just what went wrong, on
     stderr. Exits with the run's code when it is not 0."""
     if json_out:
-        emit_json(result.to_json(details=details))
+        listed = details or result.single_product
+        document = result.to_json(details=details, products=False)
+        if listed:
+            emit_json_streaming(document, "products", result.product_docs())
+        else:
+            emit_json(document)
     elif globals_().quiet:
         quiet_summary(result)
     else:
@@ -160,22 +171,28 @@ def print_products(result: RunResult, *, details: bool, limit: int = 200) -> Non
     a dry run, or when there are only a few; unchanged products as one count line."""
     from rich.table import Table
 
-    changed = [p for p in result.products if p.action != "unchanged"]
-    if not (details or result.dry_run or result.changed <= FEW):
-        changed = [p for p in changed if p.action in ("error", "conflict")]
+    every = details or result.dry_run or result.changed <= FEW
+    listed = 0  # the products the table would list; the first ``limit`` are shown
+    shown: list[ProductOutcome] = []
+    for p in result.products:  # streamed: a dry run's plan may be on disk
+        if p.action == "unchanged" or not (every or p.action in ("error", "conflict")):
+            continue
+        listed += 1
+        if len(shown) < limit:
+            shown.append(p)
     out = console()
-    if changed:
+    if shown:
         rows = Table(show_header=True)
         for column in ("product", "action", "odoo id", "details"):
             rows.add_column(column)
-        for p in changed[:limit]:
+        for p in shown:
             rows.add_row(
                 p.product_id, p.action, str(p.odoo_product_id or ""), _what(p, result.direction)
             )
         out.print(rows)
-        if len(changed) > limit:
-            out.print(f"... and {len(changed) - limit} more (use --json for all).", markup=False)
-    hidden = result.changed - len(changed)
+        if listed > limit:
+            out.print(f"... and {listed - limit} more (use --json for all).", markup=False)
+    hidden = result.changed - listed
     if hidden:
         out.print(f"{hidden} created or updated product(s) not listed: --details lists them.")
     if result.unchanged and details:

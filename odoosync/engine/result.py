@@ -6,10 +6,11 @@ document; the CLI prints it, the engine never does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from odoosync.engine.outcomes import OutcomeList
 from odoosync.errors import ExitCode
 
 #: without ``keep_all``, a result keeps the first this many changed products (the CLI lists the
@@ -154,8 +155,9 @@ class RunResult:
     unresolved_conflicts: int = 0
     duration_ms: int = 0
     #: the products' outcomes: all of them with ``keep_all``; else every error and conflict and
-    #: the first ``KEPT_CHANGES`` other changes (a big run keeps counts, not a list of products)
-    products: list[ProductOutcome] = field(default_factory=list)
+    #: the first ``KEPT_CHANGES`` other changes (a big run keeps counts, not a list of products);
+    #: past a few thousand they are kept on disk (:class:`OutcomeList`)
+    products: OutcomeList = field(default_factory=OutcomeList)
     single_product: bool = False
     #: keep every outcome (``--details``, a single product)
     keep_all: bool = True
@@ -186,13 +188,13 @@ class RunResult:
             return ExitCode.PARTIAL_FAILURE
         return ExitCode.OK
 
-    def add(self, outcome: ProductOutcome) -> bool:
-        """Count one product's outcome; keep it in ``products`` when wanted (see ``products``).
-        Returns whether it was kept."""
+    def add(self, outcome: ProductOutcome, order: tuple[int, int] = (0, 0)) -> bool:
+        """Count one product's outcome; keep it in ``products`` when wanted (see ``products``),
+        listed by ``order`` (then as added). Returns whether it was kept."""
         counter = _COUNTERS[outcome.action]
         setattr(self, counter, getattr(self, counter) + 1)
         if self.keeps(outcome.action):
-            self.products.append(outcome)
+            self.products.append(outcome, order)
             if outcome.action not in ("error", "conflict", "unchanged"):
                 self.kept_changes += 1
             return True
@@ -225,6 +227,11 @@ class RunResult:
             "conflicts": self.conflicts,
         }
 
+    def product_docs(self) -> Iterator[dict[str, Any]]:
+        """The ``products`` of :meth:`to_json`, one by one."""
+        for p in self.products:
+            yield p.to_json(dry_run=self.dry_run)
+
     def errors(self) -> list[dict[str, Any]]:
         return [
             {
@@ -236,8 +243,10 @@ class RunResult:
             if p.action == "error" or (p.action == "conflict" and p.error_message)
         ]
 
-    def to_json(self, details: bool = False) -> dict[str, Any]:
-        """The SPEC §2.2 document; ``products`` with ``details`` or for a single product."""
+    def to_json(self, details: bool = False, *, products: bool = True) -> dict[str, Any]:
+        """The SPEC §2.2 document; ``products`` with ``details`` or for a single product
+        (without ``products``, an empty list marks its place: the caller streams it, from
+        :meth:`product_docs`)."""
         doc: dict[str, Any] = {
             "success": self.success,
             "batch_id": self.batch_id,
@@ -252,7 +261,7 @@ class RunResult:
         if self.message is not None:
             doc["message"] = self.message
         if details or self.single_product:
-            doc["products"] = [p.to_json(dry_run=self.dry_run) for p in self.products]
+            doc["products"] = list(self.product_docs()) if products else []
         if self.single_product:
             only = self.products[0] if self.products else None
             doc["odoo_product_id"] = only.odoo_product_id if only else None

@@ -129,8 +129,17 @@ def _v3(db: Database) -> None:
             )
 
 
+def _v4(db: Database) -> None:
+    """The content digest of each image file an export read, by path, size and mtime: an
+    unchanged re-export with images reads no image file."""
+    db.execute(
+        "create table image_digests (path text primary key, size integer not null,"
+        " mtime_ns integer not null, digest text not null)"
+    )
+
+
 #: ordered; index i brings the schema from version i to version i + 1. Never edit one: append.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -438,6 +438,33 @@ class History(ScheduleStore):
         rows.sort(key=lambda row: str(row["key"]))  # as links() lists them (its index's order)
         return {row["key"]: link_from_row(row) for row in rows}
 
+    # ----------------------------------------------------------------------- image digests
+
+    def image_digests(self, paths: Iterable[str]) -> dict[str, tuple[int, int, str]]:
+        """``{path: (size, mtime_ns, digest)}`` of the image files seen before (500 a query)."""
+        wanted = sorted(set(paths))
+        found: dict[str, tuple[int, int, str]] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for path, size, mtime_ns, digest in self._tuples(
+                f"select path, size, mtime_ns, digest from image_digests where path in ({marks})",
+                chunk,
+            ):
+                found[str(path)] = (int(size), int(mtime_ns), str(digest))
+        return found
+
+    def save_image_digests(self, rows: Sequence[tuple[str, int, int, str]]) -> None:
+        """Remember (path, size, mtime_ns, digest) of image files just read."""
+        if not rows:
+            return
+        with self.transaction() as conn:
+            conn.executemany(
+                "insert or replace into image_digests (path, size, mtime_ns, digest)"
+                " values (?, ?, ?, ?)",
+                list(rows),
+            )
+
     def watermark(self, profile: str, name: str) -> str | None:
         value = self._one(
             "select value from watermarks where profile = ? and name = ?", [profile, name]

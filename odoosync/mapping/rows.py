@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from odoosync.transforms import (
     REGISTRY,
     REQUIRED_FIELD_MISSING,
+    ImageFile,
     TransformContext,
     TransformError,
     coerce_direct,
@@ -76,6 +77,8 @@ def _sha(payload: Any) -> str:
 
 def field_hash(odoo_field: str, value: Any) -> str:
     """A stable digest of one Odoo value; images (``image_*``) are hashed by their decoded bytes."""
+    if isinstance(value, ImageFile):
+        return value.digest
     if odoo_field.startswith("image_") and isinstance(value, str) and value:
         data = image_digest_bytes(value)
         if data is not None:

@@ -40,7 +40,14 @@ from odoosync.transforms.category import (
     resolve_category,
 )
 from odoosync.transforms.direct import coerce_direct, uncoerce_direct
-from odoosync.transforms.image import IMAGE, image_digest_bytes, image_kind
+from odoosync.transforms.image import (
+    IMAGE,
+    ImageDigests,
+    ImageFile,
+    image_digest_bytes,
+    image_kind,
+    image_path,
+)
 from odoosync.transforms.scalar import TRANSFORMS as SCALAR_TRANSFORMS
 from odoosync.transforms.scalar import parse_bool
 from odoosync.transforms.taxes import TAXES, normalise_rate, tax_ids
@@ -52,6 +59,8 @@ __all__ = [
     "AmbiguousCategory",
     "CategoryIndex",
     "Converter",
+    "ImageDigests",
+    "ImageFile",
     "Transform",
     "TransformContext",
     "TransformError",
@@ -61,6 +70,7 @@ __all__ = [
     "gs1_check_digit",
     "image_digest_bytes",
     "image_kind",
+    "image_path",
     "is_empty",
     "leaf_name",
     "normalise_rate",

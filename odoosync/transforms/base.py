@@ -77,6 +77,9 @@ class TransformContext:
     taxes: Mapping[str, int] = field(default_factory=dict)
     tax_rates: Mapping[int, str] = field(default_factory=dict)
     fetch: Callable[[str], bytes] = default_fetch
+    #: the content digests of image files already seen (``transforms.image.ImageDigests``): a
+    #: file whose size and mtime match gives an ``ImageFile`` (digest only, read when sent)
+    image_digests: Any = None
 
 
 Converter = Callable[[Any, TransformContext], Any]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 import urllib.error
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from odoosync.transforms.base import Transform, TransformContext, is_empty, mapping_error
 
@@ -27,6 +29,45 @@ def image_kind(data: bytes) -> str | None:
     if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "WebP"
     return None
+
+
+class ImageDigests(Protocol):
+    """Content digests of image files by (path, size, mtime_ns): what a run knows already."""
+
+    def known(self, path: str, size: int, mtime_ns: int) -> str | None:
+        """The sha256 (hex) of the file's bytes, if it was seen with this size and mtime."""
+
+    def learn(self, path: str, size: int, mtime_ns: int, digest: str) -> None:
+        """Remember the digest of a file just read."""
+
+
+@dataclass(frozen=True)
+class ImageFile:
+    """An image file known by its content digest, not read: it hashes as its bytes do
+    (``mapping.rows.field_hash``); :meth:`base64` reads it when it is to be sent."""
+
+    path: Path
+    digest: str
+    size: int
+
+    def base64(self) -> str:
+        """The file as the base64 text Odoo takes (read now)."""
+        return base64.b64encode(self.path.read_bytes()).decode("ascii")
+
+    def shown_size(self) -> int:
+        """The size a dry run shows, as it shows a base64 value's (``len * 3 // 4``)."""
+        return -(-self.size // 3) * 3
+
+
+def image_path(value: Any, base_dir: Path) -> Path | None:
+    """The file an image value names (relative to ``base_dir``); None for URLs and empties."""
+    if is_empty(value):
+        return None
+    text = str(value).strip()
+    if "://" in text and not text.lower().startswith("file://"):
+        return None
+    path = Path(text[7:] if text.lower().startswith("file://") else text).expanduser()
+    return path if path.is_absolute() else base_dir / path
 
 
 def _image_bytes(value: str, ctx: TransformContext) -> bytes:
@@ -58,9 +99,23 @@ def _image_to(value: Any, ctx: TransformContext) -> Any:
     if is_empty(value):
         return False
     text = str(value).strip()
+    digests: ImageDigests | None = ctx.image_digests
+    path = image_path(text, ctx.base_dir) if digests is not None else None
+    stat = None
+    if path is not None and digests is not None:
+        try:
+            stat = path.stat()
+        except OSError:
+            stat = None  # reading it says why
+        else:
+            digest = digests.known(str(path), stat.st_size, stat.st_mtime_ns)
+            if digest is not None:
+                return ImageFile(path, digest, stat.st_size)
     data = _image_bytes(text, ctx)
     if image_kind(data) is None:
         raise mapping_error(f"image {text!r} is not a PNG, JPEG, GIF or WebP image", value)
+    if path is not None and digests is not None and stat is not None and len(data) == stat.st_size:
+        digests.learn(str(path), stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
     return base64.b64encode(data).decode("ascii")
 
 

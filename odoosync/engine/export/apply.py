@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from odoosync.engine.batching import BatchOutcome, RowFailure, load_isolating, write_isolating
 from odoosync.engine.export.plan import ProductPlan
+from odoosync.engine.export.stored import UNKNOWN, as_stored
 from odoosync.engine.identity import external_id_name
 from odoosync.engine.result import ProductOutcome
 from odoosync.errors import OdooError, OdooFault, OdooUnreachable
@@ -56,6 +57,8 @@ def import_cell(value: Any, field_type: str | None) -> str:
         return ",".join(str(i) for i in ids)
     if field_type == "boolean" or isinstance(value, bool):
         return "1" if value else "0"
+    if field_type == "integer" and isinstance(value, float) and value.is_integer():
+        return str(int(value))  # load refuses "3.0" for an integer field
     if isinstance(value, float):
         return repr(value)
     return str(value)
@@ -156,8 +159,9 @@ def apply_plans(
     return Applied([outcomes[i] for i in range(len(plans))], links, unreachable)
 
 
-#: field types Odoo stores exactly as ``load``/``write`` send them, so a read would return what was
-#: sent (many2one as ``[id, name]``, which hashes as the id). Floats are not among them (Odoo
+#: field types whose stored value follows from what ``load``/``write`` sent
+#: (:func:`~odoosync.engine.export.stored.as_stored`: carriage returns become line feeds, numbers
+#: sent to text become text...), so a read would tell nothing new. Floats are not among them (Odoo
 #: rounds them to their digits, which ``fields_get`` does not tell), nor html (sanitised), dates
 #: (formatted), binaries (images are re-encoded): those are read back.
 STORED_AS_SENT = frozenset(
@@ -178,21 +182,29 @@ def stamp_links(
     ``write_date``.
 
     ``known``: odoo id -> the values Odoo holds as far as this run knows them (what it read
-    before, with what it just sent over them); the fields of a type Odoo stores as sent
-    (:data:`STORED_AS_SENT`) are hashed from those, not read again. One ``read`` for all the
-    links, of ``write_date`` and only the fields Odoo may have changed (floats...); an error
-    leaves them without (two-way sync then re-links by comparing values)."""
+    before, with what it just sent over them); the fields of a type in :data:`STORED_AS_SENT`
+    are hashed from those as Odoo stores them (:func:`as_stored`), not read again. One ``read``
+    for all the links, of ``write_date`` and only the fields Odoo may have changed (floats, a
+    value whose stored form is unknown...); an error leaves them without (two-way sync then
+    re-links by comparing values)."""
     ids = sorted({link.odoo_id for link in links})
     if not ids:
         return
-    values = known or {}
     types = field_types or {}
-    read_back = [
-        name
-        for name in odoo_fields
-        if types.get(name) not in STORED_AS_SENT
-        or any(name not in values.get(odoo_id, ()) for odoo_id in ids)
-    ]
+    stored: dict[int, dict[str, Any]] = {odoo_id: {} for odoo_id in ids}
+    read_back: list[str] = []
+    for name in odoo_fields:
+        field_type = types.get(name)
+        if field_type not in STORED_AS_SENT:
+            read_back.append(name)
+            continue
+        for odoo_id in ids:
+            held = (known or {}).get(odoo_id, {})
+            value = as_stored(held[name], field_type) if name in held else UNKNOWN
+            if value is UNKNOWN:
+                read_back.append(name)
+                break
+            stored[odoo_id][name] = value
     try:
         records = client.execute(
             PRODUCT_MODEL,
@@ -208,7 +220,7 @@ def stamp_links(
         record = by_id.get(link.odoo_id)
         if record is None:
             continue
-        sent = values.get(link.odoo_id, {})
+        sent = stored[link.odoo_id]
         link.odoo_hash = odoo_values_digest(
             {name: record[name] if name in read_back else sent[name] for name in odoo_fields}
         )

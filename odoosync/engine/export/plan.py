@@ -12,6 +12,7 @@ from typing import Any
 
 from odoosync.history.records import Link
 from odoosync.mapping.rows import MappedProduct, field_hash
+from odoosync.transforms import ImageFile
 
 #: how a product found its Odoo twin
 VIA_HISTORY, VIA_EXTERNAL_ID, VIA_BARCODE = "history", "external_id", "barcode"
@@ -78,6 +79,8 @@ def _shown(name: str, value: Any) -> Any:
         return None
     if _is_image(name) and isinstance(value, str):
         return f"<image {len(value) * 3 // 4} bytes>"
+    if isinstance(value, ImageFile):  # not read: the same size shown
+        return f"<image {value.shown_size()} bytes>"
     if isinstance(value, list | tuple):
         if len(value) == 2 and isinstance(value[0], int) and isinstance(value[1], str):
             return value[0]

@@ -43,6 +43,7 @@ from odoosync.config.settings import Settings
 from odoosync.engine.batching import Connections
 from odoosync.engine.books import Progress, RunHandle, options_with_settings, recorded_run
 from odoosync.engine.export.apply import Applied, apply_plans, unreachable_outcome
+from odoosync.engine.export.images import chunk_images, read_images
 from odoosync.engine.export.lookup import lookup
 from odoosync.engine.export.plan import Matches, ProductPlan, plan_products
 from odoosync.engine.export.state import ExportRun
@@ -276,7 +277,6 @@ def _run_chunks(
         )
         result.aborted_exit_code = 5
     connections.close()
-    result.products.sort(key=lambda p: run.rank.get(id(p), (0, 0)))
 
 
 @dataclass
@@ -319,8 +319,7 @@ def _merge_finished(run: ExportRun, pending: set[Future[ChunkReport]]) -> None:
 def _merge(run: ExportRun, report: ChunkReport) -> None:
     result = run.handle.result
     for position, outcome in enumerate(report.outcomes):
-        if result.add(outcome):
-            run.rank[id(outcome)] = (report.seq, position)
+        result.add(outcome, (report.seq, position))  # listed in catalog order
 
 
 def _chunk(
@@ -336,7 +335,13 @@ def _chunk(
         failed = [unreachable_outcome(catalog_key(row.get(key_field)), exc) for row in rows]
         _record(run, failed, [], started)
         return ChunkReport(failed, unreachable=True, seq=seq)
-    mapped = [map_row(row, run.mapping, run.side.transform, key_field=key_field) for row in rows]
+    images = chunk_images(run, rows)
+    context = (
+        run.side.transform if images is None else replace(run.side.transform, image_digests=images)
+    )
+    mapped = [map_row(row, run.mapping, context, key_field=key_field) for row in rows]
+    if images is not None and images.learned and not run.options.dry_run:
+        run.history.save_image_digests(images.learned)
     try:
         matches = lookup(run, client, mapped)
         plans = plan_products(
@@ -348,6 +353,7 @@ def _chunk(
         )
         if run.options.dry_run:
             return ChunkReport([_outcome(p, dry_run=True) for p in plans], seq=seq)
+        read_images(plans)  # the files of the products that send them, known by digest so far
     except OdooUnreachable as exc:  # before anything was sent
         plans_failed = [unreachable_outcome(m.key, exc) for m in mapped]
         if not run.options.dry_run:

@@ -33,9 +33,6 @@ class ExportRun:
     barcode_field: str | None
     category_field: str | None
     lock: threading.Lock = field(default_factory=threading.Lock)
-    #: id(outcome) -> (chunk number, position) of the outcomes the result keeps: they are
-    #: listed in catalog order
-    rank: dict[int, tuple[int, int]] = field(default_factory=dict)
     #: the threads that send a chunk's slices of ``batch_size`` (set by the chunk loop)
     senders: ThreadPoolExecutor | None = None
 

@@ -96,18 +96,19 @@ def _push_failed(job: SyncJob, key: str, message: str, details: dict[str, Any]) 
     (``conflict``, with both values: one entry per product and direction), its message and
     details saying that the push of the winning side failed, and why."""
     conflict = False
-    found = False
-    for outcome in job.result.products:
-        if outcome.product_id == key:
-            found = True
-            if outcome.action == "update":
-                job.result.updated -= 1
-            conflict = outcome.action == "conflict"
-            outcome.action = "error"
-            outcome.error_message = message
-            outcome.error_details = details
-            outcome.fields_synced = []
-            job.result.failed += 1
+
+    def failed(outcome: ProductOutcome) -> None:
+        nonlocal conflict
+        if outcome.action == "update":
+            job.result.updated -= 1
+        conflict = outcome.action == "conflict"
+        outcome.action = "error"
+        outcome.error_message = message
+        outcome.error_details = details
+        outcome.fields_synced = []
+        job.result.failed += 1
+
+    found = job.result.products.amend(key, failed)  # kept outcomes may be on disk
     if not found:  # an update the result counted without keeping it (no --details)
         job.result.updated -= 1
         job.result.omitted -= 1
