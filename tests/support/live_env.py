@@ -143,9 +143,19 @@ def leftovers(rpc: Rpc, name_prefix: str, module_prefix: str) -> dict[str, list[
             "ir.model.data", "search", [("module", "=like", _like(module_prefix))]
         ),
         "res.partner": rpc("res.partner", "search", [("name", "=like", like)]),
-        "product.attribute": rpc("product.attribute", "search", [("name", "=like", like)]),
+        "product.attribute": _attributes_in_use(rpc, like),
     }  # fmt: skip
     return {model: ids for model, ids in found.items() if ids}
+
+
+def _attributes_in_use(rpc: Rpc, like: str) -> list[int]:
+    """Active attributes with the prefix that an active template uses (one only archived
+    templates use cannot be deleted, nor archived on 17.0: cleanup keeps it)."""
+    ids = rpc("product.attribute", "search", [("name", "=like", like)])
+    if not ids:
+        return []
+    rows = rpc("product.attribute", "read", ids, ["number_related_products"])
+    return [r["id"] for r in rows if r["number_related_products"]]
 
 
 def archived(rpc: Rpc, name_prefix: str) -> dict[str, list[int]]:
@@ -223,6 +233,24 @@ def _zero_stock(rpc: Rpc, report: CleanupReport, templates: Sequence[int]) -> No
             report.refused.append(f"apply inventory {quants}: fault {fault.faultCode}")
 
 
+def _remove_attributes(rpc: Rpc, report: CleanupReport, attributes: Sequence[int]) -> None:
+    """Unlink each attribute; Odoo refuses while an archived template's attribute line still
+    points at it (fault 2, "Constraint: product_template_attribute_line_attribute_id_fkey").
+    Then archive it where product.attribute has ``active`` (19.0), else keep it (17.0)."""
+    can_archive = "active" in rpc("product.attribute", "fields_get", attributes=["type"])
+    for attribute in attributes:
+        try:
+            rpc("product.attribute", "unlink", [attribute])
+            continue
+        except xmlrpc.client.Fault:
+            pass
+        if not can_archive:
+            report.archive("product.attribute (kept: no active field)", [attribute])
+        elif _try(report, "archive attribute", rpc, "product.attribute", "write", [attribute],
+                  {"active": False}):  # fmt: skip
+            report.archive("product.attribute", [attribute])
+
+
 def cleanup(rpc: Rpc, name_prefix: str, module_prefix: str) -> CleanupReport:
     """Remove what carries the prefixes: vendor lines, then products (by name and by external
     id), categories, product attributes, partners, then stray external ids. What Odoo refuses
@@ -278,8 +306,8 @@ def cleanup(rpc: Rpc, name_prefix: str, module_prefix: str) -> CleanupReport:
         if rest:
             _try(report, "categories", rpc, "product.category", "unlink", rest)
     attributes = rpc("product.attribute", "search", [("name", "=like", like)])
-    for attribute in attributes:  # refused while an (archived) template still uses it
-        _try(report, "attribute", rpc, "product.attribute", "unlink", [attribute])
+    if attributes:
+        _remove_attributes(rpc, report, attributes)
     partners = rpc("res.partner", "search", [("name", "=like", like)])
     _unlink_or_archive(rpc, report, "res.partner", partners)
     remaining = rpc("ir.model.data", "search", [("module", "=like", _like(module_prefix))])
