@@ -8,13 +8,17 @@
 
 Without either, every test in this folder is skipped with the reason stated. Each test works
 under its own prefix (names, barcodes in the in-store "2" range, its own ``external_id_module``)
-and a finalizer unlinks everything carrying it: products, their external ids (ir.model.data) and
-categories. At the end of the session a sweep checks that nothing with the run's prefix is left.
+and a finalizer removes everything carrying it: vendor lines, products, their external ids
+(ir.model.data), categories, product attributes and partners. What Odoo refuses to delete (a
+product with stock moves, a partner in use) is archived, its stock counted back to 0; a refusal
+is a warning, never a failure. At the end of the session a sweep checks that nothing with the
+run's prefix is left active.
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +28,7 @@ from tests.support.live_env import (
     MODULE_PREFIX,
     NAME_PREFIX,
     RUN_TAG,
+    CleanupReport,
     LiveOdoo,
     LiveScope,
     Rpc,
@@ -75,9 +80,22 @@ def rpc(odoo: LiveOdoo) -> Iterator[Rpc]:
     yield client
     left = leftovers(client, NAME_PREFIX, MODULE_PREFIX)
     if left:
-        cleanup(client, NAME_PREFIX, MODULE_PREFIX)
-        left = leftovers(client, NAME_PREFIX, MODULE_PREFIX)
-        assert not left, f"the live tests left records behind in Odoo: {left}"
+        report = cleanup(client, NAME_PREFIX, MODULE_PREFIX)
+        _check_left(client, report, NAME_PREFIX, MODULE_PREFIX, "the live tests")
+
+
+def _check_left(rpc: Rpc, report: CleanupReport, prefix: str, module: str, who: str) -> None:
+    """Nothing active may carry the prefix, unless Odoo refused to delete or archive it: then
+    warn (a cleanup Odoo refuses must not fail a test), naming what is left."""
+    left = leftovers(rpc, prefix, module)
+    if report.archived:
+        warnings.warn(f"{who}: archived what Odoo would not delete: {report.archived}",
+                      stacklevel=2)  # fmt: skip
+    if left and report.refused:
+        warnings.warn(f"{who}: Odoo refused part of the cleanup, left {left}: {report.refused}",
+                      stacklevel=2)  # fmt: skip
+        return
+    assert not left, f"{who} left records behind in Odoo: {left}"
 
 
 @pytest.fixture
@@ -88,7 +106,7 @@ def live(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[LiveScope]:
-    """A fresh prefix and odoosync folder; everything with the prefix is unlinked afterwards."""
+    """A fresh prefix and odoosync folder; everything with the prefix is removed afterwards."""
     for name in (
         "ODOOSYNC_CONFIG",
         "ODOOSYNC_PROFILE",
@@ -107,6 +125,5 @@ def live(
     try:
         yield scope
     finally:
-        cleanup(rpc, scope.prefix, scope.module)
-        left = leftovers(rpc, scope.prefix, scope.module)
-        assert not left, f"cleanup left records behind in Odoo: {left}"
+        report = cleanup(rpc, scope.prefix, scope.module)
+        _check_left(rpc, report, scope.prefix, scope.module, f"test {scope.number:02d}")

@@ -132,24 +132,132 @@ def _like(prefix: str) -> str:
 
 
 def leftovers(rpc: Rpc, name_prefix: str, module_prefix: str) -> dict[str, list[int]]:
-    """What carries the prefixes in Odoo: products (archived too), categories, external ids."""
+    """What carries the prefixes in Odoo and is still in use: active products, categories,
+    external ids, active vendor partners and product attributes (archived products and
+    partners are what :func:`cleanup` leaves when Odoo refuses to delete them)."""
+    like = _like(name_prefix)
     found = {
-        "product.template": rpc(
-            "product.template", "search", [("name", "=like", _like(name_prefix))],
-            context=ALL_ACTIVE,
-        ),
-        "product.category": rpc(
-            "product.category", "search", [("name", "=like", _like(name_prefix))]
-        ),
+        "product.template": rpc("product.template", "search", [("name", "=like", like)]),
+        "product.category": rpc("product.category", "search", [("name", "=like", like)]),
         "ir.model.data": rpc(
             "ir.model.data", "search", [("module", "=like", _like(module_prefix))]
         ),
+        "res.partner": rpc("res.partner", "search", [("name", "=like", like)]),
+        "product.attribute": _attributes_in_use(rpc, like),
     }  # fmt: skip
     return {model: ids for model, ids in found.items() if ids}
 
 
-def cleanup(rpc: Rpc, name_prefix: str, module_prefix: str) -> None:
-    """Unlink the products (by name and by external id), then categories, then external ids."""
+def _attributes_in_use(rpc: Rpc, like: str) -> list[int]:
+    """Active attributes with the prefix that an active template uses (one only archived
+    templates use cannot be deleted, nor archived on 17.0: cleanup keeps it)."""
+    ids = rpc("product.attribute", "search", [("name", "=like", like)])
+    if not ids:
+        return []
+    rows = rpc("product.attribute", "read", ids, ["number_related_products"])
+    return [r["id"] for r in rows if r["number_related_products"]]
+
+
+def archived(rpc: Rpc, name_prefix: str) -> dict[str, list[int]]:
+    """The archived products and partners carrying the prefix (left on purpose, see cleanup)."""
+    like = _like(name_prefix)
+    found = {
+        model: rpc(model, "search", [("name", "=like", like), ("active", "=", False)],
+                   context=ALL_ACTIVE)
+        for model in ("product.template", "res.partner")
+    }  # fmt: skip
+    return {model: ids for model, ids in found.items() if ids}
+
+
+@dataclass
+class CleanupReport:
+    """What :func:`cleanup` could not delete: archived instead, or refused outright."""
+
+    archived: dict[str, list[int]] = field(default_factory=dict)
+    refused: list[str] = field(default_factory=list)
+
+    def archive(self, model: str, ids: Sequence[int]) -> None:
+        self.archived.setdefault(model, []).extend(ids)
+
+
+def _try(report: CleanupReport, what: str, rpc: Rpc, model: str, method: str, *args: Any,
+         **kwargs: Any) -> bool:  # fmt: skip
+    """One cleanup call; a fault is noted in ``report``, never raised."""
+    try:
+        rpc(model, method, *args, **kwargs)
+    except xmlrpc.client.Fault as fault:
+        text = str(fault.faultString).strip()[-200:]
+        report.refused.append(f"{what}: {model}.{method} -> fault {fault.faultCode} {text}")
+        return False
+    return True
+
+
+def _unlink_or_archive(rpc: Rpc, report: CleanupReport, model: str, ids: Sequence[int]) -> None:
+    """Unlink ``ids`` (all at once, then one by one); archive each one Odoo refuses to delete
+    (a product with stock moves: 17.0 faults 2 "Constraint: stock_move_product_id_fkey", 19.0
+    "... How about archiving the record instead?")."""
+    if not ids:
+        return
+    try:
+        rpc(model, "unlink", list(ids))
+        return
+    except xmlrpc.client.Fault:
+        pass
+    for record in ids:
+        try:
+            rpc(model, "unlink", [record])
+        except xmlrpc.client.Fault:
+            if _try(report, "archive", rpc, model, "write", [record], {"active": False}):
+                report.archive(model, [record])
+
+
+def _zero_stock(rpc: Rpc, report: CleanupReport, templates: Sequence[int]) -> None:
+    """Count the templates' stock in internal locations back to 0 before they are archived,
+    so a real database keeps no phantom quantity. ``action_apply_inventory`` returns None:
+    XML-RPC answers fault 1 "cannot marshal None" after applying it, which is success."""
+    quants = rpc(
+        "stock.quant", "search",
+        [("product_tmpl_id", "in", list(templates)), ("location_id.usage", "=", "internal"),
+         ("quantity", "!=", 0)],
+    )  # fmt: skip
+    if not quants:
+        return
+    context = {"inventory_mode": True}
+    if not _try(report, "count stock to 0", rpc, "stock.quant", "write", quants,
+                {"inventory_quantity": 0}, context=context):  # fmt: skip
+        return
+    try:
+        rpc("stock.quant", "action_apply_inventory", quants, context=context)
+    except xmlrpc.client.Fault as fault:
+        if "cannot marshal None" not in str(fault.faultString):
+            report.refused.append(f"apply inventory {quants}: fault {fault.faultCode}")
+
+
+def _remove_attributes(rpc: Rpc, report: CleanupReport, attributes: Sequence[int]) -> None:
+    """Unlink each attribute; Odoo refuses while an archived template's attribute line still
+    points at it (fault 2, "Constraint: product_template_attribute_line_attribute_id_fkey").
+    Then archive it where product.attribute has ``active`` (19.0), else keep it (17.0)."""
+    can_archive = "active" in rpc("product.attribute", "fields_get", attributes=["type"])
+    for attribute in attributes:
+        try:
+            rpc("product.attribute", "unlink", [attribute])
+            continue
+        except xmlrpc.client.Fault:
+            pass
+        if not can_archive:
+            report.archive("product.attribute (kept: no active field)", [attribute])
+        elif _try(report, "archive attribute", rpc, "product.attribute", "write", [attribute],
+                  {"active": False}):  # fmt: skip
+            report.archive("product.attribute", [attribute])
+
+
+def cleanup(rpc: Rpc, name_prefix: str, module_prefix: str) -> CleanupReport:
+    """Remove what carries the prefixes: vendor lines, then products (by name and by external
+    id), categories, product attributes, partners, then stray external ids. What Odoo refuses
+    to delete is archived (products with stock moves, partners in use) after its stock is
+    counted back to 0; any refusal is reported, never raised, so cleanup cannot fail a test."""
+    report = CleanupReport()
+    like = _like(name_prefix)
     data = rpc(
         "ir.model.data",
         "search_read",
@@ -157,11 +265,8 @@ def cleanup(rpc: Rpc, name_prefix: str, module_prefix: str) -> None:
         ["id", "model", "res_id"],
     )
     templates = set(
-        rpc(
-            "product.template", "search", [("name", "=like", _like(name_prefix))],
-            context=ALL_ACTIVE,
-        )
-    )  # fmt: skip
+        rpc("product.template", "search", [("name", "=like", like)], context=ALL_ACTIVE)
+    )
     templates |= {d["res_id"] for d in data if d["model"] == "product.template" and d["res_id"]}
     variants = [d["res_id"] for d in data if d["model"] == "product.product" and d["res_id"]]
     if variants:
@@ -169,24 +274,47 @@ def cleanup(rpc: Rpc, name_prefix: str, module_prefix: str) -> None:
             "product.product", "read", variants, ["product_tmpl_id"], context=ALL_ACTIVE
         )  # fmt: skip
         templates |= {r["product_tmpl_id"][0] for r in rows if r.get("product_tmpl_id")}
+    existing: list[int] = []
     if templates:
         existing = rpc(
             "product.template", "search", [("id", "in", sorted(templates))], context=ALL_ACTIVE
         )  # fmt: skip
-        if existing:
+    if existing:
+        lines = rpc("product.supplierinfo", "search", [("product_tmpl_id", "in", existing)],
+                    context=ALL_ACTIVE)  # fmt: skip
+        if lines:
+            _try(report, "vendor lines", rpc, "product.supplierinfo", "unlink", lines)
+        try:
             rpc("product.template", "unlink", existing)
-    categories = rpc("product.category", "search", [("name", "=like", _like(name_prefix))])
+        except xmlrpc.client.Fault:
+            _zero_stock(rpc, report, existing)
+            _unlink_or_archive(rpc, report, "product.template", existing)
+            # archiving a template archives its variants; a variant left active (Odoo keeps
+            # one referenced elsewhere) is archived on its own
+            left = rpc("product.product", "search", [("product_tmpl_id", "in", existing)])
+            if left:
+                _try(report, "archive variants", rpc, "product.product", "write", left,
+                     {"active": False})  # fmt: skip
+    categories = rpc("product.category", "search", [("name", "=like", like)])
     if categories:
         # children first: a category with children cannot always go before them
         rows = rpc("product.category", "read", categories, ["parent_id"])
         parents = {r["parent_id"][0] for r in rows if r.get("parent_id")}
-        rpc("product.category", "unlink", sorted(set(categories) - parents) or categories)
+        _try(report, "categories", rpc, "product.category", "unlink",
+             sorted(set(categories) - parents) or categories)  # fmt: skip
         rest = rpc("product.category", "search", [("id", "in", categories)])
         if rest:
-            rpc("product.category", "unlink", rest)
+            _try(report, "categories", rpc, "product.category", "unlink", rest)
+    attributes = rpc("product.attribute", "search", [("name", "=like", like)])
+    if attributes:
+        _remove_attributes(rpc, report, attributes)
+    partners = rpc("res.partner", "search", [("name", "=like", like)])
+    _unlink_or_archive(rpc, report, "res.partner", partners)
     remaining = rpc("ir.model.data", "search", [("module", "=like", _like(module_prefix))])
-    if remaining:  # Odoo removes a record's external ids with it; these are strays
-        rpc("ir.model.data", "unlink", remaining)
+    if remaining:  # Odoo removes a record's external ids with it; these are strays (or an
+        # archived product's, which no later run looks up: every run has its own module)
+        _try(report, "external ids", rpc, "ir.model.data", "unlink", remaining)
+    return report
 
 
 # -- one test's own corner of the database, and the odoosync files pointing at it ------------
@@ -216,6 +344,7 @@ class LiveScope:
     number: int
     capsys: pytest.CaptureFixture[str]
     categories: dict[str, int] = field(default_factory=dict)
+    columns: list[str] = field(default_factory=lambda: list(COLUMNS))
 
     @property
     def prefix(self) -> str:
@@ -267,7 +396,17 @@ class LiveScope:
         self.write_mapping()
         return name, int(categ_id)
 
-    def write(self, rows: Sequence[Mapping[str, Any]], *, workers: int = 2) -> None:
+    def write(
+        self,
+        rows: Sequence[Mapping[str, Any]],
+        *,
+        workers: int = 2,
+        mapping: str | None = None,
+        columns: Sequence[str] = COLUMNS,
+    ) -> None:
+        """odoosync.toml, mapping.toml (``mapping``: its text instead of the products mapping)
+        and the catalog with ``columns``."""
+        self.columns = list(columns)
         sync = {
             "batch_size": 50,
             "workers": workers,
@@ -284,8 +423,17 @@ class LiveScope:
             ),
             encoding="utf-8",
         )  # fmt: skip
-        self.write_mapping()
+        if mapping is None:
+            self.write_mapping()
+        else:
+            (self.folder / "mapping.toml").write_text(mapping, encoding="utf-8")
         self.write_catalog(rows)
+
+    def make_partner(self, label: str) -> tuple[str, int]:
+        """A company res.partner named with the prefix (a vendor: odoosync never creates one)."""
+        name = self.name(label)
+        partner_id = self.rpc("res.partner", "create", {"name": name, "is_company": True})
+        return name, int(partner_id)
 
     def write_mapping(self) -> None:
         lines = [f'"{name}" = {categ_id}' for name, categ_id in self.categories.items()]
@@ -296,10 +444,10 @@ class LiveScope:
         import csv
 
         with self.catalog.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+            writer = csv.DictWriter(handle, fieldnames=self.columns)
             writer.writeheader()
             for row in rows:
-                writer.writerow({c: row.get(c, "") for c in COLUMNS})
+                writer.writerow({c: row.get(c, "") for c in self.columns})
 
     def read_catalog(self) -> dict[str, dict[str, str]]:
         import csv
