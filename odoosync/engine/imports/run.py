@@ -26,7 +26,7 @@ from odoosync.catalog.formats import open_catalog
 from odoosync.catalog.spool import ChangeSpool
 from odoosync.config.settings import Settings
 from odoosync.engine.books import Progress, options_with_settings, recorded_run
-from odoosync.engine.identity import external_id, external_keys
+from odoosync.engine.identity import external_id, external_names
 from odoosync.engine.imports.catalog import (
     PlannedSpool,
     build_index,
@@ -141,7 +141,8 @@ class ImportJob:
 
     def plan(self, page: list[dict[str, Any]]) -> None:
         module = self.settings.sync.external_id_module
-        ext = external_keys(self.client, module, [int(r["id"]) for r in page])
+        names = external_names(self.client, module, [int(r["id"]) for r in page])
+        ext = {odoo_id: self.index.key_for_name(name) for odoo_id, name in names.items()}
         products: list[OdooProduct] = []
         images: dict[int, Any] = {}
         for record in page:
