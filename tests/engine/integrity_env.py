@@ -50,8 +50,12 @@ class Bench:
 
     # -- runs ---------------------------------------------------------------------------------
 
+    #: the history's clock (None: the real one); runs start at ``clock()``
+    clock: Any = None
+
     def _run(self, runner: Any, **options: Any) -> RunResult:
-        with History(self.settings.history_path) as history:
+        now = {"now": self.clock} if self.clock is not None else {}
+        with History(self.settings.history_path, **now) as history:
             result: RunResult = runner(
                 self.settings,
                 RunOptions(**options),

@@ -40,6 +40,7 @@ from odoosync.config.settings import Settings
 from odoosync.engine.batching import Connections
 from odoosync.engine.books import Progress, RunHandle, options_with_settings, recorded_run
 from odoosync.engine.export.apply import apply_plans, unreachable_outcome
+from odoosync.engine.export.incremental import Undated, changed_since, last_covering_run
 from odoosync.engine.export.lookup import lookup
 from odoosync.engine.export.plan import ProductPlan, plan_products
 from odoosync.engine.export.state import ExportRun
@@ -83,8 +84,14 @@ def run_export(
         settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
     )
     barcode_field = _local_field(mapping, "barcode")
-    row_filter = _row_filter(settings, options, history, barcode_field)
+    row_filter = _row_filter(settings, options, barcode_field)
     row_filter.check_columns(catalog.columns())
+    cutoff = (
+        last_covering_run(history, settings.profile.name, options)
+        if options.sync_type == "incremental"
+        else None
+    )
+    undated = Undated(settings.catalog.modified_field)
     if options.product_ids and options.triggered_by != "retry":
         check_ids_present(catalog, options.product_ids)
     with recorded_run(settings, options, history, direction="to_odoo", retry_of=retry_of) as handle:
@@ -92,8 +99,14 @@ def run_export(
         client = connect(client_factory, rights=rights)
         try:
             side = resolve_odoo(client, mapping, base_dir=catalog.path.parent)
-            rows = (row for row in catalog.iter_rows() if row_filter.matches(row))
+            rows: Iterable[dict[str, Any]] = (
+                row for row in catalog.iter_rows() if row_filter.matches(row)
+            )
+            if cutoff is not None:
+                rows = changed_since(rows, cutoff, settings.catalog.modified_field, undated)
             export_rows(settings, options, mapping, side, client, history, handle, rows, progress)
+            if undated.warning():
+                handle.result.warnings.append(str(undated.warning()))
         finally:
             client.close()
     return handle.result
@@ -170,33 +183,18 @@ def _local_field(mapping: MappingConfig, odoo_field: str) -> str | None:
     return None
 
 
-def _row_filter(
-    settings: Settings, options: RunOptions, history: History, ean_field: str | None
-) -> RowFilter:
+def _row_filter(settings: Settings, options: RunOptions, ean_field: str | None) -> RowFilter:
+    """The run's filters; an incremental run's cutoff is applied apart
+    (:mod:`odoosync.engine.export.incremental`)."""
     base = parse_filters(dict(options.filters))
-    since = base.modified_since
-    if options.sync_type == "incremental":
-        last = _last_success(history, settings.profile.name)
-        if last is not None and (since is None or last > since):
-            since = last
     return replace(
         base,
         ids=options.product_ids or base.ids,
         where=base.where + tuple(options.where),
-        modified_since=since,
         key_field=settings.catalog.key,
         modified_field=settings.catalog.modified_field,
         ean_field=ean_field or base.ean_field,
     )
-
-
-def _last_success(history: History, profile: str) -> Any:
-    from odoosync.catalog.filters import parse_timestamp
-
-    for run in history.runs(profile=profile, limit=200):
-        if run.direction == "to_odoo" and run.status == "success":
-            return parse_timestamp(run.started_at)
-    return None
 
 
 def _chunks(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:

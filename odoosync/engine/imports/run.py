@@ -350,8 +350,17 @@ def run_import(
         if options.domain:
             parse_domain(json.dumps(list(options.domain)), side.fields)
         name = watermark_name(options)
+        stored = history.watermark(profile, name)
+        # the watermark moves only for a run that looked at every product of its selection
+        # changed since it: not --no-create-missing / --no-update-existing, not a later --since
+        covering = (
+            options.create_missing
+            and options.update_existing
+            and (since is None or stored is None or since <= stored)
+            and not options.product_ids
+        )
         if since is None and not options.full:
-            since = history.watermark(profile, name)
+            since = stored
         context = {"active_test": False} if options.include_archived else {}
         job = ImportJob(settings, options, mapping, catalog, client, side, history, run.result)
         try:
@@ -365,7 +374,7 @@ def run_import(
             job.record(run.batch_id)
         finally:
             job.planned.close()
-        if run.result.failed == 0 and job.max_write_date is not None:
+        if covering and run.result.failed == 0 and job.max_write_date is not None:
             history.set_watermark(profile, name, job.max_write_date)
     return run.result
 
