@@ -250,7 +250,7 @@ class _SyncRun:
         steps = [
             (self._decide(link.key, link, locals_.get(link.key), records), link)
             for link in chunk
-            if link.key not in self.failed
+            if link.key not in self.failed and self._readable(link, records.get(link.odoo_id))
         ]
         pushes = [(s, ln) for s, ln in steps if s.decision is Decision.PUSH]
         pushed = push(self, pushes, locals_, records)
@@ -382,6 +382,18 @@ class _SyncRun:
         self.result.add(outcome)
         if entry is not None:
             self.entries.append(entry)
+
+    def _readable(self, link: Link, record: Mapping[str, Any] | None) -> bool:
+        """Whether the catalog can hold the Odoo product's values (a NaN price it cannot): else
+        the product fails with MAPPING_ERROR and is left as it is on both sides."""
+        if record is None:
+            return True
+        try:
+            unmap(record, self.mapping, self.side.transform, self.travel)
+        except TransformError as exc:
+            self._error(link.key, link.odoo_id, exc)
+            return False
+        return True
 
     def _error(self, key: str, odoo_id: int, error: TransformError) -> None:
         outcome, entry = mapping_error(key, odoo_id, error)
