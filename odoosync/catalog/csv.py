@@ -21,7 +21,7 @@ from odoosync.catalog.base import (
     new_columns,
     require_file,
 )
-from odoosync.catalog.spool import keyed_updates
+from odoosync.catalog.spool import KeySpool, keyed_updates
 from odoosync.errors import CatalogError
 
 __all__ = ["CsvCatalog", "cell"]
@@ -79,10 +79,12 @@ class CsvCatalog:
             )
         return names
 
-    def _records(self) -> Iterator[tuple[int, list[str], list[str]]]:
+    def _records(
+        self, tracker: KeyTracker | KeySpool | None = None
+    ) -> Iterator[tuple[int, list[str], list[str]]]:
         """(line, header, values) for every data row; checks encoding, shape and keys."""
         require_file(self.path)
-        tracker = KeyTracker(self.path, self.key)
+        tracker = tracker or KeyTracker(self.path, self.key)
         try:
             with open(self.path, encoding="utf-8-sig", newline="") as handle:
                 reader = csv.reader(handle)
@@ -106,6 +108,15 @@ class CsvCatalog:
             raise self._bad_encoding() from None
         except csv.Error as exc:
             raise CatalogError(f"{self.path}: line {reader.line_num}: {exc}") from None
+
+    def validate(self) -> None:
+        """Read the whole file once, as ``iter_rows`` would, and raise its first problem (bad
+        encoding, a ragged row, an empty or duplicate key) before a run sends anything: a bad
+        row late in the file must not stop a run half-way. Keys are checked on disk
+        (:class:`~odoosync.catalog.spool.KeySpool`): memory stays bounded."""
+        with KeySpool(self.path, self.key) as keys:
+            for _record in self._records(keys):
+                pass
 
     def columns(self) -> list[str]:
         require_file(self.path)

@@ -60,7 +60,7 @@ from odoosync.mapping.model import MappingConfig, load_mapping
 from odoosync.mapping.rows import map_row
 from odoosync.odoo.client import OdooClient
 
-__all__ = ["export_mapping", "export_rows", "run_export"]
+__all__ = ["export_mapping", "export_rows", "run_export", "validate_whole"]
 
 
 def run_export(
@@ -94,6 +94,7 @@ def run_export(
     undated = Undated(settings.catalog.modified_field)
     if options.product_ids and options.triggered_by != "retry":
         check_ids_present(catalog, options.product_ids)
+    validate_whole(catalog)
     with recorded_run(settings, options, history, direction="to_odoo", retry_of=retry_of) as handle:
         rights: tuple[str, ...] = () if options.dry_run else ("create", "write")
         client = connect(client_factory, rights=rights)
@@ -110,6 +111,15 @@ def run_export(
         finally:
             client.close()
     return handle.result
+
+
+def validate_whole(catalog: Catalog) -> None:
+    """The whole catalog's rows checked before the first call (a CSV file is streamed; JSON,
+    JSONL and SQLite check theirs when opened or read): a bad row late in the file stops the
+    run before anything is sent, not after earlier chunks were created."""
+    validate = getattr(catalog, "validate", None)
+    if callable(validate):
+        validate()
 
 
 def check_ids_present(catalog: Catalog, wanted: Sequence[str], *, shown: int = 10) -> None:

@@ -44,7 +44,7 @@ from odoosync.catalog.formats import open_catalog
 from odoosync.catalog.spool import ChangeSpool, PickleSpool
 from odoosync.config.settings import Settings
 from odoosync.engine.books import Progress, options_with_settings, recorded_run
-from odoosync.engine.export.run import export_mapping, export_rows
+from odoosync.engine.export.run import export_mapping, export_rows, validate_whole
 from odoosync.engine.identity import external_id_name
 from odoosync.engine.imports.catalog import iter_catalog
 from odoosync.engine.imports.run import RECORD_CHUNK
@@ -100,6 +100,8 @@ def run_sync(
     catalog = open_catalog(
         settings.catalog.path, key=settings.catalog.key, table=settings.catalog.table
     )
+    if catalog_exists(catalog):
+        validate_whole(catalog)
     with recorded_run(
         settings, options, history, direction="bidirectional", retry_of=retry_of
     ) as run:
