@@ -5,7 +5,12 @@ Odoo, the catalog and the history hold afterwards."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping, Sequence
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +30,16 @@ from tests.integration.export_env import (
 
 MODULE = "odoosync"
 
-__all__ = ["COLUMNS", "MODULE", "Bench", "mapping_toml", "products"]
+__all__ = [
+    "COLUMNS",
+    "MODULE",
+    "Bench",
+    "kill_when",
+    "mapping_toml",
+    "product_count",
+    "products",
+    "start",
+]
 
 
 class Bench:
@@ -110,3 +124,43 @@ class Bench:
 
     def history(self) -> History:
         return History(self.settings.history_path)
+
+
+# -- runs in a subprocess, for kill -9 ------------------------------------------------------------
+
+
+def start(bench: Bench, command: str, *args: str) -> subprocess.Popen[bytes]:
+    """``odoosync <command>`` on the bench's config in a child process (killable with -9)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ODOOSYNC_")} | {
+        "ODOOSYNC_CONFIG": str(bench.config),
+        "ODOOSYNC_PASSWORD": "admin",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "odoosync", command, *args],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def kill_when(
+    proc: subprocess.Popen[bytes], ready: Callable[[], bool], *, timeout: float = 20.0
+) -> bool:
+    """``kill -9`` the child as soon as ``ready()``; False when it ended first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        if ready():
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            return True
+        time.sleep(0.002)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    raise AssertionError("the child neither finished nor reached the moment to kill it")
+
+
+def product_count(sandbox: Any) -> int:
+    """Products in the sandbox, counted in-process (no call is counted or charged)."""
+    return sum(1 for _ in sandbox.app.store.all_ids("product.template"))

@@ -39,6 +39,7 @@ from odoosync.catalog import Catalog, RowFilter, catalog_key, open_catalog, pars
 from odoosync.config.settings import Settings
 from odoosync.engine.batching import Connections
 from odoosync.engine.books import Progress, RunHandle, options_with_settings, recorded_run
+from odoosync.engine.export.adopted import log_adopted_creates
 from odoosync.engine.export.apply import apply_plans, unreachable_outcome
 from odoosync.engine.export.incremental import Undated, changed_since, last_covering_run
 from odoosync.engine.export.lookup import lookup
@@ -334,6 +335,8 @@ def _chunk(
             _record(run, plans_failed, [], started)
         return ChunkReport(plans_failed, unreachable=True, seq=seq)
     applied = apply_plans(run, client, plans, matches.links)
+    with run.lock:
+        log_adopted_creates(run, plans, applied.outcomes)
     _record(run, applied.outcomes, applied.links, started)
     return ChunkReport(applied.outcomes, unreachable=applied.unreachable, seq=seq)
 
