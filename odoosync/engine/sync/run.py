@@ -47,6 +47,7 @@ from odoosync.engine.books import Progress, options_with_settings, recorded_run
 from odoosync.engine.export.run import export_mapping, export_rows, validate_whole
 from odoosync.engine.identity import external_id_name
 from odoosync.engine.imports.catalog import iter_catalog
+from odoosync.engine.imports.plan import changed_fields
 from odoosync.engine.imports.run import RECORD_CHUNK
 from odoosync.engine.odoo_side import PRODUCT_MODEL, ClientFactory, OdooSide, connect, resolve_odoo
 from odoosync.engine.result import RunOptions, RunResult
@@ -261,7 +262,7 @@ class _SyncRun:
         for step, link in steps:
             record = records.get(link.odoo_id)
             if step.decision is Decision.PULL and record is not None:
-                updates[step.key] = self._pulled_values(record)
+                updates[step.key] = self._pulled_values(record, locals_.get(step.key))
                 changes.update(step.key, updates[step.key])
         if self.options.dry_run:
             self.flush()
@@ -404,8 +405,13 @@ class _SyncRun:
 
     # -- applying -----------------------------------------------------------------------------
 
-    def _pulled_values(self, record: Mapping[str, Any]) -> dict[str, Any]:
+    def _pulled_values(self, record: Mapping[str, Any], local: Local | None) -> dict[str, Any]:
+        """The catalog values a pull writes: the fields whose value Odoo changed only (a price
+        "9.50" the catalog holds stays as written, not rewritten "9.5")."""
         values = unmap(record, self.mapping, self.side.transform, self.travel)
+        if local is not None:
+            changed = changed_fields(local.row, values)
+            values = {k: v for k, v in values.items() if k in changed}
         if self.modified_field and record.get("write_date"):
             values[self.modified_field] = iso_from_odoo(record["write_date"])
         return values
