@@ -1,7 +1,8 @@
 """Atomic file writes: a temp file in the same folder, fsync, then ``os.replace``.
 
 A failure (or a crash) before the rename leaves the original file untouched. Used for the
-catalog, mapping.toml, the files ``init`` writes and the secrets file (mode 0600).
+catalog, mapping.toml, the files ``init`` writes and the secrets file (mode 0600). A symbolic
+link is written through: its target is replaced (in the target's folder), the link stays.
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-__all__ = ["atomic_file", "write_text_atomic"]
+__all__ = ["atomic_file", "link_target", "write_text_atomic"]
+
+
+def link_target(path: Path) -> Path:
+    """The file a write to ``path`` must replace: ``path`` itself, or the file its symbolic link
+    (chain) points to, existing or not (a rename over the link would replace the link)."""
+    return Path(os.path.realpath(path)) if os.path.islink(path) else path
 
 
 @contextmanager
@@ -24,8 +31,9 @@ def atomic_file(
 
     The file gets ``mode`` when given, else keeps its permission bits (a new file: what
     ``open(path, "w")`` would give, 0666 less the umask); the folder is fsynced so the rename
-    is durable.
+    is durable. A symbolic link's target is written (:func:`link_target`).
     """
+    path = link_target(path)
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:

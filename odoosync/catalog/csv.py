@@ -23,7 +23,7 @@ from odoosync.catalog.base import (
     require_file,
 )
 from odoosync.catalog.formulas import neutralise, restore
-from odoosync.catalog.spool import keyed_updates
+from odoosync.catalog.spool import KeySpool, keyed_updates
 from odoosync.errors import CatalogError
 
 __all__ = ["MAX_CELL_BYTES", "CsvCatalog", "cell"]
@@ -90,10 +90,12 @@ class CsvCatalog:
             )
         return names
 
-    def _records(self) -> Iterator[tuple[int, list[str], list[str]]]:
+    def _records(
+        self, tracker: KeyTracker | KeySpool | None = None
+    ) -> Iterator[tuple[int, list[str], list[str]]]:
         """(line, header, values) for every data row; checks encoding, shape and keys."""
         require_file(self.path)
-        tracker = KeyTracker(self.path, self.key)
+        tracker = tracker or KeyTracker(self.path, self.key)
         csv.field_size_limit(MAX_CELL_BYTES)  # module-wide; the default (128 KiB) is too small
         try:
             with open(self.path, encoding="utf-8-sig", newline="") as handle:
@@ -126,6 +128,15 @@ class CsvCatalog:
                     "check for an unclosed quote, or shorten the value"
                 ) from None
             raise CatalogError(f"{self.path}: line {reader.line_num}: {exc}") from None
+
+    def validate(self) -> None:
+        """Read the whole file once, as ``iter_rows`` would, and raise its first problem (bad
+        encoding, a ragged row, an empty or duplicate key) before a run sends anything: a bad
+        row late in the file must not stop a run half-way. Keys are checked on disk
+        (:class:`~odoosync.catalog.spool.KeySpool`): memory stays bounded."""
+        with KeySpool(self.path, self.key) as keys:
+            for _record in self._records(keys):
+                pass
 
     def _control_character(self, line: int, header: list[str], values: list[str]) -> CatalogError:
         """The error for a value holding a control character XML-RPC cannot carry (a NUL byte

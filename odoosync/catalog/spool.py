@@ -18,9 +18,11 @@ from types import TracebackType
 from typing import Any, Generic, Self, TypeVar, overload
 
 from odoosync.catalog.base import catalog_key
+from odoosync.errors import CatalogError
 
 __all__ = [
     "ChangeSpool",
+    "KeySpool",
     "PickleSpool",
     "SpooledInserts",
     "SpooledUpdates",
@@ -59,6 +61,35 @@ class TempDatabase:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+class KeySpool(TempDatabase):
+    """:class:`~odoosync.catalog.base.KeyTracker` on disk: refuses empty and duplicate keys while
+    a whole catalog is checked, without holding every key in memory."""
+
+    def __init__(self, path: Path, key: str) -> None:
+        super().__init__(
+            "keys.db", "keys (key text primary key, place text)", prefix="odoosync-keys-"
+        )
+        self.path = path
+        self.key = key
+
+    def add(self, value: Any, where: str) -> str:
+        key = catalog_key(value)
+        if not key:
+            raise CatalogError(
+                f"{self.path}: {where}: the key column {self.key!r} is empty; "
+                "every product needs a key"
+            )
+        try:
+            self._db.execute("insert into keys (key, place) values (?, ?)", [key, where])
+        except sqlite3.IntegrityError:
+            (first,) = self._db.execute("select place from keys where key = ?", [key]).fetchone()
+            raise CatalogError(
+                f"{self.path}: duplicate key {key!r} on {first} and {where}; "
+                "keys must be unique, fix one of them"
+            ) from None
+        return key
 
 
 class ChangeSpool(TempDatabase):

@@ -30,6 +30,7 @@ from odoosync.catalog.base import (
     require_folder,
 )
 from odoosync.errors import CatalogError
+from odoosync.files import link_target
 
 __all__ = ["DEFAULT_TABLE", "SqliteCatalog"]
 
@@ -228,9 +229,8 @@ class SqliteCatalog:
         """A new database built in a temporary file beside ``path``, then renamed into place."""
         if self.path.is_dir():
             raise CatalogError(f"{self.path}: is a folder, not a catalog file")
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
-        )
+        target = link_target(self.path)  # a symbolic link is written through, not replaced
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         os.close(fd)
         try:
             connection = sqlite3.connect(tmp)
@@ -240,7 +240,7 @@ class SqliteCatalog:
                 connection.close()
             with open(tmp, "rb") as handle:
                 os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
+            os.replace(tmp, target)
         except sqlite3.Error as exc:
             raise CatalogError(f"{self.path}: cannot create the catalog: {exc}") from None
         finally:

@@ -125,6 +125,8 @@ def _summary(result: RunResult, *, details: bool) -> None:
     table.add_row(*(str(v) for v in counts.values()))
     out.print(table)
     print_products(result, details=details)
+    for warning in result.warnings:
+        out.print(f"Warning: {warning}", markup=False)
     if result.aborted:
         out.print(result.aborted, markup=False)
     elif result.failed or result.unresolved_conflicts:

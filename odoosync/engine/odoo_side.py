@@ -13,6 +13,7 @@ from odoosync.config.settings import Settings
 from odoosync.errors import (
     ConfigError,
     OdooFault,
+    OdooUnreachable,
     PermissionDenied,
 )
 from odoosync.mapping.model import MappingConfig
@@ -262,7 +263,7 @@ def ensure_categories(
                 while new_id in paths:
                     new_id -= 1
             else:
-                [new_id] = client.create("product.category", [values])
+                new_id = _create_category(client, values)
             side.category_by_path[path] = new_id
             paths[new_id] = path
             created.append(path)
@@ -270,6 +271,28 @@ def ensure_categories(
         if parent is not None:
             categories[name] = parent
     return created
+
+
+def _create_category(client: OdooClient, values: dict[str, Any]) -> int:
+    """Create one product.category; an answer lost after Odoo may have committed it is checked
+    by name and parent before the create is sent again (a category is never created twice)."""
+    try:
+        [new_id] = client.create("product.category", [values])
+        return int(new_id)
+    except OdooUnreachable as exc:
+        if not getattr(exc, "maybe_committed", False):
+            raise
+        landed = client.search_read(
+            "product.category",
+            [("name", "=", values["name"]), ("parent_id", "=", values.get("parent_id", False))],
+            ["id"],
+            order="id",
+            limit=1,
+        )
+        if landed:
+            return int(landed[0]["id"])
+    [new_id] = client.create("product.category", [values])
+    return int(new_id)
 
 
 def _resolves(name: str, side: OdooSide) -> bool:

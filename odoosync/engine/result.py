@@ -174,6 +174,8 @@ class RunResult:
     aborted_exit_code: int | None = None
     #: a human note, e.g. "batch sync_... has no failed products"
     message: str | None = None
+    #: what a person should know that is not a product's error (rows without a timestamp...)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def success(self) -> bool:
@@ -260,6 +262,8 @@ class RunResult:
             doc["error"] = self.aborted
         if self.message is not None:
             doc["message"] = self.message
+        if self.warnings:
+            doc["warnings"] = list(self.warnings)
         if details or self.single_product:
             doc["products"] = list(self.product_docs()) if products else []
         if self.single_product:

@@ -409,6 +409,24 @@ class History(ScheduleStore):
         with self.transaction() as conn:
             _insert_links(conn, profile, links, now)
 
+    def created_keys(self, profile: str, keys: Iterable[str]) -> set[str]:
+        """The ``keys`` with a successful ``create`` entry towards Odoo (export or two-way
+        sync) in this profile's log (500 keys a query)."""
+        wanted = [str(k) for k in keys]
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for (key,) in self._tuples(
+                "select distinct product_id from sync_log where profile = ?"
+                " and sync_type = 'create' and sync_status = 'success'"
+                " and sync_direction in ('to_odoo', 'bidirectional')"
+                f" and product_id in ({marks})",
+                [profile, *chunk],
+            ):
+                found.add(str(key))
+        return found
+
     def keys_by_odoo_id(self, profile: str, odoo_ids: Iterable[int]) -> dict[int, str]:
         """``{odoo id: key}`` of the links to these Odoo ids (500 ids a query)."""
         wanted = [int(i) for i in odoo_ids]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -119,6 +120,36 @@ def key_of(value: Any) -> str:
     return str(value).strip()
 
 
+def unusable(value: Any, *, takes_lists: bool) -> str | None:
+    """Why a catalog value cannot be one Odoo value (a SQLite BLOB, a JSON object, a list where
+    one value is expected, NaN or ±Infinity), or None. Such a value is a product's
+    ``MAPPING_ERROR``: sent as text it would become ``b'\\x00'`` or ``{'a': 1}`` in Odoo."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return "is binary data (a BLOB), not text or a number"
+    if isinstance(value, dict):
+        return "is an object, not a single value"
+    if isinstance(value, list | tuple) and not takes_lists:
+        return "is a list, not a single value"
+    if not _finite(value):
+        return f"is {value!r}, not a finite number"
+    return None
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, Decimal):
+        return value.is_finite()
+    return True
+
+
+def _takes_lists(mapping: FieldMapping, ctx: TransformContext) -> bool:
+    """The mappings a list of values suits: taxes, and x2many fields mapped directly."""
+    if mapping.transform is not None:
+        return mapping.transform == "taxes"
+    return ctx.field_types.get(mapping.odoo_field) in ("many2many", "one2many")
+
+
 def _convert(mapping: FieldMapping, raw: Any, ctx: TransformContext) -> Any:
     if mapping.transform is not None:
         return REGISTRY[mapping.transform].to_odoo(raw, ctx)
@@ -135,11 +166,16 @@ def map_row(
     transform that returns ``None`` (an empty category) leaves the Odoo field out.
     """
     raw_key = row.get(key_field)
-    key = "" if is_empty(raw_key) else key_of(raw_key)
     values: dict[str, Any] = {}
     order: list[str] = []
     error: TransformError | None = None
-    if not key:
+    odd_key = unusable(raw_key, takes_lists=False)
+    key = "" if is_empty(raw_key) or odd_key else key_of(raw_key)
+    if odd_key:
+        error = TransformError(
+            f"the key column {key_field!r} {odd_key}", local_field=key_field, value=raw_key
+        )
+    elif not key:
         error = TransformError(
             f"the key column {key_field!r} is empty",
             code=REQUIRED_FIELD_MISSING,
@@ -157,7 +193,12 @@ def map_row(
             )
             break
         try:
+            odd = unusable(raw, takes_lists=_takes_lists(mapping, ctx))
+            if odd is not None:
+                raise TransformError(f"the value {odd}", value=raw)
             value = _convert(mapping, raw, ctx)
+            if not _finite(value):  # never sent: Odoo stores NaN, then every read of it fails
+                raise TransformError(f"the value {value!r} is not a finite number", value=raw)
         except TransformError as exc:
             exc.message = f"{mapping.local_field} → {mapping.odoo_field}: {exc.message}"
             error = exc.located(field=mapping.odoo_field, local_field=mapping.local_field)
@@ -193,10 +234,17 @@ def unmap_record(
             continue
         value = record[mapping.odoo_field]
         try:
-            if mapping.transform is not None:
-                local = REGISTRY[mapping.transform].from_odoo(value, ctx)
-            else:
-                local = uncoerce_direct(value, ctx.field_types.get(mapping.odoo_field), ctx)
+            if not _finite(value):
+                raise TransformError(f"Odoo's value {value!r} is not a finite number", value=value)
+            try:
+                if mapping.transform is not None:
+                    local = REGISTRY[mapping.transform].from_odoo(value, ctx)
+                else:
+                    local = uncoerce_direct(value, ctx.field_types.get(mapping.odoo_field), ctx)
+            except (ArithmeticError, ValueError, TypeError) as exc:
+                raise TransformError(
+                    f"Odoo's value {value!r} cannot be held by the catalog ({exc})", value=value
+                ) from None
         except TransformError as exc:
             exc.message = f"{mapping.odoo_field} → {mapping.local_field}: {exc.message}"
             raise exc.located(field=mapping.odoo_field, local_field=mapping.local_field) from None

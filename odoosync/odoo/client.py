@@ -2,8 +2,9 @@
 
 Every call has a timeout (see :mod:`odoosync.odoo.transport`), its failures become the typed
 errors of :mod:`odoosync.errors` (:func:`odoosync.odoo.faults.classify`), and transient ones are
-retried (:mod:`odoosync.odoo.retry`): idempotent calls on any transient failure; ``create``,
-``load``, ``copy`` (and other calls that create) only when the request was not sent, otherwise a
+retried (:mod:`odoosync.odoo.retry`): idempotent calls (its table ``IDEMPOTENCY``: reads,
+``write``, ``load`` by ``.id`` or external id...) on any transient failure; ``create``, ``copy``
+(and other calls that create) only when the request was not sent, otherwise a
 ``TransientError`` with ``maybe_committed = True`` is raised.
 
 With ``logging.getLogger("odoosync.rpc")`` at DEBUG, each call is traced: service, method,
@@ -37,15 +38,12 @@ from odoosync.odoo.faults import (
     redact_url,
     retry_after,
 )
-from odoosync.odoo.retry import AttemptFailed, RetryPolicy, retry_call
+from odoosync.odoo.retry import AttemptFailed, RetryPolicy, is_idempotent, retry_call
 from odoosync.odoo.transport import TransportFailure, make_transport
 from odoosync.secrets import Secret
 
 log = logging.getLogger("odoosync.rpc")
 warnings_log = logging.getLogger("odoosync.odoo")
-
-#: methods that create records: after their request was sent, a failure is never retried
-CREATING_METHODS = frozenset({"create", "load", "copy", "name_create"})
 
 DEFAULT_FIELD_ATTRIBUTES = ("string", "type", "required", "readonly", "relation", "selection")
 
@@ -242,7 +240,7 @@ class OdooClient:
             "object",
             "execute_kw",
             (p.database, uid, p.password.reveal(), model, method, list(args), kwargs),
-            idempotent=not _creates(method),
+            idempotent=is_idempotent(method, args),
             shown=shown,
         )
 
@@ -470,10 +468,6 @@ def _method_missing(exc: OdooFault, method: str) -> bool:
     return method in text and (
         "AttributeError" in text or "does not exist" in text or "has no attribute" in text
     )
-
-
-def _creates(method: str) -> bool:
-    return method in CREATING_METHODS
 
 
 def _size(args: list[Any]) -> str:

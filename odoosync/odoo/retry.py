@@ -1,23 +1,53 @@
 """Retry transient failures with exponential backoff and full jitter.
 
 Time and randomness are injected (``sleep``, ``clock``, ``rng``), so tests run in milliseconds.
-Only ``TransientError``, ``NetworkError`` and ``CallTimeout`` are retried. A call that is not
-idempotent (``create``, ``load``, ``copy``) is retried only when it failed before its request was
-sent; after that, Odoo may have committed it, and :func:`retry_call` raises a ``TransientError``
-whose ``maybe_committed`` is True instead of sending it again.
+Only ``TransientError``, ``NetworkError`` and ``CallTimeout`` are retried. Which calls are
+idempotent is said in one place, :data:`IDEMPOTENCY` (read through :func:`is_idempotent`): a call
+that is not (``create``, ``copy``, ``name_create``, a ``load`` that creates records without
+naming them) is retried only when it failed before its request was sent; after that, Odoo may
+have committed it, and :func:`retry_call` raises a ``TransientError`` whose ``maybe_committed``
+is True instead of sending it again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from odoosync.errors import CallTimeout, NetworkError, OdooError, TransientError
 
 T = TypeVar("T")
 
 RETRIABLE: tuple[type[OdooError], ...] = (TransientError, NetworkError, CallTimeout)
+
+
+def _load_names_its_records(args: Sequence[Any]) -> bool:
+    """``load(fields, rows)`` with an ``.id`` (database id) or ``id`` (external id) column: each
+    row names its record, which Odoo updates when it exists, so a second ``load`` after a
+    committed first one writes the same values again instead of creating anything."""
+    fields = args[0] if args else ()
+    return isinstance(fields, list | tuple) and bool({".id", "id"} & set(fields))
+
+
+#: Whether an ``execute_kw`` method may be sent again once Odoo may have acted on it (its answer
+#: was lost): True, False, or a test of the call's arguments. A method not listed only reads.
+IDEMPOTENCY: dict[str, bool | Callable[[Sequence[Any]], bool]] = {
+    "create": False,  # a second create makes a second record
+    "copy": False,
+    "name_create": False,
+    "load": _load_names_its_records,  # by .id / external id: an update, or an upsert
+    "write": True,  # the same values written twice are the same record
+    "unlink": True,  # a deleted record stays deleted (a second call: MissingError, not harm)
+    "action_archive": True,
+    "action_unarchive": True,
+}
+
+
+def is_idempotent(method: str, args: Sequence[Any] = ()) -> bool:
+    """Whether ``method`` called with ``args`` may be sent again (:data:`IDEMPOTENCY`)."""
+    rule = IDEMPOTENCY.get(method, True)
+    return rule(args) if callable(rule) else rule
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import Any
 from odoosync.transforms.base import (
     Transform,
     TransformContext,
+    TransformError,
     is_empty,
     is_odoo_empty,
     mapping_error,
@@ -55,9 +56,20 @@ def _barcode_to(value: Any, ctx: TransformContext) -> Any:
 
 
 def _barcode_from(value: Any, ctx: TransformContext) -> Any:
+    """Odoo's barcode, checked by the same rule as on the way out: the catalog only holds what
+    export can send back. Odoo accepts any text (Code128 ``ABC-123``, wrong check digits); such
+    a product is a MAPPING_ERROR in import and two-way sync, named, never imported only to fail
+    every later export. To keep such barcodes, map the field without this transform."""
     if is_odoo_empty(value):
         return None
-    return str(value)
+    try:
+        return validate_barcode(str(value))
+    except TransformError as exc:
+        exc.message = (
+            f"Odoo's {exc.message}; the barcode transform only takes EAN/UPC/GTIN codes "
+            "(map barcode without a transform to keep other codes)"
+        )
+        raise
 
 
 BARCODE = Transform("barcode", _barcode_to, _barcode_from, "EAN-8/13, UPC-A, GTIN-14 check digit")

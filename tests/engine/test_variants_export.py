@@ -194,7 +194,6 @@ def test_dry_run_lists_variant_changes_and_sends_no_write(tmp_path: Path, sandbo
     assert not any(k.endswith((".write", ".load", ".create")) for k in sandbox.calls())
 
 
-@pytest.mark.slow
 def test_calls_grow_with_batches_not_products(tmp_path: Path) -> None:
     """SPEC §7.2: 1,000 templates x 6 variants with stock and a vendor into an empty Odoo in at
     most 150 calls; unchanged again in at most 15."""

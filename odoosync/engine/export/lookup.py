@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from odoosync.engine.export.plan import Matches
-from odoosync.engine.identity import external_id_name
+from odoosync.engine.identity import external_id_name, key_of_name, legacy_external_id_name
 from odoosync.engine.odoo_side import PRODUCT_MODEL
 from odoosync.history.records import Link
 from odoosync.mapping.rows import MappedProduct
@@ -32,19 +32,18 @@ def lookup(run: ExportRun, client: OdooClient, mapped: Sequence[MappedProduct]) 
     links = run.history.links(profile, keys) if keys else {}
     unlinked = [k for k in keys if k not in links]
     external: dict[str, int] = {}
+    collisions: dict[int, str] = {}
+    renamed = {k for k, link in links.items() if _renamed(run, k, link.external_id)}
     if unlinked and "external_id" in run.settings.sync.match_on:
-        names = {external_id_name(k): k for k in unlinked}
-        for row in client.search_read(
-            "ir.model.data",
-            [
-                ("module", "=", run.module),
-                ("name", "in", list(names)),
-                ("model", "=", PRODUCT_MODEL),
-            ],
-            ["name", "res_id"],
-        ):
-            if row["name"] in names:
-                external[names[row["name"]]] = int(row["res_id"])
+        external, legacy = _by_external_id(run, client, unlinked)
+        owners = run.history.keys_by_odoo_id(profile, set(external.values()))
+        for key in legacy:  # an older name of a product linked to another key: not this one's
+            if owners.get(external[key], key) != key:
+                del external[key]
+        renamed |= legacy & set(external)
+        # today's name of a product linked to another key: a collision, the plan's error
+        matched = set(external.values())
+        collisions = {i: k for i, k in owners.items() if i in matched}
     barcodes: dict[str, int] = {}
     linked_keys: dict[int, str] = {}
     if run.barcode_field and "barcode" in run.settings.sync.match_on:
@@ -92,8 +91,9 @@ def lookup(run: ExportRun, client: OdooClient, mapped: Sequence[MappedProduct]) 
         links=links,
         external_ids=external,
         barcodes=barcodes,
-        linked_keys=linked_keys,
+        linked_keys={**collisions, **linked_keys},
         odoo_values=values,
+        renamed=frozenset(renamed),
     )
 
 
@@ -106,17 +106,60 @@ def _quiet(product: MappedProduct, link: Link) -> bool:
     return not hashes or all(product.hashes[f] == hashes.get(f) for f in product.fields)
 
 
+def _renamed(run: ExportRun, key: str, external_id: str | None) -> bool:
+    """A link whose external id is not the product's name today (an older version's): the
+    run adds today's, so look-ups by external id keep finding it."""
+    return external_id is not None and external_id != run.xml_id(key)
+
+
+def _by_external_id(
+    run: ExportRun, client: OdooClient, keys: Sequence[str]
+) -> tuple[dict[str, int], set[str]]:
+    """``({key: template id}, keys found by an older version's name)``: one ``search_read``.
+
+    An older version's name is lossy (``A 1`` and ``A/1`` were both ``product_A_1``): it counts
+    for a key only when no other key of the chunk could own it (the plain key it spells, or
+    another key with the same old name)."""
+    names = {external_id_name(k): k for k in keys}
+    olds: dict[str, list[str]] = {}
+    for k in keys:
+        old = legacy_external_id_name(k)
+        if old is not None:
+            olds.setdefault(old, []).append(k)
+    found: dict[str, int] = {}
+    legacy: dict[str, int] = {}
+    for row in client.search_read(
+        "ir.model.data",
+        [
+            ("module", "=", run.module),
+            ("name", "in", sorted(set(names) | set(olds))),
+            ("model", "=", PRODUCT_MODEL),
+        ],
+        ["name", "res_id"],
+    ):
+        name = str(row["name"])
+        if name in names:
+            found[names[name]] = int(row["res_id"])
+        owners = olds.get(name, [])
+        if len(owners) == 1 and name not in names:
+            legacy[owners[0]] = int(row["res_id"])
+    taken = set(found.values())
+    for k, odoo_id in legacy.items():
+        if k not in found and odoo_id not in taken:
+            found[k] = odoo_id
+    return found, {k for k in legacy if found.get(k) == legacy[k]}
+
+
 def _owners(run: ExportRun, client: OdooClient, ids: list[int]) -> dict[int, str]:
     """product.template id -> the local key it is linked to (our external ids, the history)."""
     owners: dict[int, str] = {}
-    prefix = "product_"
     for row in client.search_read(
         "ir.model.data",
         [("module", "=", run.module), ("model", "=", PRODUCT_MODEL), ("res_id", "in", ids)],
         ["name", "res_id"],
     ):
-        name = str(row["name"])
-        if name.startswith(prefix):
-            owners[int(row["res_id"])] = name[len(prefix) :]
+        key = key_of_name(str(row["name"]))
+        if key is not None:
+            owners[int(row["res_id"])] = key
     owners.update(run.history.keys_by_odoo_id(run.handle.profile, ids))
     return owners

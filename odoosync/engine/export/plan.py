@@ -62,6 +62,9 @@ class Matches:
     #: product.template id -> current values (read); a linked id absent here was deleted.
     #: ``None``: existence unknown (not looked up): linked records are trusted.
     odoo_values: Mapping[int, Mapping[str, Any]] | None = None
+    #: keys whose Odoo product has an older version's external id name only (found by it, or
+    #: linked with it): the plan adds today's name
+    renamed: frozenset[str] = frozenset()
 
 
 def _is_image(name: str) -> bool:
@@ -149,13 +152,20 @@ def _plan_one(
 
     link = matches.links.get(key)
     recreate = False
+    renamed = key in matches.renamed
     if link is not None:
         if exists(link.odoo_id):
-            return ProductPlan(key, "update", mapped, odoo_id=link.odoo_id, via=VIA_HISTORY)
+            plan = ProductPlan(key, "update", mapped, odoo_id=link.odoo_id, via=VIA_HISTORY)
+            plan.needs_external_id = plan.refresh_link = renamed
+            return plan
         recreate = True
     xml_id = matches.external_ids.get(key)
     if xml_id is not None and exists(xml_id) and "external_id" in match_on:
+        owner = matches.linked_keys.get(xml_id) or claimed.get(xml_id)
+        if owner is not None and owner != key:
+            return _collision(key, mapped, xml_id, owner)
         plan = ProductPlan(key, "update", mapped, odoo_id=xml_id, via=VIA_EXTERNAL_ID)
+        plan.needs_external_id = renamed
         plan.refresh_link = True
         return plan
     barcode = mapped.values.get(barcode_field)
@@ -190,6 +200,27 @@ def _plan_one(
     if recreate:
         plan.note = "re-created: the linked Odoo product was deleted"
     return plan
+
+
+def _collision(key: str, mapped: MappedProduct, odoo_id: int, owner: str) -> ProductPlan:
+    """Two keys whose external id names are the same (or a name taken by hand): never merge
+    them into one Odoo product."""
+    return ProductPlan(
+        key,
+        "error",
+        mapped,
+        error_message=(
+            f"The external id of local product {key!r} names Odoo product {odoo_id}, which "
+            f"is linked to local product {owner!r}; the two keys would merge into one product."
+        ),
+        error_details={
+            "odoo_error_code": "UNIQUE_VIOLATION",
+            "field": "external_id",
+            "value": key,
+            "existing_product_id": odoo_id,
+            "odoo_message": None,
+        },
+    )
 
 
 def _diff(

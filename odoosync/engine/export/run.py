@@ -42,8 +42,10 @@ from odoosync.catalog import Catalog, RowFilter, catalog_key, parse_filters
 from odoosync.config.settings import Settings
 from odoosync.engine.batching import Connections
 from odoosync.engine.books import Progress, RunHandle, options_with_settings, recorded_run
+from odoosync.engine.export.adopted import log_adopted_creates
 from odoosync.engine.export.apply import Applied, apply_plans, unreachable_outcome
 from odoosync.engine.export.images import chunk_images, read_images
+from odoosync.engine.export.incremental import Undated, changed_since, last_covering_run
 from odoosync.engine.export.lookup import lookup
 from odoosync.engine.export.plan import Matches, ProductPlan, plan_products
 from odoosync.engine.export.state import ExportRun
@@ -64,7 +66,7 @@ from odoosync.mapping.model import MappingConfig, load_mapping, require_active_f
 from odoosync.mapping.rows import map_row
 from odoosync.odoo.client import OdooClient
 
-__all__ = ["export_mapping", "export_rows", "run_export"]
+__all__ = ["export_mapping", "export_rows", "run_export", "validate_whole"]
 
 #: rows looked up and planned together: one look-up call of each kind per 1,000 products (an
 #: unchanged re-export of 10,000 is a dozen calls); the sends are split by ``batch_size``
@@ -97,10 +99,17 @@ def run_export(
         )
     catalog = settings.catalog.open()
     barcode_field = _local_field(mapping, "barcode")
-    row_filter = _row_filter(settings, options, history, barcode_field)
+    row_filter = _row_filter(settings, options, barcode_field)
     row_filter.check_columns(catalog.columns())
+    cutoff = (
+        last_covering_run(history, settings.profile.name, options)
+        if options.sync_type == "incremental"
+        else None
+    )
+    undated = Undated(settings.catalog.modified_field)
     if options.product_ids and options.triggered_by != "retry":
         check_ids_present(catalog, options.product_ids)
+    validate_whole(catalog)
     with recorded_run(settings, options, history, direction="to_odoo", retry_of=retry_of) as handle:
         rights: tuple[str, ...] = () if options.dry_run else ("create", "write")
         client = connect(client_factory, rights=rights)
@@ -108,11 +117,26 @@ def run_export(
             side = resolve_odoo(
                 client, mapping, base_dir=catalog.path.parent, fetch=image_fetch(settings)
             )
-            rows = (row for row in catalog.iter_rows() if row_filter.matches(row))
+            rows: Iterable[dict[str, Any]] = (
+                row for row in catalog.iter_rows() if row_filter.matches(row)
+            )
+            if cutoff is not None:
+                rows = changed_since(rows, cutoff, settings.catalog.modified_field, undated)
             export_rows(settings, options, mapping, side, client, history, handle, rows, progress)
+            if undated.warning():
+                handle.result.warnings.append(str(undated.warning()))
         finally:
             client.close()
     return handle.result
+
+
+def validate_whole(catalog: Catalog) -> None:
+    """The whole catalog's rows checked before the first call (a CSV file is streamed; JSON,
+    JSONL and SQLite check theirs when opened or read): a bad row late in the file stops the
+    run before anything is sent, not after earlier chunks were created."""
+    validate = getattr(catalog, "validate", None)
+    if callable(validate):
+        validate()
 
 
 def check_ids_present(catalog: Catalog, wanted: Sequence[str], *, shown: int = 10) -> None:
@@ -193,33 +217,18 @@ def _local_field(mapping: MappingConfig, odoo_field: str) -> str | None:
     return None
 
 
-def _row_filter(
-    settings: Settings, options: RunOptions, history: History, ean_field: str | None
-) -> RowFilter:
+def _row_filter(settings: Settings, options: RunOptions, ean_field: str | None) -> RowFilter:
+    """The run's filters; an incremental run's cutoff is applied apart
+    (:mod:`odoosync.engine.export.incremental`)."""
     base = parse_filters(dict(options.filters))
-    since = base.modified_since
-    if options.sync_type == "incremental":
-        last = _last_success(history, settings.profile.name)
-        if last is not None and (since is None or last > since):
-            since = last
     return replace(
         base,
         ids=options.product_ids or base.ids,
         where=base.where + tuple(options.where),
-        modified_since=since,
         key_field=settings.catalog.key,
         modified_field=settings.catalog.modified_field,
         ean_field=ean_field or base.ean_field,
     )
-
-
-def _last_success(history: History, profile: str) -> Any:
-    from odoosync.catalog.filters import parse_timestamp
-
-    for run in history.runs(profile=profile, limit=200):
-        if run.direction == "to_odoo" and run.status == "success":
-            return parse_timestamp(run.started_at)
-    return None
 
 
 def _chunks(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -360,6 +369,8 @@ def _chunk(
             _record(run, plans_failed, [], started)
         return ChunkReport(plans_failed, unreachable=True, seq=seq)
     applied = _send(run, connections, plans, matches)
+    with run.lock:
+        log_adopted_creates(run, plans, applied.outcomes)
     _record(run, applied.outcomes, applied.links, started)
     return ChunkReport(applied.outcomes, unreachable=applied.unreachable, seq=seq)
 

@@ -23,6 +23,12 @@ from enum import StrEnum
 from typing import Any
 
 from odoosync.engine.compare import comparable
+from odoosync.engine.identity import (
+    external_id_name,
+    is_plain_key,
+    key_of_name,
+    legacy_external_id_name,
+)
 from odoosync.errors import ConfigError
 
 
@@ -42,7 +48,7 @@ class OdooProduct:
     digest: str  # comparable digest of ``values``
     write_date: str | None = None
     barcode: str | None = None
-    external_key: str | None = None  # <key> of <module>.product_<key>, when it exists
+    external_key: str | None = None  # the key its external id in our module names, if any
     #: the digest the history's link keeps for the Odoo side (defaults to ``digest``)
     odoo_hash: str | None = None
 
@@ -67,11 +73,32 @@ class CatalogIndex:
 
     digests: dict[str, str] = field(default_factory=dict)
     barcodes: dict[str, str] = field(default_factory=dict)
+    #: external id name -> key, for the keys whose name has a digest (not readable back)
+    names: dict[str, str] = field(default_factory=dict)
+    #: the lossy name older versions gave those keys -> key ("" when two keys shared it)
+    legacy: dict[str, str] = field(default_factory=dict)
 
     def add(self, key: str, digest: str, barcode: str | None) -> None:
         self.digests[key] = digest
         if barcode:
             self.barcodes.setdefault(barcode, key)
+        if not is_plain_key(key):
+            self.names[external_id_name(key)] = key
+            old = legacy_external_id_name(key)
+            if old is not None:
+                self.legacy[old] = "" if self.legacy.get(old, key) != key else key
+
+    def key_for_name(self, name: str | None) -> str | None:
+        """The key an external id name in our module stands for: a catalog key whose name it
+        is (today's or, unambiguously, an older version's), else the plain key it spells."""
+        if not name:
+            return None
+        if name in self.names:
+            return self.names[name]
+        plain = key_of_name(name)
+        if plain is not None and plain in self.digests:
+            return plain
+        return self.legacy.get(name) or plain
 
 
 @dataclass(frozen=True)

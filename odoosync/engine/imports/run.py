@@ -25,7 +25,7 @@ from odoosync.catalog.base import Catalog, catalog_exists, catalog_key, require_
 from odoosync.catalog.spool import ChangeSpool
 from odoosync.config.settings import Settings
 from odoosync.engine.books import Progress, options_with_settings, recorded_run
-from odoosync.engine.identity import external_id, external_keys
+from odoosync.engine.identity import external_id, external_names
 from odoosync.engine.imports.catalog import (
     PlannedSpool,
     build_index,
@@ -158,7 +158,8 @@ class ImportJob:
 
     def plan(self, page: list[dict[str, Any]]) -> None:
         module = self.settings.sync.external_id_module
-        ext = external_keys(self.client, module, [int(r["id"]) for r in page])
+        names = external_names(self.client, module, [int(r["id"]) for r in page])
+        ext = {odoo_id: self.index.key_for_name(name) for odoo_id, name in names.items()}
         products: list[OdooProduct] = []
         images: dict[int, Any] = {}
         for record in page:
@@ -371,8 +372,17 @@ def run_import(
         if options.domain:
             parse_domain(json.dumps(list(options.domain)), side.fields)
         name = watermark_name(options)
+        stored = history.watermark(profile, name)
+        # the watermark moves only for a run that looked at every product of its selection
+        # changed since it: not --no-create-missing / --no-update-existing, not a later --since
+        covering = (
+            options.create_missing
+            and options.update_existing
+            and (since is None or stored is None or since <= stored)
+            and not options.product_ids
+        )
         if since is None and not options.full:
-            since = history.watermark(profile, name)
+            since = stored
         if mapping.catalog_tables:  # one row per variant, stock, vendors (SPEC §7)
             from odoosync.engine.imports.variants import import_variant_rows
 
@@ -395,7 +405,7 @@ def run_import(
             job.record(run.batch_id)
         finally:
             job.planned.close()
-        if run.result.failed == 0 and job.max_write_date is not None:
+        if covering and run.result.failed == 0 and job.max_write_date is not None:
             history.set_watermark(profile, name, job.max_write_date)
     return run.result
 

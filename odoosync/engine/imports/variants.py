@@ -19,13 +19,21 @@ are recorded after the catalog's write, with a log entry per row created or upda
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from odoosync.catalog.base import Catalog, catalog_key
 from odoosync.catalog.spool import ChangeSpool
 from odoosync.engine.export.stock import resolve_location
-from odoosync.engine.identity import PRODUCT_PREFIX, TEMPLATE_PREFIX, VARIANT_PREFIX
+from odoosync.engine.identity import (
+    PRODUCT_PREFIX,
+    TEMPLATE_PREFIX,
+    VARIANT_PREFIX,
+    external_id_name,
+    key_of_name,
+    template_id_name,
+    variant_id_name,
+)
 from odoosync.engine.odoo_side import OdooSide
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
 from odoosync.engine.variant_travel import VariantTravel, export_rows_state, text
@@ -92,6 +100,31 @@ def read_variants(
     return found
 
 
+def catalog_names(
+    rows: Iterable[Mapping[str, Any]], mapping: MappingConfig, key_field: str
+) -> dict[str, str]:
+    """The external id names the catalog's keys and parents have in Odoo → the key or parent
+    (a key with odd characters gets a digest name that cannot be read back)."""
+    known: dict[str, str] = {}
+    for row in rows:
+        key = catalog_key(row.get(key_field))
+        known[variant_id_name(key)] = key
+        known[external_id_name(key)] = key
+        if mapping.variants is not None:
+            parent = str(row.get(mapping.variants.parent) or "")
+            if parent:
+                known[template_id_name(parent)] = parent
+    return known
+
+
+def _name_back(known: Mapping[str, str] | None, name: str, prefix: str) -> str | None:
+    """The key (or parent) an external id name of this kind stands for: from the catalog's own
+    names first (a digest name cannot be read back), else spelled out by a plain name."""
+    if not name.startswith(prefix):
+        return None
+    return (known or {}).get(name) or key_of_name(name, prefix)
+
+
 def variant_link(
     key: str,
     row: Mapping[str, Any],
@@ -147,11 +180,14 @@ def import_variant_rows(
     """Read every variant (of ``domain``: ``--categ-id``, ``--domain``), write the catalog
     once (atomically, in its own format), then record the log entries and the rows' links."""
     current = {catalog_key(r.get(catalog.key)): dict(r) for r in catalog.iter_rows()}
+    known = catalog_names(current.values(), mapping, catalog.key)
     context = {"active_test": False} if options.include_archived else {}
     location = resolve_location(client, mapping.stock) if mapping.stock is not None else None
     rows: list[dict[str, Any]] = []
     for page in client.iter_pages(VARIANT, list(domain), variant_fields(mapping), context=context):
-        rows += odoo_rows(client, mapping, side, module, page, location, options.include_archived)
+        rows += odoo_rows(
+            client, mapping, side, module, page, location, options.include_archived, known
+        )
     outcomes: list[ProductOutcome] = []
     final: dict[str, dict[str, Any]] = {}
     with ChangeSpool() as spool:
@@ -239,6 +275,7 @@ def odoo_rows(
     page: Sequence[Mapping[str, Any]],
     location: int | None,
     include_archived: bool,
+    known: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """One page of variants (read with :func:`variant_fields`) as catalog rows, in one call
     each for their templates, attribute values, external ids, quantities and vendor lines.
@@ -306,10 +343,13 @@ def odoo_rows(
         ]
         vname = names.get((VARIANT, vid), "")
         tname = names.get((TEMPLATE, tid), "")
-        if vname.startswith(VARIANT_PREFIX):
-            key = vname[len(VARIANT_PREFIX) :]
-        elif tname.startswith(PRODUCT_PREFIX) and not combination:
-            key = tname[len(PRODUCT_PREFIX) :]
+        # a digest name cannot be read back: ``known`` maps the catalog's names to their keys
+        by_variant = _name_back(known, vname, VARIANT_PREFIX)
+        by_product = _name_back(known, tname, PRODUCT_PREFIX)
+        if by_variant:
+            key = by_variant
+        elif by_product and not combination:
+            key = by_product
         else:
             key = f"odoo-{vid}"
         row["__key"] = key
@@ -323,8 +363,9 @@ def odoo_rows(
         row["__write_date"] = max(dates) if dates else None
         if mapping.variants is not None:
             parent = ""
-            if tname.startswith(TEMPLATE_PREFIX):
-                parent = tname[len(TEMPLATE_PREFIX) :]
+            by_template = _name_back(known, tname, TEMPLATE_PREFIX)
+            if by_template:
+                parent = by_template
             elif combination:
                 parent = f"odoo-template-{tid}"
             row[mapping.variants.parent] = parent

@@ -72,8 +72,22 @@ def _added(job: SyncJob, importer: ImportJob, spool: ChangeSpool) -> None:
     """The outcomes, log entries and links of the products added (``spool``'s inserts: the
     chunks spool updates only)."""
     for outcome in importer.result.products:
+        if outcome.action == "error":  # a product the catalog cannot hold: said, not dropped
+            job.result.add(outcome)
+            job.entries.append(
+                LogEntry(
+                    product_id=outcome.product_id,
+                    odoo_product_id=outcome.odoo_product_id,
+                    sync_direction="from_odoo",
+                    sync_type="create",
+                    sync_status="error",
+                    error_message=outcome.error_message,
+                    error_details=outcome.error_details,
+                )
+            )
+            continue
         if outcome.action != "create":
-            continue  # matched rows are left to export's matching; errors are reported
+            continue  # matched rows are left to export's matching
         outcome.note = outcome.note or "new in Odoo: added to the catalog"
         job.result.add(outcome)
         job.entries.append(

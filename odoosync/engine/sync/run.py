@@ -43,9 +43,10 @@ from odoosync.catalog.base import Catalog, catalog_exists, catalog_key, require_
 from odoosync.catalog.spool import ChangeSpool, PickleSpool
 from odoosync.config.settings import Settings
 from odoosync.engine.books import Progress, options_with_settings, recorded_run
-from odoosync.engine.export.run import export_mapping, export_rows
+from odoosync.engine.export.run import export_mapping, export_rows, validate_whole
 from odoosync.engine.identity import external_id_name
 from odoosync.engine.imports.catalog import iter_catalog
+from odoosync.engine.imports.plan import changed_fields
 from odoosync.engine.imports.run import RECORD_CHUNK, refuse_for_variants
 from odoosync.engine.odoo_side import (
     PRODUCT_MODEL,
@@ -109,6 +110,8 @@ def run_sync(
     catalog = settings.catalog.open()
     if not options.dry_run:
         require_writable(catalog.path)
+    if catalog_exists(catalog):
+        validate_whole(catalog)
     with recorded_run(
         settings, options, history, direction="bidirectional", retry_of=retry_of
     ) as run:
@@ -266,7 +269,7 @@ class _SyncRun:
         steps = [
             (self._decide(link.key, link, locals_.get(link.key), records), link)
             for link in chunk
-            if link.key not in self.failed
+            if link.key not in self.failed and self._readable(link, records.get(link.odoo_id))
         ]
         pushes = [(s, ln) for s, ln in steps if s.decision is Decision.PUSH]
         pushed = push(self, pushes, locals_, records)
@@ -275,7 +278,7 @@ class _SyncRun:
         for step, link in steps:
             record = records.get(link.odoo_id)
             if step.decision is Decision.PULL and record is not None:
-                updates[step.key] = self._pulled_values(record)
+                updates[step.key] = self._pulled_values(record, locals_.get(step.key))
                 changes.update(step.key, updates[step.key])
         if self.options.dry_run:
             self.flush()
@@ -399,6 +402,18 @@ class _SyncRun:
         if entry is not None:
             self.entries.append(entry)
 
+    def _readable(self, link: Link, record: Mapping[str, Any] | None) -> bool:
+        """Whether the catalog can hold the Odoo product's values (a NaN price it cannot): else
+        the product fails with MAPPING_ERROR and is left as it is on both sides."""
+        if record is None:
+            return True
+        try:
+            unmap(record, self.mapping, self.side.transform, self.travel)
+        except TransformError as exc:
+            self._error(link.key, link.odoo_id, exc)
+            return False
+        return True
+
     def _error(self, key: str, odoo_id: int, error: TransformError) -> None:
         outcome, entry = mapping_error(key, odoo_id, error)
         self.result.add(outcome)
@@ -406,8 +421,13 @@ class _SyncRun:
 
     # -- applying -----------------------------------------------------------------------------
 
-    def _pulled_values(self, record: Mapping[str, Any]) -> dict[str, Any]:
+    def _pulled_values(self, record: Mapping[str, Any], local: Local | None) -> dict[str, Any]:
+        """The catalog values a pull writes: the fields whose value Odoo changed only (a price
+        "9.50" the catalog holds stays as written, not rewritten "9.5")."""
         values = unmap(record, self.mapping, self.side.transform, self.travel)
+        if local is not None:
+            changed = changed_fields(local.row, values)
+            values = {k: v for k, v in values.items() if k in changed}
         if self.modified_field and record.get("write_date"):
             values[self.modified_field] = iso_from_odoo(record["write_date"])
         return values
