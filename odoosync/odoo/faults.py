@@ -39,6 +39,7 @@ from odoosync.odoo.fault_text import (
     normalise_fault,
     odoo_message,
 )
+from odoosync.odoo.json2_faults import Json2Error, equivalent_fault
 
 #: "connect": the failure happened before the request left (nothing reached Odoo);
 #: "sent": the request was (maybe) sent, so Odoo may have acted on it.
@@ -98,7 +99,7 @@ def redact_url(url: str) -> str:
 
 def retry_after(exc: BaseException) -> float | None:
     """Seconds a 429/503 answer's ``Retry-After`` asks to wait (delta or HTTP date), else None."""
-    if not isinstance(exc, xmlrpc.client.ProtocolError):
+    if not isinstance(exc, xmlrpc.client.ProtocolError | Json2Error):
         return None
     value = _header(exc.headers, "retry-after")
     if not value:
@@ -160,6 +161,8 @@ def classify(
         return classify_fault(exc.faultCode, exc.faultString)
     if isinstance(exc, xmlrpc.client.ProtocolError):
         return _from_http_status(exc.errcode, exc.errmsg, where, exc.headers, retry_after(exc))
+    if isinstance(exc, Json2Error):
+        return _from_json2(exc, where)
     if isinstance(exc, UnexpectedResponse):
         return _unexpected_response(exc, where)
     if isinstance(exc, ssl.SSLEOFError | ssl.SSLZeroReturnError) and phase == "sent":
@@ -228,7 +231,39 @@ def may_have_committed(exc: BaseException, *, phase: Phase) -> bool:
         return False
     if isinstance(exc, xmlrpc.client.Fault):
         return False
+    if isinstance(exc, Json2Error):
+        # Odoo's own error answer: the call's transaction was rolled back
+        return not exc.from_odoo and exc.status not in NOT_PROCESSED_HTTP
     return not (isinstance(exc, xmlrpc.client.ProtocolError) and exc.errcode in NOT_PROCESSED_HTTP)
+
+
+def _from_json2(exc: Json2Error, where: str) -> OdooError:
+    """A JSON-2 error, classified like the same failure over XML-RPC (SPEC §8)."""
+    if exc.status == 401:
+        return AuthenticationError(
+            f"Odoo refused the API key ({exc.message or exc.reason}): check that the profile's "
+            "secret is a valid API key of its user (Preferences → Account Security), not expired "
+            "or revoked.",
+            fault_code=3,
+            odoo_message=exc.message or None,
+        )
+    fault = equivalent_fault(exc)
+    if fault is not None:
+        return classify_fault(*fault)
+    if exc.status == 404 and exc.path.startswith("/json/2/"):
+        # werkzeug's HTML page: X-Odoo-Database names no database this server serves
+        db = exc.database or "?"
+        return DatabaseNotFound(
+            f'Database "{db}" was not found at {where}: check the profile\'s database (the '
+            "exact name, case-sensitive).",
+        )
+    if exc.status == 404:
+        return ProtocolFailure(
+            f"{where} does not serve Odoo's JSON-2 API ({exc.path} answered HTTP 404; it needs "
+            'Odoo 19 or later): set transport = "xmlrpc" or "auto" in the profile, or check '
+            "its url (the server's base address).",
+        )
+    return _from_http_status(exc.status, exc.reason, where, exc.headers, retry_after(exc))
 
 
 def _from_http_status(
