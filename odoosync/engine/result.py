@@ -168,6 +168,8 @@ class RunResult:
     aborted_exit_code: int | None = None
     #: a human note, e.g. "batch sync_... has no failed products"
     message: str | None = None
+    #: "json2" or "xmlrpc": how the run spoke to Odoo (SPEC §8); None when it did not connect
+    transport: str | None = None
 
     @property
     def success(self) -> bool:
@@ -241,6 +243,7 @@ class RunResult:
             "dry_run": self.dry_run,
             **self.counts(),
             "duration_ms": self.duration_ms,
+            "transport": self.transport,
             "errors": self.errors(),
         }
         if self.aborted is not None:

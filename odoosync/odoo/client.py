@@ -201,6 +201,11 @@ class OdooClient:
         use: it asks the version and, on 19+, whether the secret is a bearer key)."""
         return self._choose()
 
+    @property
+    def chosen_transport(self) -> Wire | None:
+        """The wire chosen so far, without asking the server (None: ``auto`` has not chosen)."""
+        return self._wire
+
     def _choose(self) -> Wire:
         if self._wire is None:
             self.version()

@@ -19,7 +19,7 @@ from odoosync.sandbox import serve
 
 SPEC_KEYS = {
     "success", "batch_id", "direction", "dry_run", "products_found", "created", "updated",
-    "unchanged", "failed", "skipped", "conflicts", "duration_ms", "errors",
+    "unchanged", "failed", "skipped", "conflicts", "duration_ms", "transport", "errors",
 }  # fmt: skip
 
 

@@ -345,6 +345,7 @@ def run_import(
     profile = settings.profile.name
     with recorded_run(settings, options, history, direction="from_odoo", retry_of=retry_of) as run:
         client = connect(client_factory, rights=())
+        run.result.transport = client.transport
         side = resolve_odoo(client, mapping, base_dir=catalog.path.parent)
         if options.domain:
             parse_domain(json.dumps(list(options.domain)), side.fields)
