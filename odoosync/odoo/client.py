@@ -207,8 +207,8 @@ class OdooClient:
         return self._wire
 
     def _choose(self) -> Wire:
-        if self._wire is None:
-            self.version()
+        if self._wire != "xmlrpc" and self._version is None:
+            self.version()  # auto: which version; json2: refuse a server without JSON-2
         if self._wire is None:  # auto on 19+: is the secret an API key?
             try:
                 self._uid = self._json2_whoami()
