@@ -29,6 +29,7 @@ from odoosync.errors import (
     NetworkError,
     OdooError,
     OdooFault,
+    OdooUnreachable,
     PermissionDenied,
     ProtocolFailure,
     TLSError,
@@ -80,6 +81,13 @@ class UnexpectedResponse(Exception):
         super().__init__(f"answer of type {content_type or 'unknown'}: {snippet[:80]!r}")
         self.content_type = content_type
         self.snippet = snippet
+
+
+class ProxyRefused(OdooUnreachable):
+    """The HTTP(S) proxy refused the request (407, or a ``CONNECT`` it would not open): Odoo
+    is unreachable (exit 5), and trying again would not help, so it is not retried."""
+
+    error_code = "NETWORK"
 
 
 class RequestTooLarge(OdooFault):
@@ -212,6 +220,12 @@ def classify(
             f"{where} did not answer like an Odoo XML-RPC endpoint ({type(exc).__name__}): "
             "check the profile's url (the server's base address, without /web or /xmlrpc)."
         )
+    if isinstance(exc, OSError) and str(exc).startswith("Tunnel connection failed"):
+        # http.client's CONNECT through HTTPS_PROXY was refused (407, 403, 502...)
+        return ProxyRefused(
+            f"The proxy refused to open a tunnel to {where} ({str(exc).split(': ', 1)[-1]}): "
+            "check HTTPS_PROXY (and its user and password), or list the Odoo host in NO_PROXY."
+        )
     if isinstance(exc, OSError):
         return NetworkError(
             f"Network error talking to {where} ({exc.strerror or exc}): check the URL and "
@@ -275,6 +289,12 @@ def _from_http_status(
         return TransientError(
             f"{where} answered HTTP {status} {reason} ({what}{asked}); odoosync retries these, "
             "and if it persists, try again later."
+        )
+    if status == 407:
+        return ProxyRefused(
+            f"The proxy between this machine and {where} refused the request: HTTP 407 {reason}. "
+            "Check the user and password in HTTPS_PROXY/HTTP_PROXY "
+            "(http://user:password@proxy:port), or list the Odoo host in NO_PROXY."
         )
     if status == 413:
         text = f"HTTP 413 {reason}: the request is too large for the server or its proxy"

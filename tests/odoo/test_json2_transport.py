@@ -87,7 +87,9 @@ READS: dict[str, Callable[[OdooClient], Any]] = {
     "read": lambda c: c.execute("product.template", "read", [1, 2], ["name", "categ_id"]),
     "read_missing": lambda c: c.execute("product.template", "read", [987654], ["name"]),
     "search": lambda c: c.execute("product.template", "search", [], limit=4, order="id desc"),
-    "search_count": lambda c: c.execute("product.template", "search_count", [("sale_ok", "=", True)]),
+    "search_count": lambda c: c.execute(
+        "product.template", "search_count", [("sale_ok", "=", True)]
+    ),
     "fields_get": lambda c: c.fields_get("product.template", ("type", "required")),
     "name_search": lambda c: c.name_search("product.template", "Mouse", limit=5),
     "display_names": lambda c: c.display_names("product.template", [1, 3, 987654]),
@@ -169,7 +171,8 @@ def test_uid_is_the_key_owner_and_no_password_check(odoo: SandboxHandle) -> None
 
 FAULTS: dict[str, Callable[[OdooClient], Any]] = {
     "duplicate_barcode": lambda c: c.create(
-        "product.template", [{"name": "D1", "barcode": "999111"}, {"name": "D2", "barcode": "999111"}]
+        "product.template",
+        [{"name": "D1", "barcode": "999111"}, {"name": "D2", "barcode": "999111"}],
     ),
     "missing_record": lambda c: c.write("product.template", [987654], {"name": "x"}),
     "unknown_field": lambda c: c.search_read("product.template", [], ["no_such_field"], limit=1),
@@ -240,9 +243,12 @@ def test_unknown_database_is_database_not_found(odoo: SandboxHandle) -> None:
 
 
 def test_json2_forced_on_odoo_17_says_it_needs_19() -> None:
-    with serve(odoo_version="17.0", seed="demo") as odoo17, client(odoo17, "json2") as c:
-        with pytest.raises(ProtocolFailure, match="JSON-2"):
-            c.authenticate()
+    with (
+        serve(odoo_version="17.0", seed="demo") as odoo17,
+        client(odoo17, "json2") as c,
+        pytest.raises(ProtocolFailure, match="JSON-2"),
+    ):
+        c.authenticate()
 
 
 # -- retries, may-have-committed, timeouts ------------------------------------------------------
@@ -304,7 +310,7 @@ def test_a_hanging_call_times_out(odoo: SandboxHandle) -> None:
     with client(odoo, timeout=0.3, max_retries=0) as c:
         c.authenticate()
         odoo.inject("timeout", model="product.template", method="search_read", hang_seconds=1.0)
-        with pytest.raises(CallTimeout, match="did not answer within 0.3 s"):
+        with pytest.raises(CallTimeout, match=r"did not answer within 0\.3 s"):
             c.search_read("product.template", [], ["id"], limit=1)
 
 
