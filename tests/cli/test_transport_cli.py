@@ -127,12 +127,13 @@ def test_a_password_on_19_works_over_xmlrpc_with_a_hint(
     [hint] = doc["warnings"]
     assert "API key" in hint and "JSON-2" in hint and "\n" not in hint
     assert hint in err
-    code, out, err = invoke(capsys, monkeypatch, config, "admin", "test-connection")
+    code, _out, err = invoke(capsys, monkeypatch, config, "admin", "test-connection")
     assert code == 0 and err.count("API key") >= 1
 
 
 @pytest.mark.parametrize(
-    ("where", "value", "expected"), [("file", "xmlrpc", "xmlrpc"), ("env", "xmlrpc", "xmlrpc")]
+    ("where", "value", "expected"),
+    [("file", "xmlrpc", "xmlrpc"), ("env", "xmlrpc", "xmlrpc"), ("file", "json2", "json2")],
 )
 def test_transport_can_be_forced(
     odoo19: SandboxHandle,
@@ -146,7 +147,7 @@ def test_transport_can_be_forced(
     config = write_config(tmp_path, odoo19, value if where == "file" else None)
     if where == "env":
         monkeypatch.setenv("ODOOSYNC_TRANSPORT", value)
-    code, doc, err = invoke(
+    code, doc, _err = invoke(
         capsys, monkeypatch, config, odoo19.admin_api_key, "test-connection", "--json"
     )
     assert code == 0 and doc["transport"] == expected
