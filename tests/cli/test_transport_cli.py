@@ -127,8 +127,9 @@ def test_a_password_on_19_works_over_xmlrpc_with_a_hint(
     [hint] = doc["warnings"]
     assert "API key" in hint and "JSON-2" in hint and "\n" not in hint
     assert hint in err
-    code, _out, err = invoke(capsys, monkeypatch, config, "admin", "test-connection")
+    code, out, err = invoke(capsys, monkeypatch, config, "admin", "test-connection")
     assert code == 0 and err.count("API key") >= 1
+    assert f"network: Odoo 19.0 at {odoo19.url} (XML-RPC)" in out
 
 
 @pytest.mark.parametrize(
@@ -187,6 +188,8 @@ def test_status_and_runs_report_the_transport(
     key = odoo19.admin_api_key
     code, doc, _ = invoke(capsys, monkeypatch, config, key, "status", "--json")
     assert code == 0 and doc["connection"]["transport"] == "json2"
+    code, out, _ = invoke(capsys, monkeypatch, config, key, "status")
+    assert code == 0 and "uid 2, JSON-2)" in out
     code, doc, _ = invoke(capsys, monkeypatch, config, key, "export", "--json")
     assert code == 0 and doc["transport"] == "json2" and doc["created"] == 2
     code, doc, _ = invoke(capsys, monkeypatch, config, "admin", "export", "--json")
