@@ -30,6 +30,10 @@ HINTS = {
 }
 
 
+#: how the human output names each transport
+_WIRES = {"json2": "JSON-2", "xmlrpc": "XML-RPC"}
+
+
 def _mark(ok: bool) -> str:
     return "✓" if ok else "✗"
 
@@ -40,8 +44,9 @@ def _render_report(report: ConnectionReport) -> None:
     out = console()
     checks = report.checks
     version = f"Odoo {report.odoo_version} at " if report.odoo_version else ""
+    wire = f" ({_WIRES[report.transport]})" if report.transport in _WIRES else ""
     lines = [
-        (checks.get("network", False), f"network: {version}{report.url}"),
+        (checks.get("network", False), f"network: {version}{report.url}{wire}"),
         (checks.get("database", False), f"database: {report.database}"),
         (
             checks.get("authentication", False),
@@ -66,7 +71,7 @@ def _render_report(report: ConnectionReport) -> None:
 def test_connection(
     json_: bool = typer.Option(False, "--json", help="Print SPEC §2.2's JSON document."),
 ) -> None:
-    """Check the network, XML-RPC authentication, the database and the user's rights.
+    """Check the network, authentication (JSON-2 or XML-RPC), the database and the user's rights.
 
     Exit 0 when everything works, 4 when Odoo refuses (login, database, rights), 5 when it
     cannot be reached (network, TLS, timeout, not an Odoo endpoint).
@@ -162,7 +167,8 @@ def _render_status(settings: Settings, report: ConnectionReport, known: dict[str
     if report.success:
         out.print(
             f"✓ {profile.name}: Odoo {report.odoo_version} at {report.url} "
-            f"(database {report.database}, uid {report.user_id})",
+            f"(database {report.database}, uid {report.user_id}, "
+            f"{_WIRES.get(report.transport or '', report.transport)})",
             markup=False,
         )
     else:

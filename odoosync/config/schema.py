@@ -33,7 +33,10 @@ PROFILE_KEYS = (
     "ca_bundle",
     "company_id",
     "lang",
+    "transport",
 )
+#: how a profile reaches Odoo (SPEC §8): auto = JSON-2 on Odoo 19+ with an API key, else XML-RPC
+TRANSPORTS = ("auto", "xmlrpc", "json2")
 SECTIONS: dict[str, tuple[str, ...]] = {
     "catalog": ("path", "table", "key", "modified_field", "neutralise_formulas"),
     "mapping": ("path",),

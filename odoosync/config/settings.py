@@ -27,6 +27,7 @@ from odoosync.config.schema import (
     PROFILE_KEYS,
     SECTIONS,
     TOP_KEYS,
+    TRANSPORTS,
     KeyReader,
     check_url,
     read_document,
@@ -40,6 +41,7 @@ __all__ = [
     "DEFAULT_CONFIG_NAME",
     "ENV_OVERRIDES",
     "SECRETS_FILE_NAME",
+    "TRANSPORT_ENV",
     "CatalogSettings",
     "Profile",
     "Settings",
@@ -56,6 +58,8 @@ ENV_OVERRIDES = {
     "ODOOSYNC_DATABASE": "database",
     "ODOOSYNC_USERNAME": "username",
 }
+#: overrides the selected profile's ``transport`` (not needed for a profile made of env vars)
+TRANSPORT_ENV = "ODOOSYNC_TRANSPORT"
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,8 @@ class Profile:
     ca_bundle: Path | None = None
     company_id: int | None = None
     lang: str | None = None
+    #: "auto", "xmlrpc" or "json2" (SPEC §8)
+    transport: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -172,6 +178,8 @@ def load_settings(
             if pname == selected
             else {}
         )
+        if pname == selected and env.get(TRANSPORT_ENV):
+            overrides["transport"] = env[TRANSPORT_ENV]
         profiles[pname] = _profile(r, pname, ptable, overrides, sources)
     chosen = profiles[selected]
 
@@ -357,9 +365,12 @@ def _profile(
     lang: str | None = None
     if "lang" in table:
         lang = r.string(table["lang"], prefix + "lang")
+    transport = _transport(r, prefix, table, overrides)
     for key in PROFILE_KEYS:
         if key not in ("url", "database", "username"):
             _source(sources, prefix + key, table, key)
+    if "transport" in overrides:
+        sources[prefix + "transport"] = "env"
     return Profile(
         name=name,
         label=label,
@@ -372,7 +383,30 @@ def _profile(
         ca_bundle=ca_bundle,
         company_id=company_id,
         lang=lang,
+        transport=transport,
     )
+
+
+def _transport(
+    r: KeyReader, prefix: str, table: Mapping[str, Any], overrides: Mapping[str, str]
+) -> str:
+    """``transport`` from ODOOSYNC_TRANSPORT, else the file, else ``auto``."""
+    if "transport" in overrides:
+        value = overrides["transport"].strip().lower()
+        if value not in TRANSPORTS:
+            raise ConfigError(
+                f"{TRANSPORT_ENV}: expected one of {', '.join(TRANSPORTS)}, "
+                f"got {show_value(overrides['transport'])}."
+            )
+        return value
+    value = r.string(table.get("transport", "auto"), prefix + "transport")
+    if value not in TRANSPORTS:
+        raise r.fail(
+            prefix + "transport",
+            f"expected one of {', '.join(TRANSPORTS)} (auto: JSON-2 on Odoo 19+ with an API key, "
+            f"else XML-RPC), got {show_value(value)}.",
+        )
+    return value
 
 
 def _sync(r: KeyReader, t: Mapping[str, Any], sources: dict[str, str]) -> SyncSettings:

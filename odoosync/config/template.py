@@ -37,6 +37,7 @@ verify_tls = true
 # ca_bundle = "/etc/ssl/company-ca.pem"
 # company_id = 1                        # sent as allowed_company_ids in the context
 # lang = "en_US"                        # context lang for translatable fields
+# transport = "auto"                    # auto | xmlrpc | json2 (auto: JSON-2 on Odoo 19+, API key)
 
 [catalog]
 path = {catalog}
@@ -147,6 +148,7 @@ def describe_settings(settings: Settings) -> dict[str, Any]:
         prefix + "ca_bundle": str(p.ca_bundle) if p.ca_bundle else None,
         prefix + "company_id": p.company_id,
         prefix + "lang": p.lang,
+        prefix + "transport": p.transport,
         "catalog.path": str(settings.catalog.path),
         "catalog.table": settings.catalog.table,
         "catalog.key": settings.catalog.key,

@@ -176,6 +176,8 @@ class RunResult:
     message: str | None = None
     #: what a person should know that is not a product's error (rows without a timestamp...)
     warnings: list[str] = field(default_factory=list)
+    #: "json2" or "xmlrpc": how the run spoke to Odoo (SPEC §8); None when it did not connect
+    transport: str | None = None
 
     @property
     def success(self) -> bool:
@@ -256,6 +258,7 @@ class RunResult:
             "dry_run": self.dry_run,
             **self.counts(),
             "duration_ms": self.duration_ms,
+            "transport": self.transport,
             "errors": self.errors(),
         }
         if self.aborted is not None:

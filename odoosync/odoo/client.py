@@ -1,15 +1,24 @@
-"""``OdooClient``: the only code that speaks Odoo (XML-RPC, ``/xmlrpc/2``).
+"""``OdooClient``: the only code that speaks Odoo, over XML-RPC (``/xmlrpc/2``) or JSON-2
+(``/json/2``, Odoo 19+), behind one interface (SPEC §8).
 
-Every call has a timeout (see :mod:`odoosync.odoo.transport`), its failures become the typed
-errors of :mod:`odoosync.errors` (:func:`odoosync.odoo.faults.classify`), and transient ones are
-retried (:mod:`odoosync.odoo.retry`): idempotent calls (its table ``IDEMPOTENCY``: reads,
+Every call has a timeout (see :mod:`odoosync.odoo.transport`, :mod:`odoosync.odoo.json2`), its
+failures become the typed errors of :mod:`odoosync.errors` (:func:`odoosync.odoo.faults.classify`
+reads a JSON-2 HTTP status and error body as the same fault over XML-RPC), and transient ones
+are retried (:mod:`odoosync.odoo.retry`): idempotent calls (its table ``IDEMPOTENCY``: reads,
 ``write``, ``load`` by ``.id`` or external id...) on any transient failure; ``create``, ``copy``
 (and other calls that create) only when the request was not sent, otherwise a
 ``TransientError`` with ``maybe_committed = True`` is raised.
 
-With ``logging.getLogger("odoosync.rpc")`` at DEBUG, each call is traced: service, method,
-model, sizes and duration; the password is printed as ``***``. A client is not thread-safe:
-give each worker its own :meth:`OdooClient.clone`.
+``ConnectionParams.transport`` picks the wire: ``xmlrpc``, ``json2``, or ``auto`` (the default):
+JSON-2 when ``GET /web/version`` says 19 or later and the secret is accepted as a bearer API key,
+else XML-RPC; a password accepted only over XML-RPC on 19+ leaves a one-line
+:attr:`OdooClient.transport_hint`. Nothing uses the ``db`` service. Both wires honour
+``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` (:mod:`odoosync.odoo.proxy`).
+
+With ``logging.getLogger("odoosync.rpc")`` at DEBUG, each call is traced: service or wire,
+method, model, sizes and duration; the password or API key is never printed (``***``), nor a
+proxy's credentials. A client is not thread-safe: give each worker its own
+:meth:`OdooClient.clone`.
 """
 
 from __future__ import annotations
@@ -17,18 +26,20 @@ from __future__ import annotations
 import http.client
 import logging
 import random
-import re
 import time
 import xmlrpc.client
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from ipaddress import ip_address
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, Literal
 from xml.parsers.expat import ExpatError
 
-from odoosync.errors import AuthenticationError, OdooError, OdooFault, ProtocolFailure
+from odoosync.errors import (
+    AuthenticationError,
+    OdooError,
+    OdooFault,
+    ProtocolFailure,
+)
 from odoosync.odoo.faults import (
     ODOO_MAX_REQUEST_BYTES,
     Phase,
@@ -38,14 +49,43 @@ from odoosync.odoo.faults import (
     redact_url,
     retry_after,
 )
+from odoosync.odoo.json2 import Json2Transport
+from odoosync.odoo.json2_args import named_arguments
+from odoosync.odoo.json2_faults import Json2Error
+from odoosync.odoo.proxy import proxy_for
 from odoosync.odoo.retry import AttemptFailed, RetryPolicy, is_idempotent, retry_call
-from odoosync.odoo.transport import TransportFailure, make_transport
+from odoosync.odoo.server_info import (
+    JSON2_FIRST_MAJOR,
+    ServerVersion,
+    insecure_url_warning,
+    parse_version,
+    parse_web_version,
+)
+from odoosync.odoo.transport import TransportFailure, make_transport, tls_context
 from odoosync.secrets import Secret
+
+__all__ = [
+    "ConnectionParams",
+    "OdooClient",
+    "ServerVersion",
+    "insecure_url_warning",
+    "parse_version",
+]
 
 log = logging.getLogger("odoosync.rpc")
 warnings_log = logging.getLogger("odoosync.odoo")
 
 DEFAULT_FIELD_ATTRIBUTES = ("string", "type", "required", "readonly", "relation", "selection")
+
+#: the profile's ``transport`` values; a client reports ``xmlrpc`` or ``json2``
+TRANSPORTS = ("auto", "xmlrpc", "json2")
+Wire = Literal["xmlrpc", "json2"]
+
+PASSWORD_ON_JSON2_HINT = (
+    "Odoo {version} accepted this secret only as a password, over XML-RPC (deprecated from Odoo "
+    "19): use an API key (Odoo: Preferences → Account Security → New API Key; then odoosync "
+    "config set-password) to switch to JSON-2, faster and supported after XML-RPC is removed."
+)
 
 _CALL_ERRORS = (
     TransportFailure,
@@ -56,6 +96,7 @@ _CALL_ERRORS = (
     OSError,
     http.client.HTTPException,
     UnexpectedResponse,
+    Json2Error,
 )
 
 
@@ -77,66 +118,12 @@ class ConnectionParams:
     retry_timeouts: bool = True
     #: a request body over this is refused before sending (Odoo 16+ accepts 128 MiB)
     max_request_bytes: int = ODOO_MAX_REQUEST_BYTES
-
-
-@dataclass(frozen=True)
-class ServerVersion:
-    """``common.version()``: ``raw`` as the server says it (``17.0``, ``saas~17.4+e``)."""
-
-    raw: str
-    major: int
-    minor: int
-    info: tuple[Any, ...]
-
-
-def parse_version(data: Mapping[str, Any]) -> ServerVersion:
-    """Read ``common.version()``'s answer without assuming ints (``('saas~17', 4, ...)``)."""
-    raw = str(data.get("server_version") or "")
-    info_value = data.get("server_version_info")
-    info = tuple(info_value) if isinstance(info_value, list | tuple) else ()
-    major = minor = None
-    if len(info) >= 2:
-        major = _leading_int(info[0])
-        minor = _leading_int(info[1])
-    if major is None or minor is None:
-        m = re.search(r"(\d+)\.(\d+)", raw) or re.search(r"(\d+)", raw)
-        if m is None:
-            raise ProtocolFailure(
-                f"The server's version {raw!r} is not an Odoo version: check the profile's url."
-            )
-        major = int(m.group(1))
-        minor = int(m.group(2)) if m.lastindex and m.lastindex >= 2 else 0
-    return ServerVersion(raw=raw or f"{major}.{minor}", major=major, minor=minor, info=info)
-
-
-def _leading_int(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    m = re.search(r"\d+", str(value))
-    return int(m.group()) if m else None
-
-
-def insecure_url_warning(url: str) -> str | None:
-    """A warning when ``url`` is plain http to a host that is not loopback, else None."""
-    parts = urlsplit(url)
-    if parts.scheme.lower() != "http":
-        return None
-    host = (parts.hostname or "").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return None
-    try:
-        if ip_address(host).is_loopback:
-            return None
-    except ValueError:
-        pass
-    return (
-        f"{url} uses plain http: the password travels unencrypted. "
-        "Use https unless this network is trusted."
-    )
+    #: "auto", "xmlrpc" or "json2" (SPEC §8)
+    transport: str = "auto"
 
 
 class OdooClient:
-    """One connection (kept alive) to one Odoo database, as one user."""
+    """One connection (kept alive) to one Odoo database, as one user, over XML-RPC or JSON-2."""
 
     def __init__(
         self,
@@ -146,6 +133,8 @@ class OdooClient:
         clock: Callable[[], float] = time.monotonic,
         rng: Callable[[], float] = random.random,
     ) -> None:
+        if params.transport not in TRANSPORTS:
+            raise ValueError(f"transport must be one of {', '.join(TRANSPORTS)}")
         self.params = params
         self._sleep, self._clock, self._rng = sleep, clock, rng
         self._policy = RetryPolicy(
@@ -156,19 +145,41 @@ class OdooClient:
         endpoint = params.url.rstrip("/")
         #: the url as shown in messages, reports and traces: a ``user:password@`` is masked
         self.url = redact_url(endpoint)
+        #: the proxy from HTTPS_PROXY/HTTP_PROXY/NO_PROXY, or None (its ``shown`` is masked)
+        self.proxy = proxy_for(endpoint)
+        if self.proxy is not None:
+            log.debug("connecting to %s through the proxy %s", self.url, self.proxy.shown)
         self._transport = make_transport(
             endpoint,
             timeout=params.timeout,
             verify_tls=params.verify_tls,
             ca_bundle=params.ca_bundle,
             max_request_bytes=params.max_request_bytes,
+            proxy=self.proxy,
         )
         self._proxies = {
             service: xmlrpc.client.ServerProxy(
                 f"{endpoint}/xmlrpc/2/{service}", transport=self._transport, allow_none=True
             )
-            for service in ("common", "object", "db")
+            for service in ("common", "object")
         }
+        https = endpoint.lower().startswith("https://")
+        self._json2 = Json2Transport(
+            endpoint,
+            database=params.database,
+            timeout=params.timeout,
+            ssl_context=tls_context(verify_tls=params.verify_tls, ca_bundle=params.ca_bundle)
+            if https
+            else None,
+            proxy=self.proxy,
+            max_request_bytes=params.max_request_bytes,
+        )
+        #: the wire in use; None while ``auto`` has not chosen yet
+        self._wire: Wire | None = None
+        if params.transport in ("xmlrpc", "json2"):
+            self._wire = "xmlrpc" if params.transport == "xmlrpc" else "json2"
+        #: auto on 19+: the secret was refused as a bearer key (a password)
+        self._bearer_refused = False
         self._uid: int | None = None
         self._version: ServerVersion | None = None
         #: the access-check method that works on this server (has_access 18+, else the old one)
@@ -177,24 +188,84 @@ class OdooClient:
         self.insecure_warning = insecure_url_warning(self.url)
         if self.insecure_warning:
             warnings_log.warning(self.insecure_warning)
+        #: said once: a password on Odoo 19+ works over XML-RPC only; an API key gives JSON-2
+        self.transport_hint: str | None = None
 
-    # -- the common service -------------------------------------------------------------------
+    # -- which wire ---------------------------------------------------------------------------
+
+    @property
+    def transport(self) -> Wire:
+        """``"json2"`` or ``"xmlrpc"``: the wire this client speaks (``auto`` chooses on first
+        use: it asks the version and, on 19+, whether the secret is a bearer key)."""
+        return self._choose()
+
+    @property
+    def chosen_transport(self) -> Wire | None:
+        """The wire chosen so far, without asking the server (None: ``auto`` has not chosen)."""
+        return self._wire
+
+    def _choose(self) -> Wire:
+        if self._wire != "xmlrpc" and self._version is None:
+            self.version()  # auto: which version; json2: refuse a server without JSON-2
+        if self._wire is None:  # auto on 19+: is the secret an API key?
+            try:
+                self._uid = self._json2_whoami()
+                self._wire = "json2"
+            except AuthenticationError:
+                self._wire = "xmlrpc"
+                self._bearer_refused = True
+        return self._wire
+
+    # -- the server and the user --------------------------------------------------------------
 
     def version(self) -> ServerVersion:
-        """``common.version()``, cached."""
-        if self._version is None:
-            data = self._call("common", "version", (), idempotent=True, shown=())
-            if not isinstance(data, Mapping):
+        """The server's version, cached: ``GET /web/version`` (JSON-2, and ``auto`` first:
+        Odoo up to 18 answers 404 there, and ``auto`` then uses XML-RPC), else
+        ``common.version()``."""
+        if self._version is not None:
+            return self._version
+        if self._wire == "xmlrpc":
+            self._version = self._xmlrpc_version()
+            return self._version
+        try:
+            data = self._run(
+                "GET /web/version", (), self._json2, self._json2.version, idempotent=True
+            )
+            found = parse_web_version(data)
+        except ProtocolFailure:
+            if self._wire == "json2":
+                raise
+            self._wire = "xmlrpc"
+            self._version = self._xmlrpc_version()
+            return self._version
+        if found.major < JSON2_FIRST_MAJOR:
+            if self._wire == "json2":
                 raise ProtocolFailure(
-                    f"{self.url} answered version() with {type(data).__name__}, not Odoo's "
-                    "version record: check the profile's url."
+                    f"{self.url} runs Odoo {found.raw}, which has no JSON-2 API (Odoo 19 or "
+                    'later): set transport = "xmlrpc" or "auto" in the profile.'
                 )
-            self._version = parse_version(data)
-        return self._version
+            self._wire = "xmlrpc"
+        self._version = found
+        return found
+
+    def _xmlrpc_version(self) -> ServerVersion:
+        data = self._call("common", "version", (), idempotent=True, shown=())
+        if not isinstance(data, Mapping):
+            raise ProtocolFailure(
+                f"{self.url} answered version() with {type(data).__name__}, not Odoo's "
+                "version record: check the profile's url."
+            )
+        return parse_version(data)
 
     def authenticate(self) -> int:
         """Log in; returns the uid. ``AuthenticationError`` for bad credentials,
-        ``DatabaseNotFound`` for an unknown database, ``OdooUnreachable`` when unreachable."""
+        ``DatabaseNotFound`` for an unknown database, ``OdooUnreachable`` when unreachable.
+
+        Over JSON-2 there is no login: the uid is the API key's owner's, asked once."""
+        if self._choose() == "json2":
+            if self._uid is None:
+                self._uid = self._json2_whoami()
+            return self._uid
         p = self.params
         shown: tuple[Any, ...] = (p.database, p.username, "***", {})
         uid = self._call(
@@ -210,6 +281,36 @@ class OdooClient:
                 "and password or API key, and that the user has XML-RPC access."
             )
         self._uid = uid
+        if self._bearer_refused and self.transport_hint is None:
+            self.transport_hint = PASSWORD_ON_JSON2_HINT.format(version=self.version().raw)
+            warnings_log.warning(self.transport_hint)
+        return uid
+
+    def _json2_whoami(self) -> int:
+        """The API key's owner: ``res.users.context_get()``'s ``uid`` (odoo-facts §2); a server
+        without that method is asked for the profile's login instead."""
+        try:
+            context = self._json2_call("res.users", "context_get", {}, idempotent=True)
+        except OdooFault as exc:
+            if not _method_missing(exc, "context_get"):
+                raise
+            found = self._json2_call(
+                "res.users",
+                "search",
+                {"domain": [["login", "=", self.params.username]], "limit": 1},
+                idempotent=True,
+            )
+            if not found:
+                raise AuthenticationError(
+                    f"The API key was accepted but no user has the login "
+                    f"{self.params.username!r}: check the profile's username."
+                ) from exc
+            return int(found[0])
+        uid = context.get("uid") if isinstance(context, Mapping) else None
+        if isinstance(uid, bool) or not isinstance(uid, int):
+            raise ProtocolFailure(
+                f"{self.url} answered res.users.context_get without a uid: check the profile's url."
+            )
         return uid
 
     @property
@@ -229,10 +330,14 @@ class OdooClient:
         context: Mapping[str, Any] | None = None,
         **kwargs: Any,
     ) -> Any:
-        """``execute_kw`` with the profile's context merged with ``context``."""
+        """``execute_kw`` with the profile's context merged with ``context``; over JSON-2 the
+        positional arguments are named (:func:`~odoosync.odoo.json2_args.named_arguments`)."""
         merged = {**self.params.context, **(context or {})}
         if merged:
             kwargs["context"] = merged
+        if self._choose() == "json2":
+            named = named_arguments(method, args, kwargs)
+            return self._json2_call(model, method, named, idempotent=is_idempotent(method, args))
         p = self.params
         uid = self.uid
         shown = (p.database, uid, "***", model, method, _size(list(args)), _keys(kwargs))
@@ -242,6 +347,18 @@ class OdooClient:
             (p.database, uid, p.password.reveal(), model, method, list(args), kwargs),
             idempotent=is_idempotent(method, args),
             shown=shown,
+        )
+
+    def _json2_call(
+        self, model: str, method: str, arguments: Mapping[str, Any], *, idempotent: bool
+    ) -> Any:
+        key = self.params.password.reveal()
+        return self._run(
+            f"json2 {model}.{method}",
+            (_keys(arguments),),
+            self._json2,
+            lambda: self._json2.call(model, method, arguments, key),
+            idempotent=idempotent,
         )
 
     def search_read(
@@ -389,14 +506,19 @@ class OdooClient:
     # -- connections --------------------------------------------------------------------------
 
     def clone(self) -> OdooClient:
-        """A second connection for a parallel worker: same params and uid, no new login."""
+        """A second connection for a parallel worker: same params, wire and uid, no new login."""
         other = OdooClient(self.params, sleep=self._sleep, clock=self._clock, rng=self._rng)
         other._uid = self._uid
         other._version = self._version
+        other._wire = self._wire
+        other._bearer_refused = self._bearer_refused
+        other._access_method = self._access_method
+        other.transport_hint = self.transport_hint
         return other
 
     def close(self) -> None:
         self._transport.close()
+        self._json2.close()
 
     def __enter__(self) -> OdooClient:
         return self
@@ -415,25 +537,41 @@ class OdooClient:
         idempotent: bool,
         shown: tuple[Any, ...],
     ) -> Any:
+        """One XML-RPC call (``common`` or ``object`` service)."""
         label = f"{service}.{method}"
         if service == "object" and len(shown) >= 5:
             label = f"{label} {shown[3]}.{shown[4]}"
         proxy = getattr(self._proxies[service], method)
+        return self._run(
+            label, shown, self._transport, lambda: proxy(*params), idempotent=idempotent
+        )
+
+    def _run(
+        self,
+        label: str,
+        shown: tuple[Any, ...],
+        channel: Any,
+        send: Callable[[], Any],
+        *,
+        idempotent: bool,
+    ) -> Any:
+        """``send()`` with its failures classified and the transient ones retried; ``channel``
+        (a transport) gives the sizes for the trace."""
 
         def attempt() -> Any:
             start = self._clock()
             try:
-                result = proxy(*params)
+                result = send()
             except _CALL_ERRORS as exc:
                 cause: BaseException = exc.cause if isinstance(exc, TransportFailure) else exc
                 phase: Phase = exc.phase if isinstance(exc, TransportFailure) else "sent"
                 error = classify(cause, phase=phase, url=self.url, timeout=self.params.timeout)
-                self._trace(label, shown, start, error=error)
+                self._trace(label, shown, channel, start, error=error)
                 committed = may_have_committed(cause, phase=phase)
                 raise AttemptFailed(
                     error, maybe_committed=committed, retry_after=retry_after(cause)
                 ) from cause
-            self._trace(label, shown, start)
+            self._trace(label, shown, channel, start)
             return result
 
         def on_retry(n: int, delay: float, error: OdooError) -> None:
@@ -450,13 +588,19 @@ class OdooClient:
         )
 
     def _trace(
-        self, label: str, shown: tuple[Any, ...], start: float, *, error: OdooError | None = None
+        self,
+        label: str,
+        shown: tuple[Any, ...],
+        channel: Any,
+        start: float,
+        *,
+        error: OdooError | None = None,
     ) -> None:
         if not log.isEnabledFor(logging.DEBUG):
             return
         ms = (self._clock() - start) * 1000
         args = ", ".join(_short(a) for a in shown)
-        sizes = f"{self._transport.last_request_bytes} B -> {self._transport.last_response_bytes} B"
+        sizes = f"{channel.last_request_bytes} B -> {channel.last_response_bytes} B"
         outcome = f" FAILED {type(error).__name__}" if error else ""
         log.debug("%s(%s) %s in %.1f ms%s", label, args, sizes, ms, outcome)
 

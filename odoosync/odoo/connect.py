@@ -60,6 +60,7 @@ def params_from_settings(settings: Settings, password: Secret) -> ConnectionPara
         context=context,
         max_retries=settings.sync.max_retries,
         max_retry_wait=settings.sync.max_retry_wait,
+        transport=profile.transport,
     )
 
 
@@ -95,6 +96,8 @@ class ConnectionReport:
     error: OdooError | None = None
     #: what to try next, when the failure has a likely cause (Odoo Online, 2FA...)
     hint: str | None = None
+    #: "json2" or "xmlrpc" once known (SPEC §8); None when the server was not reached
+    transport: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         doc: dict[str, Any] = {
@@ -104,6 +107,7 @@ class ConnectionReport:
             "user_id": self.user_id,
             "database": self.database,
             "url": self.url,
+            "transport": self.transport,
             "checks": self.checks,
         }
         if not self.success:
@@ -169,6 +173,7 @@ def check_connection(client: OdooClient, *, permissions: bool = True) -> Connect
                 "products (e.g. Inventory / Administrator)."
             )
     except OdooError as exc:
+        report.transport = client.chosen_transport
         report.error = exc
         report.message = str(exc)
         report.hint = failure_hint(exc, client.url)
@@ -177,6 +182,9 @@ def check_connection(client: OdooClient, *, permissions: bool = True) -> Connect
         if report.exit_code not in (ExitCode.ODOO_REFUSED, ExitCode.ODOO_UNREACHABLE):
             report.exit_code = ExitCode.ODOO_UNREACHABLE
         return report
+    report.transport = client.chosen_transport
+    if client.transport_hint:
+        report.warnings.append(client.transport_hint)
     report.success = True
     report.message = "Connection successful"
     return report

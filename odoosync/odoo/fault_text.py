@@ -94,7 +94,10 @@ _MISSING = re.compile(
     re.M,
 )
 #: fault 2 for a model the database does not have (observation #28)
-_UNKNOWN_MODEL = re.compile(r"^Object (?P<model>[\w.]+) doesn't exist", re.M)
+_UNKNOWN_MODEL = re.compile(
+    r"^(?:Object (?P<model>[\w.]+) doesn't exist|the model '(?P<model19>[\w.]+)' does not exist)",
+    re.M,
+)
 _MISSING_RECORD = re.compile(r"\(Records?: (?P<model>[\w.]+)\((?P<ids>[\d, ]*)\)")
 _MISSING_DOCUMENT = re.compile(
     r"Document type: .*?\((?P<model>[\w.]+)\), Operation: (?P<op>\w+), Records: (?P<ids>[\d, ]*)"
@@ -197,7 +200,8 @@ def _details_from_text(message: str) -> dict[str, Any]:
             "value": _unquote(m["value"] or m["ivalue"]),
         }
     elif m := _UNKNOWN_MODEL.search(message):
-        details["unknown_model"] = m["model"]
+        # JSON-2 (19+) says "the model 'x' does not exist" (HTTP 404)
+        details["unknown_model"] = m["model"] or m["model19"]
     elif _MISSING.search(message):
         details["odoo_error_code"] = "MISSING_RECORD"
         if m := _MISSING_RECORD.search(message) or _MISSING_DOCUMENT.search(message):

@@ -29,6 +29,7 @@ from odoosync.errors import (
     NetworkError,
     OdooError,
     OdooFault,
+    OdooUnreachable,
     PermissionDenied,
     ProtocolFailure,
     TLSError,
@@ -40,6 +41,7 @@ from odoosync.odoo.fault_text import (
     normalise_fault,
     odoo_message,
 )
+from odoosync.odoo.json2_faults import Json2Error, equivalent_fault
 
 #: "connect": the failure happened before the request left (nothing reached Odoo);
 #: "sent": the request was (maybe) sent, so Odoo may have acted on it.
@@ -90,6 +92,13 @@ class UnexpectedResponse(Exception):
         self.snippet = snippet
 
 
+class ProxyRefused(OdooUnreachable):
+    """The HTTP(S) proxy refused the request (407, or a ``CONNECT`` it would not open): Odoo
+    is unreachable (exit 5), and trying again would not help, so it is not retried."""
+
+    error_code = "NETWORK"
+
+
 class RequestTooLarge(OdooFault):
     """The request body is over what Odoo or its proxy accepts (HTTP 413, or over Odoo's
     128 MiB before sending). An ``OdooFault``: the engine splits the batch, as for any fault
@@ -107,7 +116,7 @@ def redact_url(url: str) -> str:
 
 def retry_after(exc: BaseException) -> float | None:
     """Seconds a 429/503 answer's ``Retry-After`` asks to wait (delta or HTTP date), else None."""
-    if not isinstance(exc, xmlrpc.client.ProtocolError):
+    if not isinstance(exc, xmlrpc.client.ProtocolError | Json2Error):
         return None
     value = _header(exc.headers, "retry-after")
     if not value:
@@ -169,6 +178,8 @@ def classify(
         return classify_fault(exc.faultCode, exc.faultString)
     if isinstance(exc, xmlrpc.client.ProtocolError):
         return _from_http_status(exc.errcode, exc.errmsg, where, exc.headers, retry_after(exc))
+    if isinstance(exc, Json2Error):
+        return _from_json2(exc, where)
     if isinstance(exc, UnexpectedResponse):
         return _unexpected_response(exc, where)
     if isinstance(exc, ssl.SSLEOFError | ssl.SSLZeroReturnError) and phase == "sent":
@@ -218,6 +229,12 @@ def classify(
             f"{where} did not answer like an Odoo XML-RPC endpoint ({type(exc).__name__}): "
             "check the profile's url (the server's base address, without /web or /xmlrpc)."
         )
+    if isinstance(exc, OSError) and str(exc).startswith("Tunnel connection failed"):
+        # http.client's CONNECT through HTTPS_PROXY was refused (407, 403, 502...)
+        return ProxyRefused(
+            f"The proxy refused to open a tunnel to {where} ({str(exc).split(': ', 1)[-1]}): "
+            "check HTTPS_PROXY (and its user and password), or list the Odoo host in NO_PROXY."
+        )
     if isinstance(exc, OSError):
         return NetworkError(
             f"Network error talking to {where} ({exc.strerror or exc}): check the URL and "
@@ -237,7 +254,39 @@ def may_have_committed(exc: BaseException, *, phase: Phase) -> bool:
         return False
     if isinstance(exc, xmlrpc.client.Fault):
         return False
+    if isinstance(exc, Json2Error):
+        # Odoo's own error answer: the call's transaction was rolled back
+        return not exc.from_odoo and exc.status not in NOT_PROCESSED_HTTP
     return not (isinstance(exc, xmlrpc.client.ProtocolError) and exc.errcode in NOT_PROCESSED_HTTP)
+
+
+def _from_json2(exc: Json2Error, where: str) -> OdooError:
+    """A JSON-2 error, classified like the same failure over XML-RPC (SPEC §8)."""
+    if exc.status == 401:
+        return AuthenticationError(
+            f"Odoo refused the API key ({exc.message or exc.reason}): check that the profile's "
+            "secret is a valid API key of its user (Preferences → Account Security), not expired "
+            "or revoked.",
+            fault_code=3,
+            odoo_message=exc.message or None,
+        )
+    fault = equivalent_fault(exc)
+    if fault is not None:
+        return classify_fault(*fault)
+    if exc.status == 404 and exc.path.startswith("/json/2/"):
+        # werkzeug's HTML page: X-Odoo-Database names no database this server serves
+        db = exc.database or "?"
+        return DatabaseNotFound(
+            f'Database "{db}" was not found at {where}: check the profile\'s database (the '
+            "exact name, case-sensitive).",
+        )
+    if exc.status == 404:
+        return ProtocolFailure(
+            f"{where} does not serve Odoo's JSON-2 API ({exc.path} answered HTTP 404; it needs "
+            'Odoo 19 or later): set transport = "xmlrpc" or "auto" in the profile, or check '
+            "its url (the server's base address).",
+        )
+    return _from_http_status(exc.status, exc.reason, where, exc.headers, retry_after(exc))
 
 
 def _from_http_status(
@@ -249,6 +298,12 @@ def _from_http_status(
         return TransientError(
             f"{where} answered HTTP {status} {reason} ({what}{asked}); odoosync retries these, "
             "and if it persists, try again later."
+        )
+    if status == 407:
+        return ProxyRefused(
+            f"The proxy between this machine and {where} refused the request: HTTP 407 {reason}. "
+            "Check the user and password in HTTPS_PROXY/HTTP_PROXY "
+            "(http://user:password@proxy:port), or list the Odoo host in NO_PROXY."
         )
     if status == 413:
         text = f"HTTP 413 {reason}: the request is too large for the server or its proxy"

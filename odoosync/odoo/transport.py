@@ -23,6 +23,7 @@ from odoosync.odoo.faults import (
     RequestTooLarge,
     UnexpectedResponse,
 )
+from odoosync.odoo.proxy import Proxy, open_connection, proxy_headers, request_target
 
 if TYPE_CHECKING:
     from _typeshed import SizedBuffer
@@ -47,29 +48,41 @@ class OdooTransport(xmlrpc.client.Transport):
     """
 
     user_agent = USER_AGENT
+    scheme = "http"
 
     def __init__(
-        self, *, timeout: float = 60.0, max_request_bytes: int = ODOO_MAX_REQUEST_BYTES
+        self,
+        *,
+        timeout: float = 60.0,
+        max_request_bytes: int = ODOO_MAX_REQUEST_BYTES,
+        proxy: Proxy | None = None,
     ) -> None:
         super().__init__(use_datetime=False, use_builtin_types=False)
         self.timeout = timeout
         #: a bigger request is refused before it is sent (Odoo 16+ answers 413 or drops it)
         self.max_request_bytes = max_request_bytes
+        #: the proxy requests go through (HTTPS_PROXY/HTTP_PROXY), or None
+        self.proxy = proxy
         self.last_request_bytes = 0
         self.last_response_bytes = 0
+        self._ssl_context: ssl.SSLContext | None = None
+        self._base = ""
 
     # -- connection ---------------------------------------------------------------------------
 
     def _new_connection(self, host: str) -> http.client.HTTPConnection:
-        return http.client.HTTPConnection(host, timeout=self.timeout)
+        return open_connection(
+            self._base, timeout=self.timeout, ssl_context=self._ssl_context, proxy=self.proxy
+        )
 
     def make_connection(self, host: Any) -> http.client.HTTPConnection:
         if self._connection[1] is not None and host == self._connection[0]:
             conn = self._connection[1]
-            if conn.sock is not None and _peer_closed(conn.sock):
+            if conn.sock is not None and peer_closed(conn.sock):
                 conn.close()  # the server closed the idle connection: reconnect on next use
             return conn
         chost, self._extra_headers, _x509 = self.get_host_info(host)
+        self._base = f"{self.scheme}://{chost}"
         conn = self._new_connection(chost)
         self._connection = host, conn
         return conn
@@ -139,10 +152,12 @@ class OdooTransport(xmlrpc.client.Transport):
         return result
 
     def _send(self, conn: http.client.HTTPConnection, handler: str, body: SizedBuffer) -> None:
-        conn.putrequest("POST", handler, skip_accept_encoding=True)
+        target = request_target(self._base, handler, self.proxy)
+        conn.putrequest("POST", target, skip_accept_encoding=True)
         headers = [
             *self._headers,
             *self._extra_headers,
+            *proxy_headers(self._base, self.proxy),
             ("Accept-Encoding", "gzip"),
             ("Content-Type", "text/xml"),
             ("User-Agent", self.user_agent),
@@ -155,6 +170,8 @@ class OdooSafeTransport(OdooTransport):
     """HTTPS: certificates verified by default; ``ca_bundle`` adds a private CA;
     ``verify_tls=False`` turns verification off."""
 
+    scheme = "https"
+
     def __init__(
         self,
         *,
@@ -162,12 +179,11 @@ class OdooSafeTransport(OdooTransport):
         verify_tls: bool = True,
         ca_bundle: Path | None = None,
         max_request_bytes: int = ODOO_MAX_REQUEST_BYTES,
+        proxy: Proxy | None = None,
     ) -> None:
-        super().__init__(timeout=timeout, max_request_bytes=max_request_bytes)
+        super().__init__(timeout=timeout, max_request_bytes=max_request_bytes, proxy=proxy)
         self.ssl_context = tls_context(verify_tls=verify_tls, ca_bundle=ca_bundle)
-
-    def _new_connection(self, host: str) -> http.client.HTTPConnection:
-        return http.client.HTTPSConnection(host, timeout=self.timeout, context=self.ssl_context)
+        self._ssl_context = self.ssl_context
 
 
 def tls_context(*, verify_tls: bool = True, ca_bundle: Path | None = None) -> ssl.SSLContext:
@@ -185,23 +201,23 @@ def make_transport(
     verify_tls: bool = True,
     ca_bundle: Path | None = None,
     max_request_bytes: int = ODOO_MAX_REQUEST_BYTES,
+    proxy: Proxy | None = None,
 ) -> OdooTransport:
-    """The transport for ``url``'s scheme (http or https).
-
-    Proxies: ``xmlrpc.client`` (and so odoosync) ignores ``HTTP_PROXY``/``HTTPS_PROXY``; the
-    connection goes straight to the Odoo host.
-    """
+    """The transport for ``url``'s scheme (http or https), through ``proxy`` if any
+    (``xmlrpc.client`` on its own ignores ``HTTP_PROXY``/``HTTPS_PROXY``: see
+    :mod:`odoosync.odoo.proxy`)."""
     if url.lower().startswith("https://"):
         return OdooSafeTransport(
             timeout=timeout,
             verify_tls=verify_tls,
             ca_bundle=ca_bundle,
             max_request_bytes=max_request_bytes,
+            proxy=proxy,
         )
-    return OdooTransport(timeout=timeout, max_request_bytes=max_request_bytes)
+    return OdooTransport(timeout=timeout, max_request_bytes=max_request_bytes, proxy=proxy)
 
 
-def _peer_closed(sock: Any) -> bool:
+def peer_closed(sock: Any) -> bool:
     """True when an idle kept-alive socket is readable: the server closed it (or sent junk)."""
     try:
         readable, _, _ = select.select([sock], [], [], 0)

@@ -15,7 +15,7 @@ from tests.support.pull_env import PullSetup
 
 SPEC_KEYS = {
     "success", "batch_id", "direction", "dry_run", "products_found", "created", "updated",
-    "unchanged", "failed", "skipped", "conflicts", "duration_ms", "errors",
+    "unchanged", "failed", "skipped", "conflicts", "duration_ms", "transport", "errors",
 }  # fmt: skip
 
 

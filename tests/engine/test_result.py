@@ -33,7 +33,7 @@ def test_result_json_has_the_spec_keys_and_errors() -> None:
     doc = result.to_json()
     assert list(doc) == [
         "success", "batch_id", "direction", "dry_run", "products_found", "created", "updated",
-        "unchanged", "failed", "skipped", "conflicts", "duration_ms", "errors",
+        "unchanged", "failed", "skipped", "conflicts", "duration_ms", "transport", "errors",
     ]  # fmt: skip
     assert doc["success"] is False
     assert (doc["created"], doc["unchanged"], doc["failed"]) == (1, 1, 1)

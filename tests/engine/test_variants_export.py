@@ -108,7 +108,8 @@ def test_done_when_scenario_field_by_field(tmp_path: Path, sandbox: Any) -> None
     third = setup.export(archive_missing=True)
     assert (third.created, third.updated, third.failed) == (0, 0, 0)
     assert third.unchanged == len(rows)
-    login = ("authenticate", "version", "check_access_rights", "has_access", "fields_get")
+    login = ("authenticate", "version", "context_get", "check_access_rights", "has_access")
+    login += ("fields_get",)
     writes = {k: n for k, n in sandbox.calls().items() if not k.endswith(login)}
     assert writes == {}
 

@@ -113,6 +113,7 @@ def run_export(
     with recorded_run(settings, options, history, direction="to_odoo", retry_of=retry_of) as handle:
         rights: tuple[str, ...] = () if options.dry_run else ("create", "write")
         client = connect(client_factory, rights=rights)
+        handle.result.transport = client.transport
         try:
             side = resolve_odoo(
                 client, mapping, base_dir=catalog.path.parent, fetch=image_fetch(settings)

@@ -117,6 +117,7 @@ def run_sync(
     ) as run:
         rights: tuple[str, ...] = () if options.dry_run else ("create", "write")
         client = connect(client_factory, rights=rights)
+        run.result.transport = client.transport
         try:
             side = resolve_odoo(
                 client, mapping, base_dir=catalog.path.parent, fetch=image_fetch(settings)
