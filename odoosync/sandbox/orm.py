@@ -392,6 +392,8 @@ def read_value(
         return [value, name]
     if ftype == "one2many" and value and env.context.get("active_test", True):
         return _active_only(env, fdef.get("relation", ""), list(value))
+    if ftype == "many2many" and value:
+        return _many2many_read(env, fdef, name, list(value))
     if ftype in {"one2many", "many2many"}:
         return list(value or [])
     if value is None:
@@ -399,6 +401,32 @@ def read_value(
     if ftype == "binary" and value and _bin_size(env, name):
         return human_size(len(base64.b64decode(value)))
     return value
+
+
+#: many2many fields with a ``domain`` that ``Many2many.read`` applies: (field, comodel field,
+#: value); a purchase tax written in ``taxes_id`` is stored but not read back
+MANY2MANY_DOMAINS: dict[str, tuple[str, str]] = {
+    "taxes_id": ("type_tax_use", "sale"),
+    "supplier_taxes_id": ("type_tax_use", "purchase"),
+}
+
+
+def _many2many_read(env: Env, fdef: FieldDef, name: str, ids: list[int]) -> list[int]:
+    """``Many2many.read`` is a search on the comodel: its ``active_test``, the field's domain,
+    the comodel's ``_order`` (real 19: ``[1, 3]`` for a ``[(6, 0, [3, 1])]``)."""
+    comodel = fdef.get("relation", "")
+    table = env.store.tables.get(comodel)
+    if table is None:
+        return ids
+    ids = [i for i in dict.fromkeys(ids) if i in table]
+    if env.context.get("active_test", True):
+        ids = _active_only(env, comodel, ids)
+    if name in MANY2MANY_DOMAINS and comodel == "account.tax":
+        field, wanted = MANY2MANY_DOMAINS[name]
+        ids = [i for i in ids if table[i].get(field) == wanted]
+    if len(ids) < 2:
+        return ids
+    return sort_ids(env, comodel, ids, None)
 
 
 def _active_only(env: Env, comodel: str, ids: list[int]) -> list[int]:
