@@ -482,6 +482,28 @@ def read_records(
     return out
 
 
+_PRODUCT_TRANSLATED = frozenset(
+    {
+        "name",
+        "description",
+        "description_picking",
+        "description_pickingin",
+        "description_pickingout",
+        "description_purchase",
+        "description_sale",
+        "uom_name",
+    }
+)
+#: the ``translate=True`` fields of the served models, as real 17/19 ``fields_get`` lists them
+#: (every other char/text/html field answers ``translate: False``)
+TRANSLATED: dict[str, frozenset[str]] = {
+    "product.template": _PRODUCT_TRANSLATED,
+    "product.product": _PRODUCT_TRANSLATED,
+    "product.attribute": frozenset({"name"}),
+    "product.attribute.value": frozenset({"name"}),
+}
+
+
 def fields_get(
     env: Env, model: str, allfields: Sequence[str] | None, attributes: Sequence[str] | None
 ) -> dict[str, dict[str, Any]]:
@@ -523,6 +545,10 @@ def fields_get(
             desc["relation"] = fdef["relation"]
         if fdef["type"] == "selection":
             desc["selection"] = [list(p) for p in fdef.get("selection", [])]
+        if fdef["type"] in {"char", "text", "html"}:
+            desc["translate"] = name in TRANSLATED.get(model, ())
+            if fdef["type"] == "char":  # ``fields.Char.trim`` (a web client hint), True here
+                desc["trim"] = True
         if attributes is not None:
             desc = {k: v for k, v in desc.items() if k in attributes}
         out[name] = desc
