@@ -275,10 +275,7 @@ def _by_key(store: Store, model: str, rec: Record, key: str) -> Any:
             return bool(store.ids_where("product.template.attribute.line", "value_ids", rec["id"]))
     elif model == "product.attribute":
         if key in {"product_tmpl_ids", "number_related_products"}:
-            lines = store.tables["product.template.attribute.line"]
-            found = store.ids_where("product.template.attribute.line", "attribute_id", rec["id"])
-            tmpls = sorted({lines[i]["product_tmpl_id"] for i in found})
-            return tmpls if key == "product_tmpl_ids" else len(tmpls)
+            return _related_templates(store, rec, key)
     elif model == "res.partner" and key == "complete_name":
         return partner_name(store, rec)
     elif model == "stock.location":
@@ -295,6 +292,26 @@ def _by_key(store: Store, model: str, rec: Record, key: str) -> Any:
             tmpl = store.tables["product.template"].get(rec.get("product_tmpl_id") or 0) or {}
             return len(active_variant_ids(store, tmpl))
     return NOT_COMPUTED
+
+
+def _related_templates(store: Store, rec: Record, key: str) -> Any:
+    """``product_tmpl_ids``: the templates of the attribute's active lines, archived ones too
+    (the many2many read leaves those out); ``number_related_products`` counts the active ones,
+    so a template archived with its line still in place no longer counts (0, not 1)."""
+    lines = store.tables["product.template.attribute.line"]
+    found = store.ids_where("product.template.attribute.line", "attribute_id", rec["id"])
+    tmpls = sorted({lines[i]["product_tmpl_id"] for i in found if lines[i].get("active", True)})
+    return tmpls if key == "product_tmpl_ids" else len(related_templates(store, rec["id"]))
+
+
+def related_templates(store: Store, attribute_id: int) -> list[int]:
+    """The active templates with an active line of the attribute (what
+    ``number_related_products`` counts and ``_unlink_except_used_on_product`` names)."""
+    lines = store.tables["product.template.attribute.line"]
+    templates = store.tables["product.template"]
+    found = store.ids_where("product.template.attribute.line", "attribute_id", attribute_id)
+    tmpls = {lines[i]["product_tmpl_id"] for i in found if lines[i].get("active", True)}
+    return sorted(t for t in tmpls if templates.get(t, {}).get("active", True))
 
 
 def _quant(store: Store, rec: Record, key: str) -> Any:

@@ -52,9 +52,12 @@ def _ro(ftype: str, string: str, **extra: Any) -> FieldDef:
     return _f(ftype, string, readonly=True, **extra)
 
 
-def _attribute_fields() -> dict[str, FieldDef]:
+def _attribute_fields(version: int) -> dict[str, FieldDef]:
+    """19 has ``active`` (archived attributes leave searches); 17 has none."""
+    active = {"active": _f("boolean", "Active")} if version >= 19 else {}
     return {
         **_magic(),
+        **active,
         "name": _f("char", "Attribute", required=True),
         "create_variant": _f(
             "selection", "Variant Creation", required=True, selection=CREATE_VARIANT
@@ -258,9 +261,15 @@ def catalog_specs(version: int, product_groups: tuple[str, ...]) -> list[ModelSp
             "product.attribute",
             "Product Attribute",
             "sequence, id",
-            _attribute_fields(),
+            _attribute_fields(version),
             product_groups,
-            defaults={"create_variant": "always", "display_type": "radio", "sequence": 20},
+            defaults={
+                "create_variant": "always",
+                "display_type": "radio",
+                # observed: a new attribute's sequence is 0 on 17, 20 on 19
+                "sequence": 20 if version >= 19 else 0,
+                **({"active": True} if version >= 19 else {}),
+            },
         ),
         ModelSpec(
             "product.attribute.value",
@@ -268,7 +277,7 @@ def catalog_specs(version: int, product_groups: tuple[str, ...]) -> list[ModelSp
             "attribute_id, sequence, id",
             _value_fields(),
             product_groups,
-            defaults={"sequence": 10, "default_extra_price": 0.0, "is_custom": False},
+            defaults={"sequence": 0, "default_extra_price": 0.0, "is_custom": False},
         ),
         ModelSpec(
             "product.template.attribute.line",

@@ -229,20 +229,49 @@ def value_error(message: str, kind: str, method: str) -> ServerError:
     return ServerError(f"ValueError: {message}", method_frames(kind, method))
 
 
-def malformed_request(exc: BaseException) -> ServerError:
-    """A POST body ``xmlrpc.client.loads`` cannot parse: rpc.py's ``_xmlrpc`` raises inside the
-    route's ``try``, so fault 1 (HTTP 200) whose traceback ends in the expat error."""
+def malformed_request(exc: BaseException, version: int, at_close: bool) -> ServerError:
+    """A POST body ``xmlrpc.client.loads`` cannot parse: the route's ``_xmlrpc`` raises inside
+    its ``try``, so fault 1 (HTTP 200) whose traceback ends in the expat error.
+
+    As real 17 and 19 print it: 17's rpc.py calls ``loads(data)``, 19's ``addons/rpc``
+    ``loads(data, use_datetime=True)`` (18 assumed as 19's call in 17's file); a body expat
+    rejects while feeding fails in ``feed``, a truncated one only in ``close``. Python 3.11+
+    prints no carets under a frame whose whole line is the failing expression.
+    """
+    if version >= 19:
+        route, lines = "<odoo>/addons/rpc/controllers/xmlrpc.py", (162, 133)
+    else:
+        route, lines = "<odoo>/odoo/addons/base/controllers/rpc.py", (150, 129)
+    call = "xmlrpc.client.loads(data, use_datetime=True)" if version >= 18 else None
+    call = call or "xmlrpc.client.loads(data)"
+    assignment = "params, method = "
     frames = [
-        RPC_FRAMES[0],
-        _code_frame(
-            "<odoo>/odoo/addons/base/controllers/rpc.py",
-            129,
+        _code_frame(route, lines[0], "xmlrpc_2", "response = self._xmlrpc(service)"),
+        _frame(
+            route,
+            lines[1],
             "_xmlrpc",
-            "params, method = xmlrpc.client.loads(data, use_datetime=True)",
+            assignment + call,
+            " " * len(assignment) + "^" * len(call),
         ),
-        _code_frame("<python>/xmlrpc/client.py", 1029, "loads", "p.feed(data)"),
-        _code_frame("<python>/xmlrpc/client.py", 451, "feed", "self._parser.Parse(data, False)"),
     ]
+    if at_close:
+        parse = 'parser.Parse(b"", True)'
+        frames += [
+            _frame("<python>/xmlrpc/client.py", 1030, "loads", "p.close()"),
+            _frame(
+                "<python>/xmlrpc/client.py",
+                460,
+                "close",
+                parse + " # end of data",
+                "^" * len(parse),
+            ),
+        ]
+    else:
+        frames += [
+            _frame("<python>/xmlrpc/client.py", 1029, "loads", "p.feed(data)"),
+            _frame("<python>/xmlrpc/client.py", 451, "feed", "self._parser.Parse(data, False)"),
+        ]
     name = type(exc).__name__
     qualified = "xml.parsers.expat.ExpatError" if name == "ExpatError" else name
     return ServerError(f"{qualified}: {exc}", frames)

@@ -392,6 +392,8 @@ def read_value(
         return [value, name]
     if ftype == "one2many" and value and env.context.get("active_test", True):
         return _active_only(env, fdef.get("relation", ""), list(value))
+    if ftype == "many2many" and value:
+        return _many2many_read(env, fdef, name, list(value))
     if ftype in {"one2many", "many2many"}:
         return list(value or [])
     if value is None:
@@ -399,6 +401,32 @@ def read_value(
     if ftype == "binary" and value and _bin_size(env, name):
         return human_size(len(base64.b64decode(value)))
     return value
+
+
+#: many2many fields with a ``domain`` that ``Many2many.read`` applies: (field, comodel field,
+#: value); a purchase tax written in ``taxes_id`` is stored but not read back
+MANY2MANY_DOMAINS: dict[str, tuple[str, str]] = {
+    "taxes_id": ("type_tax_use", "sale"),
+    "supplier_taxes_id": ("type_tax_use", "purchase"),
+}
+
+
+def _many2many_read(env: Env, fdef: FieldDef, name: str, ids: list[int]) -> list[int]:
+    """``Many2many.read`` is a search on the comodel: its ``active_test``, the field's domain,
+    the comodel's ``_order`` (real 19: ``[1, 3]`` for a ``[(6, 0, [3, 1])]``)."""
+    comodel = fdef.get("relation", "")
+    table = env.store.tables.get(comodel)
+    if table is None:
+        return ids
+    ids = [i for i in dict.fromkeys(ids) if i in table]
+    if env.context.get("active_test", True):
+        ids = _active_only(env, comodel, ids)
+    if name in MANY2MANY_DOMAINS and comodel == "account.tax":
+        field, wanted = MANY2MANY_DOMAINS[name]
+        ids = [i for i in ids if table[i].get(field) == wanted]
+    if len(ids) < 2:
+        return ids
+    return sort_ids(env, comodel, ids, None)
 
 
 def _active_only(env: Env, comodel: str, ids: list[int]) -> list[int]:
@@ -454,6 +482,28 @@ def read_records(
     return out
 
 
+_PRODUCT_TRANSLATED = frozenset(
+    {
+        "name",
+        "description",
+        "description_picking",
+        "description_pickingin",
+        "description_pickingout",
+        "description_purchase",
+        "description_sale",
+        "uom_name",
+    }
+)
+#: the ``translate=True`` fields of the served models, as real 17/19 ``fields_get`` lists them
+#: (every other char/text/html field answers ``translate: False``)
+TRANSLATED: dict[str, frozenset[str]] = {
+    "product.template": _PRODUCT_TRANSLATED,
+    "product.product": _PRODUCT_TRANSLATED,
+    "product.attribute": frozenset({"name"}),
+    "product.attribute.value": frozenset({"name"}),
+}
+
+
 def fields_get(
     env: Env, model: str, allfields: Sequence[str] | None, attributes: Sequence[str] | None
 ) -> dict[str, dict[str, Any]]:
@@ -495,6 +545,10 @@ def fields_get(
             desc["relation"] = fdef["relation"]
         if fdef["type"] == "selection":
             desc["selection"] = [list(p) for p in fdef.get("selection", [])]
+        if fdef["type"] in {"char", "text", "html"}:
+            desc["translate"] = name in TRANSLATED.get(model, ())
+            if fdef["type"] == "char":  # ``fields.Char.trim`` (a web client hint), True here
+                desc["trim"] = True
         if attributes is not None:
             desc = {k: v for k, v in desc.items() if k in attributes}
         out[name] = desc

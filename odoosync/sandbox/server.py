@@ -90,7 +90,8 @@ class SandboxApp:
         try:
             params, method = xmlrpc.client.loads(body, use_datetime=self.store.version >= 17)
         except Exception as exc:  # malformed XML: Odoo answers fault 1 too
-            return self._fault(F.malformed_request(exc), legacy)
+            failure = F.malformed_request(exc, self.store.version, _fails_at_close(body))
+            return self._fault(failure, legacy)
         method = method or ""
         model, meth = self._call_key(service, method, params)
         key = f"{model}.{meth}"
@@ -434,3 +435,14 @@ class SandboxHTTPServer(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that went away mid-answer (timeouts, lost responses) is not an error."""
         return
+
+
+def _fails_at_close(body: bytes) -> bool:
+    """Whether ``loads`` fails in ``p.close()`` (a truncated body: expat only notices the
+    missing end there) rather than in ``p.feed(data)``."""
+    parser, _ = xmlrpc.client.getparser()
+    try:
+        parser.feed(body)
+    except Exception:
+        return False
+    return True

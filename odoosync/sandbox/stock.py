@@ -13,7 +13,7 @@ and the references that forbid deleting a product (observations #26-#32, #39).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from odoosync.sandbox import records
@@ -159,6 +159,19 @@ def create_quants(env: Env, vals_list: list[dict[str, Any]]) -> list[int]:
         ids.append(quant_id)
     check_quants(env, ids)
     return ids
+
+
+def before_write(model: str, vals: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A quant's counted quantity written (in ``inventory_mode`` or not) marks it set, so
+    ``action_apply_inventory`` moves the difference: real 17/19 set ``inventory_quantity_set``
+    on ``write({"inventory_quantity": 0})`` and the apply empties the stock."""
+    if (
+        model == "stock.quant"
+        and "inventory_quantity" in vals
+        and "inventory_quantity_set" not in vals
+    ):
+        return {**vals, "inventory_quantity_set": True}
+    return vals
 
 
 def check_quants(env: Env, quant_ids: list[int]) -> None:

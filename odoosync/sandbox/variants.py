@@ -21,10 +21,11 @@ from typing import Any
 from odoosync.sandbox import catalog_compute as cc
 from odoosync.sandbox import records, stock
 from odoosync.sandbox.faults import UserError, ValidationError, python_error
-from odoosync.sandbox.orm import Env
+from odoosync.sandbox.orm import Env, sort_ids
 
 PTAL = "product.template.attribute.line"
 PTAV = "product.template.attribute.value"
+PAV = "product.attribute.value"
 #: one2many fields a client writes (their inverse is a stored many2one)
 WRITABLE_O2M = frozenset(
     {
@@ -135,7 +136,46 @@ def unlink_override(env: Env, model: str, ids: list[int]) -> bool:
     if model == PTAV:
         unlink_ptavs(env, ids)
         return True
+    if model == "product.attribute":
+        _check_attribute_unlink(env, ids)
+        for value_id in sorted(
+            {v for i in ids for v in env.store.ids_where(PAV, "attribute_id", i)}
+        ):
+            env.store.delete(PAV, value_id)  # ``value_ids``: ondelete cascade
     return False
+
+
+def _check_attribute_unlink(env: Env, ids: list[int]) -> None:
+    """``_unlink_except_used_on_product`` for the active templates using the attribute, then the
+    foreign key of ``product_template_attribute_line.attribute_id`` for any line left (an
+    archived template's, or an archived line): both fault 2, texts as real 17/19 answer."""
+    store = env.store
+    for attribute_id in ids:
+        templates = cc.related_templates(store, attribute_id)
+        if templates:
+            table = store.tables["product.template"]
+            names = ", ".join(
+                store.display_name("product.template", store.view("product.template", table[t]))
+                for t in sort_ids(env, "product.template", templates, None)
+            )
+            name = store.tables["product.attribute"][attribute_id].get("name") or ""
+            raise UserError(
+                f"You cannot delete the attribute {name} because it is used on the following "
+                f"products:\n{names}"
+            )
+    if any(store.ids_where(PTAL, "attribute_id", i) for i in ids):
+        if env.version >= 19:
+            raise UserError(
+                "The operation cannot be completed: Another model is using the record you are "
+                "trying to delete.\n\nThe troublemaker is: 'Product Template Attribute Line' "
+                f"({PTAL})\nThanks to the following constraint: 'Attribute' (attribute_id)\n"
+                "How about archiving the record instead?"
+            )
+        raise UserError(
+            "The operation cannot be completed: another model requires the record being "
+            "deleted. If possible, archive it instead.\n\nModel: Product Template Attribute "
+            f"Line ({PTAL})\nConstraint: product_template_attribute_line_attribute_id_fkey\n"
+        )
 
 
 def _cascade(env: Env, model: str, ids: set[int]) -> None:

@@ -479,7 +479,8 @@ def write_records(env: Env, model: str, ids: list[int], vals: Mapping[str, Any])
     """``write``: the same values on every id (odoo-facts §4); missing ids fault (#27)."""
     check_access(env, model, "write")
     check_existing(env, model, ids)
-    vals, o2m = variants.split_o2m(model, variants.before_write(env, model, vals))
+    vals = stock.before_write(model, variants.before_write(env, model, vals))
+    vals, o2m = variants.split_o2m(model, vals)
     store = env.store
     table = store.tables[model]
     stamp = {"write_date": store.now, "write_uid": env.uid}

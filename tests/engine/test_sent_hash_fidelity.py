@@ -222,11 +222,7 @@ def test_the_hash_of_an_unknown_stored_form_is_not_guessed() -> None:
 def test_fields_get_tells_trim_and_translate_like_real_odoo(
     rpc: Rpc, request: pytest.FixtureRequest
 ) -> None:
-    """Real 17.0/19.0: ``{'name': {'translate': True, 'trim': True, 'type': 'char'}, ...}``.
-    The sandbox leaves both attributes out (harmless to odoosync, which reads neither)."""
-    if request.node.callspec.params["rpc"] != "live":
-        reason = "the sandbox's fields_get leaves out trim and translate"
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+    """Real 17.0/19.0: ``{'name': {'translate': True, 'trim': True, 'type': 'char'}, ...}``."""
     answer = rpc(
         "product.template",
         "fields_get",
