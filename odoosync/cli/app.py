@@ -51,8 +51,17 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]  # stdlib
         super().emit(record)
 
 
+class _Formatter(logging.Formatter):
+    """A warning reads as the CLI's own (``Warning: ...``); -v's traces keep level and logger."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.levelno >= logging.WARNING:
+            return f"{record.levelname.capitalize()}: {record.getMessage()}"
+        return super().format(record)
+
+
 _handler = _StderrHandler()
-_handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+_handler.setFormatter(_Formatter("%(levelname)s %(name)s: %(message)s"))
 
 
 def _configure_logging(*, verbose: bool, quiet: bool) -> None:
