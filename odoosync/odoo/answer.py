@@ -159,26 +159,23 @@ def decoded_pieces(
         return
     decoder = zlib.decompressobj(wbits=31)  # gzip header and trailer
     decoded = 0
-    for piece in pieces:
-        data = piece
-        while data:
-            out = decoder.decompress(data, _PIECE)
-            data = decoder.unconsumed_tail
-            decoded += len(out)
-            if decoded > max_bytes:
-                raise too_large(max_bytes, "decoded from gzip")
-            if out:
-                yield out
-            if decoder.eof:
-                break
-    tail = decoder.flush()
-    decoded += len(tail)
-    if decoded > max_bytes:
-        raise too_large(max_bytes, "decoded from gzip")
+    try:
+        for piece in pieces:
+            data = piece
+            while data:
+                if decoder.eof:  # another gzip member follows (gzip.decompress reads them all)
+                    decoder = zlib.decompressobj(wbits=31)
+                out = decoder.decompress(data, _PIECE)
+                data = decoder.unconsumed_tail or (decoder.unused_data if decoder.eof else b"")
+                decoded += len(out)
+                if decoded > max_bytes:
+                    raise too_large(max_bytes, "decoded from gzip")
+                if out:
+                    yield out
+    except zlib.error as exc:
+        raise ProtocolFailure(f"Odoo's gzip answer cannot be decoded ({exc}).") from exc
     if not decoder.eof:
         raise ProtocolFailure("Odoo's gzip answer ended before its end: it was cut off.")
-    if tail:
-        yield tail
 
 
 def read_body(response: http.client.HTTPResponse, deadline: CallDeadline, max_bytes: int) -> bytes:
