@@ -196,7 +196,8 @@ def xmlrpc_parser(
     parser.EndElementHandler = unmarshaller.end
     parser.CharacterDataHandler = unmarshaller.data
     parser.buffer_text = True
-    unmarshaller.xml(None, None)  # expat hands over str, not bytes to decode (as ExpatParser)
+    # expat hands over str, not bytes to decode (as ExpatParser does; typeshed wants a str)
+    unmarshaller.xml(None, None)  # type: ignore[arg-type]
     parser.StartDoctypeDeclHandler = _refuse_doctype
     parser.EntityDeclHandler = _refuse_entity
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
