@@ -34,6 +34,7 @@ PROFILE_KEYS = (
     "company_id",
     "lang",
     "transport",
+    "max_response_mb",
 )
 #: how a profile reaches Odoo (SPEC §8): auto = JSON-2 on Odoo 19+ with an API key, else XML-RPC
 TRANSPORTS = ("auto", "xmlrpc", "json2")

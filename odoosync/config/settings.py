@@ -77,6 +77,8 @@ class Profile:
     lang: str | None = None
     #: "auto", "xmlrpc" or "json2" (SPEC §8)
     transport: str = "auto"
+    #: an answer from Odoo over this (received, or decoded from gzip) is refused, exit 5
+    max_response_mb: float = 256.0
 
 
 @dataclass(frozen=True)
@@ -366,6 +368,9 @@ def _profile(
     if "lang" in table:
         lang = r.string(table["lang"], prefix + "lang")
     transport = _transport(r, prefix, table, overrides)
+    max_response_mb = _megabytes(
+        r, table.get("max_response_mb", 256.0), prefix + "max_response_mb", most=4096
+    )
     for key in PROFILE_KEYS:
         if key not in ("url", "database", "username"):
             _source(sources, prefix + key, table, key)
@@ -384,6 +389,7 @@ def _profile(
         company_id=company_id,
         lang=lang,
         transport=transport,
+        max_response_mb=max_response_mb,
     )
 
 
@@ -469,10 +475,10 @@ def _ratio(r: KeyReader, value: Any) -> float:
     return float(value)
 
 
-def _megabytes(r: KeyReader, value: Any, path: str) -> float:
+def _megabytes(r: KeyReader, value: Any, path: str, *, most: int = 1024) -> float:
     ok = isinstance(value, int | float) and not isinstance(value, bool)
-    if not ok or not 0 < value <= 1024:
+    if not ok or not 0 < value <= most:
         raise r.fail(
-            path, f"expected a number of megabytes from 0 to 1024, got {show_value(value)}."
+            path, f"expected a number of megabytes from 0 to {most}, got {show_value(value)}."
         )
     return float(value)

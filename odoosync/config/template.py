@@ -32,12 +32,13 @@ username = {username}
 # The password or API key is never written here in clear. Either
 #   odoosync config set-password        (stores it encrypted in odoosync.secrets.toml), or
 # password_env = "ODOO_PASSWORD"        # read it from this environment variable (CI)
-timeout = 60                            # seconds for one call
+timeout = 60                            # seconds for one whole call (connect, send, answer)
 verify_tls = true
 # ca_bundle = "/etc/ssl/company-ca.pem"
 # company_id = 1                        # sent as allowed_company_ids in the context
 # lang = "en_US"                        # context lang for translatable fields
 # transport = "auto"                    # auto | xmlrpc | json2 (auto: JSON-2 on Odoo 19+, API key)
+# max_response_mb = 256                 # an answer from Odoo over this is refused (exit 5)
 
 [catalog]
 path = {catalog}
@@ -149,6 +150,7 @@ def describe_settings(settings: Settings) -> dict[str, Any]:
         prefix + "company_id": p.company_id,
         prefix + "lang": p.lang,
         prefix + "transport": p.transport,
+        prefix + "max_response_mb": p.max_response_mb,
         "catalog.path": str(settings.catalog.path),
         "catalog.table": settings.catalog.table,
         "catalog.key": settings.catalog.key,

@@ -1,7 +1,7 @@
 """``OdooClient``: the only code that speaks Odoo, over XML-RPC (``/xmlrpc/2``) or JSON-2
 (``/json/2``, Odoo 19+), behind one interface (SPEC §8).
 
-Every call has a timeout (see :mod:`odoosync.odoo.transport`, :mod:`odoosync.odoo.json2`), its
+Every call has a deadline and a bounded answer (:mod:`odoosync.odoo.answer`), its
 failures become the typed errors of :mod:`odoosync.errors` (:func:`odoosync.odoo.faults.classify`
 reads a JSON-2 HTTP status and error body as the same fault over XML-RPC), and transient ones
 are retried (:mod:`odoosync.odoo.retry`): idempotent calls (its table ``IDEMPOTENCY``: reads,
@@ -40,6 +40,7 @@ from odoosync.errors import (
     OdooFault,
     ProtocolFailure,
 )
+from odoosync.odoo.answer import DEFAULT_MAX_RESPONSE_MB
 from odoosync.odoo.faults import (
     ODOO_MAX_REQUEST_BYTES,
     Phase,
@@ -118,6 +119,8 @@ class ConnectionParams:
     retry_timeouts: bool = True
     #: a request body over this is refused before sending (Odoo 16+ accepts 128 MiB)
     max_request_bytes: int = ODOO_MAX_REQUEST_BYTES
+    #: a bigger answer (received, or decoded from gzip) is refused, exit 5 (``max_response_mb``)
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_MB * 1024 * 1024
     #: "auto", "xmlrpc" or "json2" (SPEC §8)
     transport: str = "auto"
 
@@ -156,6 +159,7 @@ class OdooClient:
             ca_bundle=params.ca_bundle,
             max_request_bytes=params.max_request_bytes,
             proxy=self.proxy,
+            max_response_bytes=params.max_response_bytes,
         )
         self._proxies = {
             service: xmlrpc.client.ServerProxy(
@@ -173,6 +177,7 @@ class OdooClient:
             else None,
             proxy=self.proxy,
             max_request_bytes=params.max_request_bytes,
+            max_response_bytes=params.max_response_bytes,
         )
         #: the wire in use; None while ``auto`` has not chosen yet
         self._wire: Wire | None = None

@@ -61,6 +61,7 @@ def params_from_settings(settings: Settings, password: Secret) -> ConnectionPara
         max_retries=settings.sync.max_retries,
         max_retry_wait=settings.sync.max_retry_wait,
         transport=profile.transport,
+        max_response_bytes=int(profile.max_response_mb * 1024 * 1024),
     )
 
 

@@ -4,14 +4,14 @@ A call names its arguments (``ids``, ``vals_list``, ``domain``, ``context``...; 
 :mod:`odoosync.odoo.json2_args`), authenticates with ``Authorization: bearer <API key>`` and
 names the database in ``X-Odoo-Database``; the answer is the method's value as JSON, or an HTTP
 status with Odoo's error object (:class:`~odoosync.odoo.json2_faults.Json2Error`). Like the
-XML-RPC transport: one kept-alive connection, a timeout on every socket operation, TLS settings,
+XML-RPC transport: one kept-alive connection, a deadline on every call (connect, send and the
+whole answer) and a bounded answer size (:mod:`odoosync.odoo.answer`), TLS settings,
 proxies from the environment, no blind retry, and a :class:`TransportFailure` saying whether a
 socket failure came before the request was sent or after.
 """
 
 from __future__ import annotations
 
-import gzip
 import http.client
 import json
 import ssl
@@ -20,6 +20,8 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import quote
 
+from odoosync.errors import OdooError
+from odoosync.odoo.answer import DEFAULT_MAX_RESPONSE_MB, CallDeadline, read_body
 from odoosync.odoo.faults import ODOO_MAX_REQUEST_BYTES, RequestTooLarge, UnexpectedResponse
 from odoosync.odoo.json2_faults import Json2Error, odoo_error_body
 from odoosync.odoo.proxy import Proxy, open_connection, proxy_headers, request_target
@@ -45,6 +47,7 @@ class Json2Transport:
         ssl_context: ssl.SSLContext | None = None,
         proxy: Proxy | None = None,
         max_request_bytes: int = ODOO_MAX_REQUEST_BYTES,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_MB * 1024 * 1024,
     ) -> None:
         self.url = url.rstrip("/")
         self.database = database
@@ -52,6 +55,8 @@ class Json2Transport:
         self.ssl_context = ssl_context
         self.proxy = proxy
         self.max_request_bytes = max_request_bytes
+        #: a bigger answer (received, or decoded from gzip) is refused: ResponseTooLarge
+        self.max_response_bytes = max_response_bytes
         self.last_request_bytes = 0
         self.last_response_bytes = 0
         #: (url, connection): the same shape as ``xmlrpc.client.Transport``'s
@@ -89,43 +94,50 @@ class Json2Transport:
     ) -> Any:
         self.last_request_bytes = self.last_response_bytes = 0
         phase: Any = "connect"
+        deadline = CallDeadline(self.timeout)
         try:
-            conn = self._connect()
-            phase = "sent"
-            self.last_request_bytes = len(body or b"")
-            conn.putrequest(
-                verb, request_target(self.url, path, self.proxy), skip_accept_encoding=True
-            )
-            for name, value in [
-                *headers,
-                *proxy_headers(self.url, self.proxy),
-                ("Accept", "application/json"),
-                ("Accept-Encoding", "gzip"),
-                ("User-Agent", USER_AGENT),
-                ("Content-Length", str(len(body or b""))),
-            ]:
-                conn.putheader(name, value)
-            conn.endheaders(body)
-            response = conn.getresponse()
-            data = response.read()
+            with deadline:
+                conn = self._connect()
+                deadline.watch(conn.sock)
+                phase = "sent"
+                self.last_request_bytes = len(body or b"")
+                conn.putrequest(
+                    verb, request_target(self.url, path, self.proxy), skip_accept_encoding=True
+                )
+                for name, value in [
+                    *headers,
+                    *proxy_headers(self.url, self.proxy),
+                    ("Accept", "application/json"),
+                    ("Accept-Encoding", "gzip"),
+                    ("User-Agent", USER_AGENT),
+                    ("Content-Length", str(len(body or b""))),
+                ]:
+                    conn.putheader(name, value)
+                conn.endheaders(body)
+                response = conn.getresponse()
+                data = read_body(response, deadline, self.max_response_bytes)
         except (OSError, http.client.HTTPException) as exc:
             self.close()
+            cause: BaseException = deadline.timeout() if deadline.fired else exc
+            raise TransportFailure(cause, phase) from exc
+        except OdooError as exc:  # an answer too large
+            self.close()
+            self.last_response_bytes = deadline.received
             raise TransportFailure(exc, phase) from exc
-        self.last_response_bytes = len(data)
+        self.last_response_bytes = deadline.received
         if (response.getheader("connection", "") or "").lower() == "close":
             self.close()
         return self._answer(response, path, data)
 
     def _answer(self, response: http.client.HTTPResponse, path: str, data: bytes) -> Any:
-        if (response.getheader("content-encoding", "") or "").lower() == "gzip":
-            data = gzip.decompress(data)
+        """``data`` (already gunzipped and bounded) as the call's value, or its error."""
         content_type = response.getheader("content-type", "") or ""
         parsed: Any = None
         is_json = "json" in content_type.lower()
         if is_json:
             try:
                 parsed = json.loads(data.decode("utf-8"))
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or nested beyond reason
                 is_json = False
         snippet = data[:2000].decode("utf-8", "replace")
         if response.status == 200:

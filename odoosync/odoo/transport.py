@@ -1,4 +1,7 @@
-"""``xmlrpc.client`` transports with a timeout on every call, TLS settings and keep-alive.
+"""``xmlrpc.client`` transports with a deadline on every call, TLS settings and keep-alive.
+
+A call ends at its deadline (``timeout`` for connect, send and the whole answer), and its answer
+is parsed as it arrives, bounded in size, with no ``DOCTYPE`` (:mod:`odoosync.odoo.answer`).
 
 The standard library's transports have no timeout and retry a request blindly once when a
 kept-alive connection was reset, which could send a ``create`` twice. These do neither: each
@@ -17,6 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from odoosync import __version__
+from odoosync.errors import OdooError
+from odoosync.odoo.answer import (
+    DEFAULT_MAX_RESPONSE_MB,
+    CallDeadline,
+    decoded_pieces,
+    read_body,
+    xmlrpc_parser,
+)
 from odoosync.odoo.faults import (
     ODOO_MAX_REQUEST_BYTES,
     Phase,
@@ -56,9 +67,13 @@ class OdooTransport(xmlrpc.client.Transport):
         timeout: float = 60.0,
         max_request_bytes: int = ODOO_MAX_REQUEST_BYTES,
         proxy: Proxy | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_MB * 1024 * 1024,
     ) -> None:
         super().__init__(use_datetime=False, use_builtin_types=False)
+        #: seconds for a whole call: connect, send and the whole answer (see CallDeadline)
         self.timeout = timeout
+        #: a bigger answer (received, or decoded from gzip) is refused: ResponseTooLarge
+        self.max_response_bytes = max_response_bytes
         #: a bigger request is refused before it is sent (Odoo 16+ answers 413 or drops it)
         self.max_request_bytes = max_request_bytes
         #: the proxy requests go through (HTTPS_PROXY/HTTP_PROXY), or None
@@ -102,23 +117,31 @@ class OdooTransport(xmlrpc.client.Transport):
                 f"Not sent: {text}; lower batch_size or send fewer or smaller images at once.",
                 details={"odoo_error_code": "VALIDATION_ERROR", "odoo_message": text},
             )
+        deadline = CallDeadline(self.timeout)
         try:
-            conn = self.make_connection(host)
-            if conn.sock is None:
-                conn.connect()
-            phase = "sent"
-            self.last_request_bytes = len(request_body)
-            self._send(conn, handler, request_body)
-            response = conn.getresponse()
-            if response.status == 200:
-                return self._parse(response)
-            body = response.read()  # drain it so the connection can be reused
-            self.last_response_bytes = len(body)
-            if response.getheader("connection", "").lower() == "close":
-                self.close()
+            with deadline:
+                conn = self.make_connection(host)
+                if conn.sock is None:
+                    conn.connect()
+                deadline.watch(conn.sock)
+                phase = "sent"
+                self.last_request_bytes = len(request_body)
+                self._send(conn, handler, request_body)
+                response = conn.getresponse()
+                if response.status == 200:
+                    return self._parse(response, deadline)
+                # read (bounded) so the connection can be reused
+                read_body(response, deadline, self.max_response_bytes)
+                self.last_response_bytes = deadline.received
+                if response.getheader("connection", "").lower() == "close":
+                    self.close()
         except xmlrpc.client.Fault:
             raise
         except (OSError, http.client.HTTPException) as exc:
+            self.close()
+            cause: BaseException = deadline.timeout() if deadline.fired else exc
+            raise TransportFailure(cause, phase) from exc
+        except OdooError as exc:  # an answer too large, a DOCTYPE
             self.close()
             raise TransportFailure(exc, phase) from exc
         except Exception:
@@ -130,25 +153,34 @@ class OdooTransport(xmlrpc.client.Transport):
             shown_host + handler, response.status, response.reason, dict(response.getheaders())
         )
 
-    def _parse(self, response: http.client.HTTPResponse) -> tuple[Any, ...]:
-        data = response.read()
-        self.last_response_bytes = len(data)
-        if response.getheader("content-encoding", "").lower() == "gzip":
-            data = xmlrpc.client.gzip_decode(data, max_decode=-1)
+    def _parse(self, response: http.client.HTTPResponse, deadline: CallDeadline) -> tuple[Any, ...]:
+        """The answer parsed as it arrives (never held whole): bounded in size by
+        ``max_response_bytes`` (received and decoded), in time by ``deadline``."""
+        pieces = iter(decoded_pieces(response, deadline, self.max_response_bytes))
+        head = bytearray()
+        for piece in pieces:
+            head += piece
+            if len(head) >= 2000:
+                break
         content_type = response.getheader("content-type", "") or ""
-        start = data.lstrip()[:200]
+        start = bytes(head[:2000]).lstrip()[:200]
         if "html" in content_type.lower() or not (
             start.startswith(b"<?xml") or start.startswith(b"<methodResponse")
         ):
-            if response.getheader("connection", "").lower() == "close":
-                self.close()
-            raise UnexpectedResponse(content_type, data[:2000].decode("utf-8", "replace"))
-        parser, unmarshaller = self.getparser()
-        parser.feed(data)
-        parser.close()
-        result: tuple[Any, ...] = unmarshaller.close()
+            self.close()  # the rest of the page is not read
+            self.last_response_bytes = deadline.received
+            raise UnexpectedResponse(content_type, head[:2000].decode("utf-8", "replace"))
+        unmarshaller = xmlrpc.client.Unmarshaller(use_datetime=False, use_builtin_types=False)
+        parser = xmlrpc_parser(unmarshaller)
+        parser.Parse(bytes(head), False)
+        del head
+        for piece in pieces:
+            parser.Parse(piece, False)
+        parser.Parse(b"", True)
+        self.last_response_bytes = deadline.received
         if response.getheader("connection", "").lower() == "close":
             self.close()
+        result: tuple[Any, ...] = unmarshaller.close()
         return result
 
     def _send(self, conn: http.client.HTTPConnection, handler: str, body: SizedBuffer) -> None:
@@ -180,8 +212,14 @@ class OdooSafeTransport(OdooTransport):
         ca_bundle: Path | None = None,
         max_request_bytes: int = ODOO_MAX_REQUEST_BYTES,
         proxy: Proxy | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_MB * 1024 * 1024,
     ) -> None:
-        super().__init__(timeout=timeout, max_request_bytes=max_request_bytes, proxy=proxy)
+        super().__init__(
+            timeout=timeout,
+            max_request_bytes=max_request_bytes,
+            proxy=proxy,
+            max_response_bytes=max_response_bytes,
+        )
         self.ssl_context = tls_context(verify_tls=verify_tls, ca_bundle=ca_bundle)
         self._ssl_context = self.ssl_context
 
@@ -202,6 +240,7 @@ def make_transport(
     ca_bundle: Path | None = None,
     max_request_bytes: int = ODOO_MAX_REQUEST_BYTES,
     proxy: Proxy | None = None,
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_MB * 1024 * 1024,
 ) -> OdooTransport:
     """The transport for ``url``'s scheme (http or https), through ``proxy`` if any
     (``xmlrpc.client`` on its own ignores ``HTTP_PROXY``/``HTTPS_PROXY``: see
@@ -213,8 +252,14 @@ def make_transport(
             ca_bundle=ca_bundle,
             max_request_bytes=max_request_bytes,
             proxy=proxy,
+            max_response_bytes=max_response_bytes,
         )
-    return OdooTransport(timeout=timeout, max_request_bytes=max_request_bytes, proxy=proxy)
+    return OdooTransport(
+        timeout=timeout,
+        max_request_bytes=max_request_bytes,
+        proxy=proxy,
+        max_response_bytes=max_response_bytes,
+    )
 
 
 def peer_closed(sock: Any) -> bool:
