@@ -224,7 +224,7 @@ path = "history.db"
             self.fluvo_path, "import", "--connection-file", str(conf), "--file", str(data),
             "--model", "product.template", "--no-preflight-checks", "--headless", *extra,
         ]  # fmt: skip
-        seconds, code, stdout, stderr, usage = timed(argv, None, folder)
+        seconds, code, _out, stderr, usage = timed(argv, None, folder)
         if code != 0:
             raise SystemExit(f"{label} failed ({code}):\n{stderr[-3000:]}")
         self.record(label, scale, prefix, seconds, cpu=usage.ru_utime + usage.ru_stime)
@@ -275,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         "--setting",
         type=settings_arg,
         action="append",
-        help="odoosync BATCHxWORKERS besides its defaults (repeatable; default 250x2, 500x1, 1000x2)",
+        help="odoosync BATCHxWORKERS besides its defaults (repeatable; 250x2 500x1 1000x2)",
     )
     parser.add_argument("--fluvo", help="path to Fluvo's CLI (e.g. /tmp/venv-fluvo/bin/fluvo)")
     parser.add_argument("--repeat", type=int, default=1, help="rounds per scale")
