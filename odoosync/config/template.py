@@ -53,7 +53,7 @@ path = "mapping.toml"
 path = "odoosync.db"
 
 [sync]
-batch_size = 500                         # products per call (images: also capped by bytes)
+batch_size = 750                         # products per call (images: also capped by bytes)
 workers = 2                             # parallel connections to Odoo
 sync_images = true
 match_on = ["external_id", "barcode"]   # how a product that was never linked finds its Odoo twin

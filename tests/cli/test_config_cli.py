@@ -108,7 +108,7 @@ def test_set_password_then_show(
     values = doc["values"]
     assert values["profiles.production.username"] == {"value": "ci-bot", "source": "env"}
     assert values["profiles.production.url"]["source"] == "file"
-    assert values["sync.batch_size"] == {"value": 500, "source": "file"}
+    assert values["sync.batch_size"] == {"value": 750, "source": "file"}
     assert values["profiles.production.lang"] == {"value": None, "source": "default"}
 
 

@@ -254,7 +254,7 @@ def test_defaults_fill_what_the_file_leaves_out(tmp_path: Path) -> None:
     s = load_settings(write(tmp_path, PROFILE), env={})
     assert s.profile.name == "production"
     assert s.sources["profile"] == "default"  # the only profile
-    assert s.sync.batch_size == 500 and s.sources["sync.batch_size"] == "default"
+    assert s.sync.batch_size == 750 and s.sources["sync.batch_size"] == "default"
     assert s.profile.timeout == 60.0 and s.sources["profiles.production.timeout"] == "default"
     assert s.timezone is None
     assert s.sync.match_on == ("external_id", "barcode")
