@@ -19,21 +19,20 @@ are recorded after the catalog's write, with a log entry per row created or upda
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import zip_longest
 from typing import Any
 
 from odoosync.catalog.base import Catalog, catalog_key
-from odoosync.catalog.spool import ChangeSpool
+from odoosync.catalog.spool import ChangeSpool, PickleSpool
 from odoosync.engine.export.stock import resolve_location
 from odoosync.engine.identity import (
     PRODUCT_PREFIX,
     TEMPLATE_PREFIX,
     VARIANT_PREFIX,
-    external_id_name,
     key_of_name,
-    template_id_name,
-    variant_id_name,
 )
+from odoosync.engine.imports.variant_spool import CatalogRows, ImportedRows, chunks
 from odoosync.engine.odoo_side import OdooSide
 from odoosync.engine.result import ProductOutcome, RunOptions, RunResult
 from odoosync.engine.variant_travel import VariantTravel, export_rows_state, text
@@ -100,29 +99,12 @@ def read_variants(
     return found
 
 
-def catalog_names(
-    rows: Iterable[Mapping[str, Any]], mapping: MappingConfig, key_field: str
-) -> dict[str, str]:
-    """The external id names the catalog's keys and parents have in Odoo → the key or parent
-    (a key with odd characters gets a digest name that cannot be read back)."""
-    known: dict[str, str] = {}
-    for row in rows:
-        key = catalog_key(row.get(key_field))
-        known[variant_id_name(key)] = key
-        known[external_id_name(key)] = key
-        if mapping.variants is not None:
-            parent = str(row.get(mapping.variants.parent) or "")
-            if parent:
-                known[template_id_name(parent)] = parent
-    return known
-
-
-def _name_back(known: Mapping[str, str] | None, name: str, prefix: str) -> str | None:
+def _name_back(known: Mapping[str, str], name: str, prefix: str) -> str | None:
     """The key (or parent) an external id name of this kind stands for: from the catalog's own
     names first (a digest name cannot be read back), else spelled out by a plain name."""
     if not name.startswith(prefix):
         return None
-    return (known or {}).get(name) or key_of_name(name, prefix)
+    return known.get(name) or key_of_name(name, prefix)
 
 
 def variant_link(
@@ -177,94 +159,92 @@ def import_variant_rows(
     batch_id: str,
     domain: Sequence[Any] = (),
 ) -> None:
-    """Read every variant (of ``domain``: ``--categ-id``, ``--domain``), write the catalog
-    once (atomically, in its own format), then record the log entries and the rows' links."""
-    current = {catalog_key(r.get(catalog.key)): dict(r) for r in catalog.iter_rows()}
-    known = catalog_names(current.values(), mapping, catalog.key)
+    """Read every variant (of ``domain``: ``--categ-id``, ``--domain``) page by page, write the
+    catalog once (atomically, in its own format), then record the log entries and the rows'
+    links. The catalog's rows and names, Odoo's rows and the changes are kept on disk
+    (:mod:`odoosync.engine.imports.variant_spool`), not in memory."""
     context = {"active_test": False} if options.include_archived else {}
     location = resolve_location(client, mapping.stock) if mapping.stock is not None else None
-    rows: list[dict[str, Any]] = []
-    for page in client.iter_pages(VARIANT, list(domain), variant_fields(mapping), context=context):
-        rows += odoo_rows(
-            client, mapping, side, module, page, location, options.include_archived, known
-        )
-    outcomes: list[ProductOutcome] = []
-    final: dict[str, dict[str, Any]] = {}
-    with ChangeSpool() as spool:
-        for row in rows:
-            key = catalog_key(row["__key"])
-            values = {c: v for c, v in row.items() if not c.startswith("__")}
-            values[catalog.key] = key
-            old = current.get(key)
-            changed = [c for c in values if old is None or text(old.get(c)) != text(values[c])]
-            if old is None:
-                spool.insert(values)
-                action = "create"
-            elif changed:
-                spool.update(key, values)
-                action = "update"
-            else:
-                action = "unchanged"
-            final[key] = {**(old or {}), **values}
-            result.products_found += 1
-            outcome = ProductOutcome(key, action, int(row["__id"]), changed)
-            result.add(outcome)
-            outcomes.append(outcome)
+    with (
+        CatalogRows.of(catalog.iter_rows(), mapping, catalog.key) as current,
+        ImportedRows() as imported,
+        ChangeSpool() as spool,
+        PickleSpool[LogEntry]() as entries,
+    ):
+        for page in client.iter_pages(
+            VARIANT, list(domain), variant_fields(mapping), context=context
+        ):
+            rows = odoo_rows(client, mapping, side, module, page, location,
+                             options.include_archived, current.names)  # fmt: skip
+            olds = current.rows(catalog_key(row["__key"]) for row in rows)
+            for row in rows:
+                key = catalog_key(row["__key"])
+                values = {c: v for c, v in row.items() if not c.startswith("__")}
+                values[catalog.key] = key
+                old = olds.get(key)
+                changed = [c for c in values if old is None or text(old.get(c)) != text(values[c])]
+                if old is None:
+                    spool.insert(values)
+                    action = "create"
+                elif changed:
+                    spool.update(key, values)
+                    action = "update"
+                else:
+                    action = "unchanged"
+                final = {**(old or {}), **values}
+                imported.add(row, key, final, group_name(final, mapping, key))
+                result.products_found += 1
+                result.add(ProductOutcome(key, action, int(row["__id"]), changed))
+                if action != "unchanged":
+                    entries.append(
+                        LogEntry(
+                            product_id=key,
+                            odoo_product_id=int(row["__id"]),
+                            sync_direction="from_odoo",
+                            sync_type=action,
+                            sync_status="success",
+                            fields_synced=changed,
+                        )
+                    )
         if options.dry_run:
             return
         if spool.updates or spool.inserts:
             catalog.apply(spool.updates, spool.inserts)
-    links = imported_links(rows, final, mapping, side, module, catalog.key,
-                           history.links(profile, list(final)))  # fmt: skip
-    entries = [
-        LogEntry(
-            product_id=o.product_id,
-            odoo_product_id=o.odoo_product_id,
-            sync_direction="from_odoo",
-            sync_type=o.action,
-            sync_status="success",
-            fields_synced=list(o.fields_synced),
-        )
-        for o in outcomes
-        if o.action in ("create", "update")
-    ]
-    for start in range(0, max(len(entries), len(links)), RECORD_CHUNK):
-        history.record(
-            batch_id,
-            entries[start : start + RECORD_CHUNK],
-            links=links[start : start + RECORD_CHUNK],
-            profile=profile,
-        )
+        links = imported_links(imported, mapping, side, module, catalog.key,
+                               lambda keys: history.links(profile, keys))  # fmt: skip
+        for chunk, chunk_links in zip_longest(chunks(entries, RECORD_CHUNK), links):
+            history.record(batch_id, chunk or [], links=chunk_links or [], profile=profile)
 
 
 def imported_links(
-    rows: Sequence[Mapping[str, Any]],
-    final: Mapping[str, Mapping[str, Any]],
+    imported: ImportedRows,
     mapping: MappingConfig,
     side: OdooSide,
     module: str,
     key_field: str,
-    old_links: Mapping[str, Link],
-) -> list[Link]:
-    """The links of rows written from Odoo (``rows``, as :func:`odoo_rows` reads them) now that
-    the catalog holds ``final`` (key → the whole catalog row)."""
+    old_links: Callable[[list[str]], Mapping[str, Link]],
+) -> Iterator[list[Link]]:
+    """The links of the rows written from Odoo (as :func:`odoo_rows` read them), in their
+    order, ``RECORD_CHUNK`` a list, now that the catalog holds their final rows; each row's
+    group is read back whole (its rows may be anywhere in Odoo's order)."""
     travel = VariantTravel.of(mapping)
-    groups: dict[str, list[Mapping[str, Any]]] = {}
-    for key, row in final.items():
-        groups.setdefault(group_name(row, mapping, key), []).append(row)
-    state: dict[str, tuple[str, Any]] = {}
-    for members in groups.values():
-        state.update(export_rows_state(members, mapping, side.transform, key_field=key_field))
-    links: list[Link] = []
-    for row in rows:
-        key = catalog_key(row["__key"])
-        mine = final[key]
-        local = travel.local_values(mine, groups[group_name(mine, mapping, key)])
-        links.append(
-            variant_link(key, row, module=module, travel=travel, local=local,
-                         export_state=state.get(key), old=old_links.get(key))
-        )  # fmt: skip
-    return links
+    for rows in imported.read_rows(RECORD_CHUNK):
+        keys = [catalog_key(row["__key"]) for row in rows]
+        finals = imported.finals(keys)
+        groups = imported.groups(group for group, _final in finals.values())
+        state: dict[str, tuple[str, Any]] = {}
+        for members in groups.values():
+            state.update(export_rows_state(members, mapping, side.transform, key_field=key_field))
+        olds = old_links(list(dict.fromkeys(keys)))
+        links: list[Link] = []
+        for row, key in zip(rows, keys, strict=True):
+            group, mine = finals[key]
+            local = travel.local_values(mine, groups[group])
+            links.append(
+                variant_link(key, row, module=module, travel=travel, local=local,
+                             export_state=state.get(key), old=olds.get(key))
+            )  # fmt: skip
+        yield links
 
 
 def odoo_rows(
@@ -275,7 +255,7 @@ def odoo_rows(
     page: Sequence[Mapping[str, Any]],
     location: int | None,
     include_archived: bool,
-    known: Mapping[str, str] | None = None,
+    known: Callable[[Iterable[str]], Mapping[str, str]] | None = None,
 ) -> list[dict[str, Any]]:
     """One page of variants (read with :func:`variant_fields`) as catalog rows, in one call
     each for their templates, attribute values, external ids, quantities and vendor lines.
@@ -319,6 +299,8 @@ def odoo_rows(
         ["model", "name", "res_id"],
     ):
         names.setdefault((str(row["model"]), int(row["res_id"])), str(row["name"]))
+    # a digest name cannot be read back: ``known`` gives the catalog's names' keys
+    catalog_names = known(names.values()) if known is not None else {}
     quantities: dict[int, float] = {}
     if location is not None:
         for row in client.search_read(
@@ -343,9 +325,8 @@ def odoo_rows(
         ]
         vname = names.get((VARIANT, vid), "")
         tname = names.get((TEMPLATE, tid), "")
-        # a digest name cannot be read back: ``known`` maps the catalog's names to their keys
-        by_variant = _name_back(known, vname, VARIANT_PREFIX)
-        by_product = _name_back(known, tname, PRODUCT_PREFIX)
+        by_variant = _name_back(catalog_names, vname, VARIANT_PREFIX)
+        by_product = _name_back(catalog_names, tname, PRODUCT_PREFIX)
         if by_variant:
             key = by_variant
         elif by_product and not combination:
@@ -363,7 +344,7 @@ def odoo_rows(
         row["__write_date"] = max(dates) if dates else None
         if mapping.variants is not None:
             parent = ""
-            by_template = _name_back(known, tname, TEMPLATE_PREFIX)
+            by_template = _name_back(catalog_names, tname, TEMPLATE_PREFIX)
             if by_template:
                 parent = by_template
             elif combination:

@@ -51,7 +51,9 @@ from odoosync.engine.export.stock import resolve_location
 from odoosync.engine.export.variants import VariantBatch
 from odoosync.engine.export.vendors import resolve_partners
 from odoosync.engine.imports.catalog import iter_catalog
+from odoosync.engine.imports.variant_spool import ImportedRows
 from odoosync.engine.imports.variants import (
+    group_name,
     imported_links,
     odoo_rows,
     read_variants,
@@ -410,44 +412,47 @@ class VariantSync:
     # -- Odoo's new variants ------------------------------------------------------------------
 
     def _new_from_odoo(self, raws: PickleSpool[dict[str, Any]]) -> None:
-        """Odoo's active variants in no link, added to the catalog as rows (and linked)."""
+        """Odoo's active variants in no link, added to the catalog as rows (and linked); read
+        page by page, the added rows kept on disk until their links are made."""
         linked = self.history.linked_odoo_ids(self.profile)
         domain: list[Any] = [("id", "not in", linked)] if linked else []
-        added: list[dict[str, Any]] = []
-        final: dict[str, dict[str, Any]] = {}
-        for page in self.client.iter_pages(VARIANT, domain, variant_fields(self.mapping)):
-            rows = odoo_rows(self.client, self.mapping, self.side, self.module, page,
-                             self.location, False)  # fmt: skip
-            keys = [catalog_key(r["__key"]) for r in rows]
-            present = raws.get(keys)
-            for row, key in zip(rows, keys, strict=True):
-                if key in present or key in final:
-                    continue  # a catalog row of that key: exported and linked by this run
-                values = {c: v for c, v in row.items() if not c.startswith("__")}
-                values[self.catalog.key] = key
-                final[key] = values
-                added.append(row)
-                outcome = ProductOutcome(key, "create", int(row["__id"]), list(values),
-                                         note="new in Odoo: added to the catalog")  # fmt: skip
-                self.result.products_found += 1
-                self.result.add(outcome)
-                if self.options.dry_run:
-                    continue
-                self.changes.insert(values)
-                self.waiting_entries.append(
-                    LogEntry(
-                        product_id=key,
-                        odoo_product_id=int(row["__id"]),
-                        sync_direction="from_odoo",
-                        sync_type="create",
-                        sync_status="success",
-                        fields_synced=list(values),
+        with ImportedRows() as added:
+            for page in self.client.iter_pages(VARIANT, domain, variant_fields(self.mapping)):
+                rows = odoo_rows(self.client, self.mapping, self.side, self.module, page,
+                                 self.location, False)  # fmt: skip
+                keys = [catalog_key(r["__key"]) for r in rows]
+                present = raws.get(keys)
+                seen = added.has(keys)
+                for row, key in zip(rows, keys, strict=True):
+                    if key in present or key in seen:
+                        continue  # a catalog row of that key: exported and linked by this run
+                    values = {c: v for c, v in row.items() if not c.startswith("__")}
+                    values[self.catalog.key] = key
+                    seen.add(key)
+                    added.add(row, key, values, group_name(values, self.mapping, key))
+                    outcome = ProductOutcome(key, "create", int(row["__id"]), list(values),
+                                             note="new in Odoo: added to the catalog")  # fmt: skip
+                    self.result.products_found += 1
+                    self.result.add(outcome)
+                    if self.options.dry_run:
+                        continue
+                    self.changes.insert(values)
+                    self.waiting_entries.append(
+                        LogEntry(
+                            product_id=key,
+                            odoo_product_id=int(row["__id"]),
+                            sync_direction="from_odoo",
+                            sync_type="create",
+                            sync_status="success",
+                            fields_synced=list(values),
+                        )
                     )
-                )
-        if added and not self.options.dry_run:
-            for link in imported_links(added, final, self.mapping, self.side, self.module,
-                                       self.catalog.key, {}):  # fmt: skip
-                self.waiting_links.append(link)
+            if self.options.dry_run:
+                return
+            for links in imported_links(added, self.mapping, self.side, self.module,
+                                        self.catalog.key, lambda _keys: {}):  # fmt: skip
+                for link in links:
+                    self.waiting_links.append(link)
 
 
 def _pinned(link: Link, item: VariantRow) -> Link:
