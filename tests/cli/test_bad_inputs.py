@@ -18,9 +18,10 @@ import pytest
 
 from odoosync.cli import run
 from odoosync.config.settings import load_settings
-from odoosync.sandbox import SandboxHandle, serve
+from odoosync.sandbox import SandboxHandle
 from odoosync.secrets import Secret, store_password
 from tests.support.export_env import mapping_toml
+from tests.support.transport import test_sandbox
 
 CONFIG = """\
 default_profile = "production"
@@ -266,7 +267,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[SandboxHandle]:
-    with serve(seed="demo") as handle:
+    with test_sandbox(seed="demo") as handle:
         yield handle
 
 

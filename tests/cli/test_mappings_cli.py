@@ -12,9 +12,9 @@ import pytest
 
 from odoosync.cli import run
 from odoosync.mapping.model import DEFAULT_MAPPING_TOML, load_mapping
-from odoosync.sandbox import serve
 from tests.support.export_env import QUICK_RETRIES, config_toml
 from tests.support.paths import EXAMPLES
+from tests.support.transport import test_sandbox
 
 pytestmark = pytest.mark.usefixtures("secret_key")
 
@@ -114,7 +114,7 @@ def test_list_bad_mapping_names_the_key(tmp_path: Path, capsys: pytest.CaptureFi
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Any]:
-    with serve(seed="demo") as handle:
+    with test_sandbox(seed="demo") as handle:
         yield handle
 
 

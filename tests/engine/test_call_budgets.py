@@ -18,8 +18,9 @@ from odoosync.engine.export.run import run_export
 from odoosync.engine.imports.run import run_import
 from odoosync.engine.result import RunResult
 from odoosync.engine.sync.run import run_sync
-from odoosync.sandbox import SandboxHandle, serve
+from odoosync.sandbox import SandboxHandle
 from tests.support.export_env import COLUMNS, products, run_job, settings_for, write_setup
+from tests.support.transport import test_sandbox
 
 PRODUCTS = 30
 BATCH = 10
@@ -28,7 +29,7 @@ PER_RUN = {"product.template.check_access_rights", "product.template.fields_get"
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxHandle]:
-    with serve(seed="empty") as handle:
+    with test_sandbox(seed="empty") as handle:
         yield handle
 
 
