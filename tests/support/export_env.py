@@ -106,11 +106,13 @@ def config_toml(
     profile: str = "test",
     label: str = "Test",
     timeout: float | None = None,
+    transport: str | None = None,
 ) -> str:
     """odoosync.toml for one profile, with mapping.toml and odoosync.db beside it; a ``.db``
-    catalog reads table "products"."""
+    catalog reads table "products". ``transport`` is written when given, else as
+    :func:`~tests.support.transport.transport_line` picks it for ``url``."""
     timeout_line = "" if timeout is None else f"timeout = {timeout}\n"
-    timeout_line += transport_line(url)
+    timeout_line += transport_line(url) if transport is None else f'transport = "{transport}"\n'
     table = 'table = "products"\n' if catalog.endswith(".db") else ""
     sync_lines = "".join(f"{key} = {_toml_value(value)}\n" for key, value in sync.items())
     return f"""default_profile = "{profile}"
