@@ -18,6 +18,7 @@ from odoosync.history.store import History
 from odoosync.odoo.connect import failure_hint
 from odoosync.sandbox import SandboxHandle
 from tests.support.export_env import QUICK_RETRIES, config_toml
+from tests.support.transport import admin_secret_for_config
 
 WRONG = "Wr0ng-Pa55word-xyz"
 
@@ -62,7 +63,7 @@ def invoke(
     password: str,
     *args: str,
 ) -> tuple[int, str, str]:
-    monkeypatch.setenv("ODOOSYNC_PASSWORD", password)
+    monkeypatch.setenv("ODOOSYNC_PASSWORD", admin_secret_for_config(config, password))
     code = run(["-c", str(config), *args])
     out, err = capsys.readouterr()
     return code, out, err

@@ -10,8 +10,10 @@ nothing changes: 17.0 sandboxes, the password, the profile's default transport."
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -83,3 +85,15 @@ xmlrpc_only = pytest.mark.skipif(JSON2, reason="depends on XML-RPC")
 def skip_on_json2(reason: str) -> pytest.MarkDecorator:
     """Skip a test in json2 mode, saying why it depends on XML-RPC."""
     return pytest.mark.skipif(JSON2, reason=f"XML-RPC only: {reason}")
+
+
+def admin_secret_for_config(config: Path, password: str = "admin") -> str:
+    """:func:`admin_secret` for the profile URL written in the odoosync.toml at ``config``."""
+    found = re.search(r'^url = "([^"]*)"', config.read_text(encoding="utf-8"), re.M)
+    return admin_secret(found.group(1), password) if found else password
+
+
+def category_root(url: str) -> str:
+    """Where the demo seed's categories hang: "All / Saleable" on 17, "Goods" on 19 (whose
+    default tree has no "All"); for mappings that name category paths."""
+    return "Goods" if uses_json2(url) else "All / Saleable"
