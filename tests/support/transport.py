@@ -29,8 +29,8 @@ JSON2 = TEST_TRANSPORT == "json2"
 #: the Odoo version a test's sandbox is when the test does not ask for one
 DEFAULT_VERSION = "19.0" if JSON2 else "17.0"
 
-#: the admin API key of each running JSON-2 sandbox, by its URL
-_json2_keys: dict[str, str] = {}
+#: the API keys (by login) of each running JSON-2 sandbox, by its URL
+_json2_keys: dict[str, dict[str, str]] = {}
 
 
 @contextmanager
@@ -41,7 +41,7 @@ def test_sandbox(**options: Any) -> Iterator[SandboxHandle]:
     with serve(**options) as handle:
         speaks_json2 = JSON2 and int(str(options["odoo_version"]).split(".")[0]) >= 19
         if speaks_json2:
-            _json2_keys[handle.url] = handle.admin_api_key
+            _json2_keys[handle.url] = dict(handle.api_keys)
         try:
             yield handle
         finally:
@@ -56,15 +56,12 @@ def uses_json2(url: str) -> bool:
     return url.rstrip("/") in _json2_keys or url in _json2_keys
 
 
-def _key(url: str) -> str | None:
-    return _json2_keys.get(url) or _json2_keys.get(url.rstrip("/"))
-
-
 def admin_secret(url: str, password: str = "admin") -> str:
-    """The admin's secret for the sandbox at ``url``: its API key over JSON-2 when the test gave
-    the admin password, else ``password`` unchanged (a wrong password stays wrong)."""
-    key = _key(url)
-    return key if key is not None and password == "admin" else password
+    """The secret for the sandbox at ``url``: over JSON-2, a sandbox user's password (its login:
+    "admin", "viewer") becomes that user's API key; anything else (a wrong password) is
+    ``password`` unchanged."""
+    keys = _json2_keys.get(url) or _json2_keys.get(url.rstrip("/")) or {}
+    return keys.get(password, password)
 
 
 def transport_for(url: str) -> str:
