@@ -9,8 +9,9 @@ from collections.abc import Iterator
 import pytest
 
 from odoosync.odoo import OdooClient
-from odoosync.sandbox import SandboxHandle, serve
+from odoosync.sandbox import SandboxHandle
 from tests.support.sleeps import Sleeps
+from tests.support.transport import test_sandbox
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -23,15 +24,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxHandle]:
-    """A sandbox of its own for one test, with the demo data (seed "demo")."""
-    with serve(seed="demo") as handle:
+    """A sandbox of its own for one test, with the demo data (seed "demo"); 17.0, or 19.0 spoken
+    to over JSON-2 when ODOOSYNC_TEST_TRANSPORT=json2 (tests/support/transport.py)."""
+    with test_sandbox(seed="demo") as handle:
         yield handle
 
 
 @pytest.fixture(scope="module")
 def module_sandbox() -> Iterator[SandboxHandle]:
     """One demo sandbox for all the tests of a module (see :func:`reused_sandbox`)."""
-    with serve(seed="demo") as handle:
+    with test_sandbox(seed="demo") as handle:
         yield handle
 
 

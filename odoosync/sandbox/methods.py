@@ -163,6 +163,12 @@ class BaseModel:
         """18+: AccessError (fault 4) if not allowed, else None (fault 1 once marshalled)."""
         check_access(self.env, self._name, operation)
 
+    def context_get(self) -> dict[str, Any]:
+        """``res.users.context_get`` (``@api.model``): the caller's ``lang``, ``tz`` and ``uid``,
+        as real Odoo 19 answers the admin: ``{"lang": "en_US", "tz": false, "uid": 2}``
+        (odoo19-observations); the sandbox's users have no language or time zone of their own."""
+        return {"lang": "en_US", "tz": False, "uid": self.env.uid}
+
     def load(self, fields: Sequence[str], data: Sequence[Sequence[Any]]) -> dict[str, Any]:
         return load_rows(self.env, self._name, list(fields), [list(r) for r in data])
 
@@ -267,6 +273,7 @@ MODEL_METHODS = frozenset(
         "default_get",
         "check_access_rights",
         "load",
+        "context_get",
     }
 )
 CREATE_METHODS = frozenset({"create"})
@@ -286,7 +293,10 @@ MULTI_METHODS = frozenset(
     }
 )
 #: methods only some models have
-MODEL_ONLY_METHODS = {"action_apply_inventory": frozenset({"stock.quant"})}
+MODEL_ONLY_METHODS = {
+    "action_apply_inventory": frozenset({"stock.quant"}),
+    "context_get": frozenset({"res.users"}),
+}
 #: record methods that exist from Odoo 18 (models.py: check_access/has_access replace
 #: check_access_rights/check_access_rule, DOC-CHG 18.0)
 METHODS_18 = frozenset({"has_access", "check_access"})

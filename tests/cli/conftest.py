@@ -13,6 +13,7 @@ import pytest
 from odoosync.sandbox import SandboxHandle
 from tests.support.export_env import products, write_setup
 from tests.support.sleeps import Sleeps
+from tests.support.transport import admin_secret
 
 
 @pytest.fixture(autouse=True)
@@ -39,6 +40,6 @@ def config(
     tmp_path: Path, sandbox: SandboxHandle, secret_key: None, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     """odoosync.toml, mapping.toml and 12 products in products.csv, for the demo sandbox;
-    the password from ODOOSYNC_PASSWORD."""
-    monkeypatch.setenv("ODOOSYNC_PASSWORD", "admin")
+    the password (the admin API key on a JSON-2 sandbox) from ODOOSYNC_PASSWORD."""
+    monkeypatch.setenv("ODOOSYNC_PASSWORD", admin_secret(sandbox.url))
     return write_setup(tmp_path, sandbox.url, sandbox.database, products(12))

@@ -18,9 +18,19 @@ import pytest
 
 from odoosync.cli import run
 from odoosync.config.settings import load_settings
-from odoosync.sandbox import SandboxHandle, serve
+from odoosync.sandbox import SandboxHandle
 from odoosync.secrets import Secret, store_password
 from tests.support.export_env import mapping_toml
+from tests.support.transport import skip_on_json2, test_sandbox
+
+
+def text_of_17(case: str) -> list[pytest.MarkDecorator]:
+    """An unknown database is named in Odoo 17's XML-RPC fault text; a 19 server found through
+    JSON-2 gets the client's own DATABASE_NOT_FOUND message instead."""
+    if case != "unknown database":
+        return []
+    return [skip_on_json2("Odoo 17's XML-RPC fault text for an unknown database")]
+
 
 CONFIG = """\
 default_profile = "production"
@@ -266,7 +276,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[SandboxHandle]:
-    with serve(seed="demo") as handle:
+    with test_sandbox(seed="demo") as handle:
         yield handle
 
 
@@ -345,7 +355,7 @@ def _check(case: Case, folder: Folder, capsys: pytest.CaptureFixture[str], *, js
         assert len(lines) <= 3, err  # one message (click's usage errors: usage, hint, message)
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=text_of_17(c.id)) for c in CASES])
 def test_bad_input_is_refused_cleanly(
     case: Case,
     folder: Folder,
@@ -356,7 +366,9 @@ def test_bad_input_is_refused_cleanly(
     _check(case, folder, capsys, json_=False)
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES if c.json])
+@pytest.mark.parametrize(
+    "case", [pytest.param(c, id=c.id, marks=text_of_17(c.id)) for c in CASES if c.json]
+)
 def test_json_failure_is_one_document(
     case: Case,
     folder: Folder,
@@ -403,6 +415,7 @@ def test_config_check_does_not_call_an_undecryptable_password_ok(
     assert folder.password not in out
 
 
+@skip_on_json2("the masked password in the XML-RPC trace's arguments")
 def test_verbose_trace_masks_the_password(
     folder: Folder, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -417,7 +430,12 @@ def test_verbose_trace_masks_the_password(
     ("env", "code", "reason"),
     [
         ({"ODOOSYNC_PASSWORD": "wrong"}, 4, "Access Denied"),
-        ({"ODOOSYNC_DATABASE": "nosuchdb"}, 4, 'Database "nosuchdb" does not exist'),
+        pytest.param(
+            {"ODOOSYNC_DATABASE": "nosuchdb"},
+            4,
+            'Database "nosuchdb" does not exist',
+            marks=text_of_17("unknown database"),
+        ),
         ({"ODOOSYNC_URL": "http://127.0.0.1:9"}, 5, ""),
     ],
     ids=["wrong password", "unknown database", "closed port"],

@@ -21,7 +21,8 @@ from odoosync.cli import run
 from odoosync.errors import ExitCode, OdooFault
 from odoosync.lock import ProfileLock
 from odoosync.odoo.faults import classify_fault
-from odoosync.sandbox import SandboxHandle, serve
+from odoosync.sandbox import SandboxHandle
+from tests.support.transport import test_sandbox
 
 CONFIG = """\
 default_profile = "production"
@@ -63,7 +64,7 @@ CATALOG = "id,title,description\np1,Widget,One\np2,Gadget,Two\n"
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[SandboxHandle]:
-    with serve(seed="demo") as handle:
+    with test_sandbox(seed="demo") as handle:
         yield handle
 
 

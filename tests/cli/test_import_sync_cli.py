@@ -10,8 +10,8 @@ import pytest
 
 from odoosync.catalog.formats import open_catalog
 from odoosync.cli import run
-from odoosync.sandbox import serve
 from tests.support.pull_env import PullSetup
+from tests.support.transport import admin_secret, test_sandbox
 
 SPEC_KEYS = {
     "success", "batch_id", "direction", "dry_run", "products_found", "created", "updated",
@@ -21,8 +21,8 @@ SPEC_KEYS = {
 
 @pytest.fixture
 def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PullSetup]:
-    monkeypatch.setenv("ODOOSYNC_PASSWORD", "admin")
-    with serve(seed="demo") as sandbox:
+    with test_sandbox(seed="demo") as sandbox:
+        monkeypatch.setenv("ODOOSYNC_PASSWORD", admin_secret(sandbox.url))
         yield PullSetup(tmp_path, sandbox)
 
 

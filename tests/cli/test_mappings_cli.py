@@ -12,9 +12,9 @@ import pytest
 
 from odoosync.cli import run
 from odoosync.mapping.model import DEFAULT_MAPPING_TOML, load_mapping
-from odoosync.sandbox import serve
 from tests.support.export_env import QUICK_RETRIES, config_toml
 from tests.support.paths import EXAMPLES
+from tests.support.transport import admin_secret, category_root, test_sandbox
 
 pytestmark = pytest.mark.usefixtures("secret_key")
 
@@ -114,7 +114,7 @@ def test_list_bad_mapping_names_the_key(tmp_path: Path, capsys: pytest.CaptureFi
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Any]:
-    with serve(seed="demo") as handle:
+    with test_sandbox(seed="demo") as handle:
         yield handle
 
 
@@ -122,6 +122,7 @@ def example_project(tmp_path: Path, url: str, mapping: str | None = None) -> Pat
     shutil.copy(EXAMPLES / "products.csv", tmp_path / "products.csv")
     shutil.copytree(EXAMPLES / "images", tmp_path / "images")
     text = mapping if mapping is not None else (EXAMPLES / "mapping.toml").read_text()
+    text = text.replace("All / Saleable", category_root(url))  # "Goods" on 19
     return project(tmp_path, url=url, mapping=text)
 
 
@@ -131,7 +132,7 @@ def test_validate_examples_pass(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("ODOOSYNC_PASSWORD", "admin")
+    monkeypatch.setenv("ODOOSYNC_PASSWORD", admin_secret(sandbox.url, "admin"))
     config = example_project(tmp_path, sandbox.url)
     code, out, _ = cli(capsys, config, "validate", "--json")
     document = json.loads(out)
@@ -148,7 +149,7 @@ def test_validate_reports_problems(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("ODOOSYNC_PASSWORD", "admin")
+    monkeypatch.setenv("ODOOSYNC_PASSWORD", admin_secret(sandbox.url, "admin"))
     text = (EXAMPLES / "mapping.toml").read_text()
     text = text.replace('"Accessories" = "All / Saleable / Accessories"', '"Accessories" = "Nope"')
     text = text.replace('"5.5" = "5.5%"', '"5.5" = "7%"')
@@ -168,7 +169,7 @@ def test_validate_creates_custom_fields(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("ODOOSYNC_PASSWORD", "admin")
+    monkeypatch.setenv("ODOOSYNC_PASSWORD", admin_secret(sandbox.url, "admin"))
     text = (EXAMPLES / "mapping.toml").read_text().replace("is_active = false", "is_active = true")
     text = text.replace('odoo_field = "x_brand"', 'odoo_field = "x_brand_cli"')
     config = example_project(tmp_path, sandbox.url, text)
@@ -177,7 +178,7 @@ def test_validate_creates_custom_fields(
     assert "custom field 'x_brand_cli' does not exist" in out
     assert "--create-custom-fields" in out
 
-    monkeypatch.setenv("ODOOSYNC_PASSWORD", "viewer")
+    monkeypatch.setenv("ODOOSYNC_PASSWORD", admin_secret(sandbox.url, "viewer"))
     config.write_text(config.read_text().replace('username = "admin"', 'username = "viewer"'))
     code, out, _ = cli(capsys, config, "validate")
     assert code == 3
@@ -185,7 +186,7 @@ def test_validate_creates_custom_fields(
     code, out, _ = cli(capsys, config, "validate", "--create-custom-fields")
     assert code == 3 and "may not create fields" in out
 
-    monkeypatch.setenv("ODOOSYNC_PASSWORD", "admin")
+    monkeypatch.setenv("ODOOSYNC_PASSWORD", admin_secret(sandbox.url, "admin"))
     config.write_text(config.read_text().replace('username = "viewer"', 'username = "admin"'))
     code, out, _ = cli(capsys, config, "validate", "--create-custom-fields")
     assert code == 0, out

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 
 from odoosync.cli import run
-from odoosync.sandbox import serve
+from tests.support.transport import test_sandbox
 
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Any]:
-    with serve(seed="empty") as handle:
+    with test_sandbox(seed="empty") as handle:
         yield handle
 
 

@@ -233,13 +233,13 @@ def test_scheduler_stops_cleanly_on_sigterm(config: Path) -> None:
 def test_run_due_exports_through_the_engine_against_the_sandbox(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from odoosync.sandbox import serve
     from tests.support.export_env import products, write_setup
+    from tests.support.transport import admin_secret, test_sandbox
 
-    monkeypatch.setenv("ODOOSYNC_PASSWORD", "admin")
     monkeypatch.setenv("ODOOSYNC_SECRET_KEY", "test-secret-key")
     monkeypatch.setenv("ODOOSYNC_KEY_FILE", str(tmp_path / "secret.key"))
-    with serve(seed="demo") as sandbox:
+    with test_sandbox(seed="demo") as sandbox:
+        monkeypatch.setenv("ODOOSYNC_PASSWORD", admin_secret(sandbox.url))
         config = write_setup(tmp_path, sandbox.url, sandbox.database, products(5))
         add(config, capsys, "--name", "export", "--cron", "*/5 * * * *", "--type", "full")
         history = History(config.parent / "odoosync.db")

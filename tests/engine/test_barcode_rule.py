@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from odoosync.sandbox import serve
 from tests.support.integrity_env import Bench, products
+from tests.support.transport import test_sandbox
 
 
 @pytest.fixture
 def sandbox() -> Iterator[Any]:
-    with serve(seed="empty") as handle:
+    with test_sandbox(seed="empty") as handle:
         yield handle
 
 

@@ -2,7 +2,8 @@
 per product or per chunk fails here, not only in the benchmark (issue 15).
 
 One catalog of 30 products, ``batch_size`` 10 (so 3 sends of 10), 2 workers. Per run, whatever
-the path: ``authenticate`` (``common``, not counted here), the access checks and ``fields_get``.
+the path: ``authenticate`` (``common``, or ``res.users.context_get`` over JSON-2; not counted here),
+the access checks and ``fields_get``.
 """
 
 from __future__ import annotations
@@ -18,17 +19,25 @@ from odoosync.engine.export.run import run_export
 from odoosync.engine.imports.run import run_import
 from odoosync.engine.result import RunResult
 from odoosync.engine.sync.run import run_sync
-from odoosync.sandbox import SandboxHandle, serve
+from odoosync.sandbox import SandboxHandle
 from tests.support.export_env import COLUMNS, products, run_job, settings_for, write_setup
+from tests.support.transport import test_sandbox
 
 PRODUCTS = 30
 BATCH = 10
-PER_RUN = {"product.template.check_access_rights", "product.template.fields_get"}
+#: the access checks (``has_access`` from 18) and fields; over JSON-2 the login is the object call
+#: ``res.users.context_get`` (the API key's owner) instead of ``common.authenticate``
+PER_RUN = {
+    "product.template.check_access_rights",
+    "product.template.has_access",
+    "product.template.fields_get",
+    "res.users.context_get",
+}
 
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxHandle]:
-    with serve(seed="empty") as handle:
+    with test_sandbox(seed="empty") as handle:
         yield handle
 
 

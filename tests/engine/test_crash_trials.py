@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from odoosync.sandbox import serve
 from tests.support.integrity_checks import check_invariants
 from tests.support.integrity_env import Bench, kill_when, products, start
+from tests.support.transport import test_sandbox
 
 COUNT = 120
 LATENCY_MS = 4  # every call a little slower, as over a network
@@ -26,7 +26,7 @@ CALLS = {"export": 28, "import": 6, "sync": 11}
 
 @pytest.fixture
 def sandbox() -> Iterator[Any]:
-    with serve(seed="empty") as handle:
+    with test_sandbox(seed="empty") as handle:
         handle.set_latency(LATENCY_MS)
         yield handle
 

@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 
 from odoosync.engine.identity import external_id_name, legacy_external_id_name
-from odoosync.sandbox import serve
 from tests.support.integrity_env import MODULE, Bench, products
+from tests.support.transport import test_sandbox
 
 LOOKALIKES = ["A 1", "A_1", "A/1", "МЯЧ-1", "ШАР-1"]
 
 
 @pytest.fixture
 def sandbox() -> Iterator[Any]:
-    with serve(seed="empty") as handle:
+    with test_sandbox(seed="empty") as handle:
         yield handle
 
 

@@ -31,7 +31,7 @@ from odoosync.engine.export.stored import UNKNOWN, as_stored
 from odoosync.engine.sync.run import run_sync
 from odoosync.history.store import History
 from odoosync.mapping.rows import field_hash
-from odoosync.sandbox import SandboxHandle, serve
+from odoosync.sandbox import SandboxHandle
 from tests.support.export_env import (
     COLUMNS,
     config_toml,
@@ -41,6 +41,7 @@ from tests.support.export_env import (
     settings_for,
     write_catalog,
 )
+from tests.support.transport import test_sandbox
 
 LIVE_VARS = (
     "ODOOSYNC_LIVE_URL",
@@ -114,7 +115,7 @@ def rpc(request: pytest.FixtureRequest) -> Iterator[Rpc]:
         env = [os.environ[v] for v in LIVE_VARS]
         yield Rpc(*env)
         return
-    with serve(seed="demo", odoo_version=request.param.split("-")[1]) as handle:
+    with test_sandbox(seed="demo", odoo_version=request.param.split("-")[1]) as handle:
         yield Rpc(handle.url, handle.database, "admin", "admin")
 
 
@@ -242,7 +243,8 @@ def test_fields_get_tells_trim_and_translate_like_real_odoo(
 
 @pytest.fixture
 def sandbox() -> Iterator[SandboxHandle]:
-    with serve(seed="empty") as handle:
+    """17.0 whatever ODOOSYNC_TEST_TRANSPORT says: the CR normalisation observed is 17's."""
+    with test_sandbox(seed="empty", odoo_version="17.0") as handle:
         yield handle
 
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from odoosync.sandbox import serve
 from tests.support.integrity_checks import check_invariants
 from tests.support.integrity_env import Bench, products
+from tests.support.transport import test_sandbox
 
 KINDS = [
     "http_502",
@@ -30,7 +30,7 @@ KINDS = [
 
 @pytest.fixture
 def sandbox() -> Iterator[Any]:
-    with serve(seed="empty") as handle:
+    with test_sandbox(seed="empty") as handle:
         yield handle
 
 

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from odoosync.sandbox import serve
 from tests.support.export_env import config_toml, products, settings_for
 from tests.support.integrity_env import Bench
+from tests.support.transport import test_sandbox
 
 
 @pytest.fixture
 def sandbox() -> Iterator[Any]:
-    with serve(seed="empty") as handle:
+    with test_sandbox(seed="empty") as handle:
         yield handle
 
 

@@ -26,13 +26,13 @@ from typing import Any
 import pytest
 
 from odoosync.errors import ConfigError, ExitCode
-from odoosync.sandbox import serve
+from tests.support.transport import test_sandbox
 from tests.support.variants_env import VariantSetup, simple_row, tee_rows
 
 
 @pytest.fixture(params=["17.0", "19.0"])
 def sandbox(request: pytest.FixtureRequest) -> Iterator[Any]:
-    with serve(seed="empty", odoo_version=request.param) as handle:
+    with test_sandbox(seed="empty", odoo_version=request.param) as handle:
         handle.execute("res.partner", "create", [{"name": "Acme Supplies", "is_company": True}])
         handle.execute("res.partner", "create", [{"name": "Bolt Trading", "is_company": True}])
         yield handle
@@ -198,7 +198,7 @@ def test_dry_run_lists_variant_changes_and_sends_no_write(tmp_path: Path, sandbo
 def test_calls_grow_with_batches_not_products(tmp_path: Path) -> None:
     """SPEC §7.2: 1,000 templates x 6 variants with stock and a vendor into an empty Odoo in at
     most 150 calls; unchanged again in at most 15."""
-    with serve(seed="empty", odoo_version="17.0") as sandbox:
+    with test_sandbox(seed="empty", odoo_version="17.0") as sandbox:
         sandbox.execute("res.partner", "create", [{"name": "Acme Supplies"}])
         budget(tmp_path, sandbox)
 

@@ -14,13 +14,13 @@ import pytest
 from odoosync.engine.imports.run import run_import
 from odoosync.engine.result import RunOptions, RunResult
 from odoosync.history.store import History
-from odoosync.sandbox import serve
+from tests.support.transport import test_sandbox
 from tests.support.variants_env import COLUMNS, VariantSetup, simple_row, tee_rows
 
 
 @pytest.fixture(params=["17.0", "19.0"])
 def sandbox(request: pytest.FixtureRequest) -> Iterator[Any]:
-    with serve(seed="empty", odoo_version=request.param) as handle:
+    with test_sandbox(seed="empty", odoo_version=request.param) as handle:
         handle.execute("res.partner", "create", [{"name": "Acme Supplies", "is_company": True}])
         yield handle
 

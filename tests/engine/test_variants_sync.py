@@ -18,7 +18,7 @@ from odoosync.engine.sync.run import run_sync
 from odoosync.errors import ConfigError
 from odoosync.history.store import History
 from odoosync.mapping.model import StockMapping
-from odoosync.sandbox import serve
+from tests.support.transport import test_sandbox
 from tests.support.variants_env import MAPPING, VariantSetup, simple_row, tee_rows
 
 FROM_ODOO = MAPPING.replace(
@@ -28,7 +28,7 @@ FROM_ODOO = MAPPING.replace(
 
 @pytest.fixture(params=["17.0", "19.0"])
 def sandbox(request: pytest.FixtureRequest) -> Iterator[Any]:
-    with serve(seed="empty", odoo_version=request.param) as handle:
+    with test_sandbox(seed="empty", odoo_version=request.param) as handle:
         handle.execute("res.partner", "create", [{"name": "Acme Supplies", "is_company": True}])
         handle.execute("res.partner", "create", [{"name": "Globex", "is_company": True}])
         yield handle

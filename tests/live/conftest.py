@@ -5,6 +5,10 @@
     ODOOSYNC_LIVE_SANDBOX=1
         start ``odoosync.sandbox.serve(seed="empty")`` and run the same tests against it
         (this wins over the four variables above, so it never touches a real database).
+    ODOOSYNC_LIVE_TRANSPORT=json2 (or xmlrpc; default auto)
+        the profile's ``transport``: with json2 the password variable holds an API key (Odoo
+        19); with the sandbox, a 19.0 sandbox and its admin API key. The tests' own checks and
+        cleanup stay on plain XML-RPC (Odoo 19 accepts the API key there as a password).
 
 Without either, every test in this folder is skipped with the reason stated. Each test works
 under its own prefix (names, barcodes in the in-store "2" range, its own ``external_id_module``)
@@ -35,6 +39,7 @@ from tests.support.live_env import (
     cleanup,
     leftovers,
     live_mode,
+    live_transport,
     next_scope,
     skip_reason,
 )
@@ -59,11 +64,16 @@ def odoo() -> Iterator[LiveOdoo]:
     mode = live_mode()
     if mode is None:  # only reached when the marker was bypassed (-p no:skipping...)
         pytest.skip(skip_reason())
+    transport = live_transport()
     if mode == "sandbox":
         from odoosync.sandbox import serve
 
-        with serve(seed="empty") as handle:
-            yield LiveOdoo(handle.url, handle.database, "admin", "admin", sandbox=True)
+        version = "19.0" if transport == "json2" else "17.0"
+        with serve(seed="empty", odoo_version=version) as handle:
+            secret = handle.admin_api_key if transport == "json2" else "admin"
+            yield LiveOdoo(
+                handle.url, handle.database, "admin", secret, sandbox=True, transport=transport
+            )
         return
     yield LiveOdoo(
         url=os.environ["ODOOSYNC_LIVE_URL"].rstrip("/"),
@@ -71,6 +81,7 @@ def odoo() -> Iterator[LiveOdoo]:
         username=os.environ["ODOOSYNC_LIVE_USER"],
         password=os.environ["ODOOSYNC_LIVE_PASSWORD"],
         sandbox=False,
+        transport=transport,
     )
 
 

@@ -42,6 +42,8 @@ def test_test_connection_reports_success_and_the_server_version(
         "write": True,
     }
     assert "error_code" not in doc
+    if odoo.transport != "auto":  # ODOOSYNC_LIVE_TRANSPORT: the wire the run spoke
+        assert doc["transport"] == odoo.transport
 
 
 def test_test_connection_in_a_subprocess_with_the_password_from_the_environment(

@@ -19,6 +19,7 @@ from odoosync.odoo import ConnectionParams, OdooClient
 from odoosync.secrets import Secret
 from odoosync.transforms import gs1_check_digit
 from tests.support.sleeps import Sleeps
+from tests.support.transport import admin_secret, transport_for, transport_line
 
 #: one ``[[fields]]`` table per catalog column, as the tests' mappings spell them
 FIELDS: dict[str, dict[str, object]] = {
@@ -105,10 +106,13 @@ def config_toml(
     profile: str = "test",
     label: str = "Test",
     timeout: float | None = None,
+    transport: str | None = None,
 ) -> str:
     """odoosync.toml for one profile, with mapping.toml and odoosync.db beside it; a ``.db``
-    catalog reads table "products"."""
+    catalog reads table "products". ``transport`` is written when given, else as
+    :func:`~tests.support.transport.transport_line` picks it for ``url``."""
     timeout_line = "" if timeout is None else f"timeout = {timeout}\n"
+    timeout_line += transport_line(url) if transport is None else f'transport = "{transport}"\n'
     table = 'table = "products"\n' if catalog.endswith(".db") else ""
     sync_lines = "".join(f"{key} = {_toml_value(value)}\n" for key, value in sync.items())
     return f"""default_profile = "{profile}"
@@ -158,14 +162,17 @@ def factory(
     settings: Settings, password: str = "admin", *, sleep: Callable[[float], None] | None = None
 ) -> Callable[[], OdooClient]:
     """A run's client factory for ``settings``, retrying 3 times within 2 s; the clients sleep
-    with ``sleep`` (by default a fresh :class:`~tests.support.sleeps.Sleeps`: no real waiting)."""
+    with ``sleep`` (by default a fresh :class:`~tests.support.sleeps.Sleeps`: no real waiting).
+    The password "admin" is the admin API key on a JSON-2 sandbox (tests/support/transport.py)."""
+    url = settings.profile.url
     params = ConnectionParams(
-        url=settings.profile.url,
+        url=url,
         database=settings.profile.database,
         username=settings.profile.username,
-        password=Secret(password),
+        password=Secret(admin_secret(url, password)),
         max_retries=3,
         max_retry_wait=2.0,
+        transport=transport_for(url),
     )
     sleeps = Sleeps() if sleep is None else sleep
     return lambda: OdooClient(params, sleep=sleeps)

@@ -27,6 +27,7 @@ from tests.support.export_env import (
     settings_for,
     write_setup,
 )
+from tests.support.transport import admin_secret
 
 MODULE = "odoosync"
 
@@ -133,7 +134,7 @@ def start(bench: Bench, command: str, *args: str) -> subprocess.Popen[bytes]:
     """``odoosync <command>`` on the bench's config in a child process (killable with -9)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ODOOSYNC_")} | {
         "ODOOSYNC_CONFIG": str(bench.config),
-        "ODOOSYNC_PASSWORD": "admin",
+        "ODOOSYNC_PASSWORD": admin_secret(bench.sandbox.url),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "odoosync", command, *args],

@@ -27,6 +27,19 @@ LIVE_VARS = (
     "ODOOSYNC_LIVE_USER",
     "ODOOSYNC_LIVE_PASSWORD",
 )
+#: ``xmlrpc``, ``json2`` or ``auto``: the profile's transport in the live runs (default auto);
+#: with ``json2``, ODOOSYNC_LIVE_PASSWORD holds an API key (an Odoo 19 database)
+TRANSPORT_VAR = "ODOOSYNC_LIVE_TRANSPORT"
+
+
+def live_transport(env: Mapping[str, str] = os.environ) -> str:
+    """The transport the live runs' profile asks for (ODOOSYNC_LIVE_TRANSPORT)."""
+    transport = env.get(TRANSPORT_VAR, "").strip() or "auto"
+    if transport not in ("auto", "xmlrpc", "json2"):
+        raise ValueError(f"{TRANSPORT_VAR} must be auto, xmlrpc or json2, not {transport!r}")
+    return transport
+
+
 SKIP_REASON = (
     "set ODOOSYNC_LIVE_URL, _DB, _USER, _PASSWORD to run the live tests against a real Odoo"
 )
@@ -89,6 +102,8 @@ class LiveOdoo:
     username: str
     password: str
     sandbox: bool
+    #: the profile's ``transport`` in the configs the tests write (see :func:`live_transport`)
+    transport: str = "auto"
 
     def proxy(self, service: str) -> xmlrpc.client.ServerProxy:
         endpoint = f"{self.url}/xmlrpc/2/{service}"
@@ -419,7 +434,7 @@ class LiveScope:
         self.config.write_text(
             config_toml(
                 self.odoo.url, self.odoo.database, username=self.odoo.username, sync=sync,
-                profile="live", label="Live test", timeout=60,
+                profile="live", label="Live test", timeout=60, transport=self.odoo.transport,
             ),
             encoding="utf-8",
         )  # fmt: skip

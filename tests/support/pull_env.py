@@ -11,6 +11,7 @@ from odoosync.engine.imports.run import run_import
 from odoosync.engine.result import RunResult
 from odoosync.history.store import History
 from tests.support.export_env import config_toml, mapping_toml, run_job, settings_for
+from tests.support.transport import category_root
 
 MAPPING = mapping_toml(
     "title", "ean", "price", "weight", "category", "supplier_reference",
@@ -39,7 +40,8 @@ class PullSetup:
             config_toml(sandbox.url, sandbox.database, catalog=catalog, sync=SYNC),
             encoding="utf-8",
         )
-        (folder / "mapping.toml").write_text(MAPPING, encoding="utf-8")
+        mapping = MAPPING.replace("All / Saleable", category_root(sandbox.url))
+        (folder / "mapping.toml").write_text(mapping, encoding="utf-8")
         self.settings = settings_for(config)
         self.config = config
 

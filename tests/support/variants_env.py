@@ -15,6 +15,7 @@ from odoosync.history.store import History
 from odoosync.odoo import ConnectionParams, OdooClient
 from odoosync.secrets import Secret
 from odoosync.transforms import gs1_check_digit
+from tests.support.transport import admin_secret, transport_for, transport_line
 
 COLUMNS = [
     "id",
@@ -156,7 +157,7 @@ name = "Test"
 url = "{sandbox.url}"
 database = "{sandbox.database}"
 username = "admin"
-
+{transport_line(sandbox.url)}
 [catalog]
 path = "products.csv"
 
@@ -186,9 +187,10 @@ max_retry_wait = 1
             url=self.sandbox.url,
             database=self.sandbox.database,
             username="admin",
-            password=Secret("admin"),
+            password=Secret(admin_secret(self.sandbox.url)),
             max_retries=1,
             max_retry_wait=1.0,
+            transport=transport_for(self.sandbox.url),
         )
         return OdooClient(params)
 

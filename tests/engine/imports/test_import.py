@@ -10,7 +10,7 @@ import pytest
 
 from odoosync.errors import ConfigError
 from odoosync.history.store import History
-from tests.support.pull_env import MAPPING, PullSetup
+from tests.support.pull_env import PullSetup
 
 
 @pytest.mark.parametrize("catalog", ["products.csv", "products.json", "products.jsonl",
@@ -125,7 +125,9 @@ def test_a_domain_naming_an_unknown_field_is_a_config_error(tmp_path: Path, sand
 def test_images_are_saved_beside_the_catalog(tmp_path: Path, sandbox: Any) -> None:
     setup = PullSetup(tmp_path, sandbox)
     (tmp_path / "mapping.toml").write_text(
-        MAPPING.replace(
+        (tmp_path / "mapping.toml")
+        .read_text(encoding="utf-8")
+        .replace(
             "[categories]",
             '[[fields]]\nlocal_field = "image_url"\n'
             'odoo_field = "image_1920"\nmapping_type = "transform"\n'

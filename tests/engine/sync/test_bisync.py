@@ -18,6 +18,7 @@ from odoosync.history.records import Link
 from odoosync.history.store import History
 from tests.support.export_env import products, run_job, settings_for, write_setup
 from tests.support.pull_env import PullSetup
+from tests.support.transport import admin_secret
 
 FUTURE = "2999-01-01T00:00:00Z"
 PAST = "2000-01-01T00:00:00Z"
@@ -378,7 +379,7 @@ def test_retry_re_runs_a_conflict_whose_push_failed(
     assert (failed.conflicts, failed.failed) == (1, 1)
 
     setup.edit_local(setup.mouse, ean="4006381333900", modified_at=FUTURE)  # fixed locally
-    monkeypatch.setenv("ODOOSYNC_PASSWORD", "admin")
+    monkeypatch.setenv("ODOOSYNC_PASSWORD", admin_secret(setup.sandbox.url))
     assert run(["-c", str(setup.config), "retry", failed.batch_id, "--json"]) == 0
     retried = json.loads(capsys.readouterr().out)
     assert retried["batch_id"].startswith("bisync_") and retried["products_found"] == 1
