@@ -20,6 +20,7 @@ from odoosync.cli import run
 from odoosync.config.settings import load_settings
 from odoosync.sandbox import SandboxHandle
 from odoosync.secrets import Secret, store_password
+from tests.support.bad_inputs import NO_RETRY_CONFIG, sub
 from tests.support.export_env import mapping_toml
 from tests.support.transport import skip_on_json2, test_sandbox
 
@@ -32,29 +33,7 @@ def text_of_17(case: str) -> list[pytest.MarkDecorator]:
     return [skip_on_json2("Odoo 17's XML-RPC fault text for an unknown database")]
 
 
-CONFIG = """\
-default_profile = "production"
-
-[profiles.production]
-name = "Production"
-url = "{url}"
-database = "odoosync"
-username = "admin"
-timeout = 10
-
-[catalog]
-path = "products.csv"
-
-[mapping]
-path = "mapping.toml"
-
-[history]
-path = "odoosync.db"
-
-[sync]
-max_retries = 0
-max_retry_wait = 0
-"""
+CONFIG = NO_RETRY_CONFIG
 
 MAPPING = mapping_toml("title", "ean", "price", changes={"ean": {"priority": None}})
 
@@ -75,11 +54,6 @@ class Case:
     json: bool = True
 
 
-def _sub(text: str, old: str, new: str) -> str:
-    assert old in text, old
-    return text.replace(old, new)
-
-
 CASES = [
     # -------------------------------------------------------------- odoosync.toml
     Case("missing config", ("-c", "nope.toml", "export"), 3, "config file not found"),
@@ -95,28 +69,28 @@ CASES = [
         ("export",),
         3,
         "profiles.production.timeoutt: unknown key",
-        files={"odoosync.toml": _sub(CONFIG, "timeout = 10", "timeoutt = 10")},
+        files={"odoosync.toml": sub(CONFIG, "timeout = 10", "timeoutt = 10")},
     ),
     Case(
         "url without scheme",
         ("test-connection",),
         3,
         "has no scheme",
-        files={"odoosync.toml": _sub(CONFIG, 'url = "{url}"', 'url = "127.0.0.1:8069"')},
+        files={"odoosync.toml": sub(CONFIG, 'url = "{url}"', 'url = "127.0.0.1:8069"')},
     ),
     Case(
         "odoo online /odoo path",
         ("test-connection",),
         3,
         "has a path",
-        files={"odoosync.toml": _sub(CONFIG, 'url = "{url}"', 'url = "https://x.odoo.com/odoo"')},
+        files={"odoosync.toml": sub(CONFIG, 'url = "{url}"', 'url = "https://x.odoo.com/odoo"')},
     ),
     Case(
         "password in clear",
         ("export",),
         3,
         "clear text",
-        files={"odoosync.toml": _sub(CONFIG, "timeout = 10", 'timeout = 10\npassword = "{pw}"')},
+        files={"odoosync.toml": sub(CONFIG, "timeout = 10", 'timeout = 10\npassword = "{pw}"')},
     ),
     Case(
         "unknown profile",
@@ -129,7 +103,7 @@ CASES = [
         ("export",),
         3,
         "sync.batch_size",
-        files={"odoosync.toml": _sub(CONFIG, "max_retries = 0", 'batch_size = "ten"')},
+        files={"odoosync.toml": sub(CONFIG, "max_retries = 0", 'batch_size = "ten"')},
     ),
     # -------------------------------------------------------------- Odoo refuses / unreachable
     Case("wrong password", ("export",), 4, "Access Denied", env={"ODOOSYNC_PASSWORD": "wrong"}),
@@ -138,14 +112,14 @@ CASES = [
         ("import",),
         4,
         'Database "nodb" does not exist',
-        files={"odoosync.toml": _sub(CONFIG, 'database = "odoosync"', 'database = "nodb"')},
+        files={"odoosync.toml": sub(CONFIG, 'database = "odoosync"', 'database = "nodb"')},
     ),
     Case(
         "closed port",
         ("test-connection",),
         5,
         "Connection refused",
-        files={"odoosync.toml": _sub(CONFIG, 'url = "{url}"', 'url = "http://127.0.0.1:9"')},
+        files={"odoosync.toml": sub(CONFIG, 'url = "{url}"', 'url = "http://127.0.0.1:9"')},
     ),
     # -------------------------------------------------------------- secrets
     Case(
@@ -177,14 +151,14 @@ CASES = [
         ("export",),
         3,
         "fields[2].transform: unknown transform 'decimall'",
-        files={"mapping.toml": _sub(MAPPING, '"decimal"', '"decimall"')},
+        files={"mapping.toml": sub(MAPPING, '"decimal"', '"decimall"')},
     ),
     Case(
         "bad mapping type",
         ("export",),
         3,
         "fields[0].priority",
-        files={"mapping.toml": _sub(MAPPING, "priority = 100", 'priority = "high"')},
+        files={"mapping.toml": sub(MAPPING, "priority = 100", 'priority = "high"')},
     ),
     # -------------------------------------------------------------- the catalog
     Case(

@@ -22,31 +22,10 @@ from odoosync.errors import ExitCode, OdooFault
 from odoosync.lock import ProfileLock
 from odoosync.odoo.faults import classify_fault
 from odoosync.sandbox import SandboxHandle
+from tests.support.bad_inputs import NO_RETRY_CONFIG
 from tests.support.transport import test_sandbox
 
-CONFIG = """\
-default_profile = "production"
-
-[profiles.production]
-name = "Production"
-url = "{url}"
-database = "odoosync"
-username = "admin"
-timeout = 5
-
-[catalog]
-path = "products.csv"
-
-[mapping]
-path = "mapping.toml"
-
-[history]
-path = "odoosync.db"
-
-[sync]
-max_retries = 0
-max_retry_wait = 0
-"""
+CONFIG = NO_RETRY_CONFIG.replace("timeout = 10", "timeout = 5")
 
 MAPPING = """\
 [[fields]]

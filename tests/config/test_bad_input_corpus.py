@@ -23,30 +23,9 @@ from odoosync.cli import run
 from odoosync.config.settings import load_settings
 from odoosync.sandbox import SandboxHandle, serve
 from odoosync.secrets import Secret, store_password
+from tests.support.bad_inputs import NO_RETRY_CONFIG, sub
 
-CONFIG = """\
-default_profile = "production"
-
-[profiles.production]
-name = "Production"
-url = "{url}"
-database = "odoosync"
-username = "admin"
-timeout = 10
-
-[catalog]
-path = "products.csv"
-
-[mapping]
-path = "mapping.toml"
-
-[history]
-path = "odoosync.db"
-
-[sync]
-max_retries = 0
-max_retry_wait = 0
-"""
+CONFIG = NO_RETRY_CONFIG
 
 MAPPING = """\
 [[fields]]
@@ -82,8 +61,7 @@ class Case:
 
 
 def _config(old: str, new: str) -> dict[str, str | bytes]:
-    assert old in CONFIG, old
-    return {"odoosync.toml": CONFIG.replace(old, new)}
+    return {"odoosync.toml": sub(CONFIG, old, new)}
 
 
 def _sync_key(line: str) -> dict[str, str | bytes]:
