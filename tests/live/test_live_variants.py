@@ -20,6 +20,7 @@ import pytest
 from tests.support.live_env import ALL_ACTIVE, RUN_TAG, LiveScope, Rpc
 from tests.support.variants_env import COLUMNS
 from tests.support.variants_env import MAPPING as SANDBOX_MAPPING
+from tests.support.variants_env import tee_rows as sandbox_tee_rows
 
 READ = [
     "product_tmpl_id",
@@ -53,29 +54,17 @@ def tee_rows(
     colors: Sequence[str] = ("Red", "Blue"),
     base: float = 20.0,
 ) -> list[dict[str, str]]:
-    """One template's rows (as tests/support/variants_env.tee_rows): L costs 5 more, Blue 2."""
-    rows = []
-    for i, size in enumerate(sizes):
-        for j, color in enumerate(colors):
-            price = base + (5 if size == "L" else 0) + (2 if color == "Blue" else 0)
-            rows.append(
-                {
-                    "id": f"{parent}-{size}-{color}",
-                    "parent_id": parent,
-                    "title": live.name(f"Tee {parent}") if i == 0 and j == 0 else "",
-                    "size": size,
-                    "color": color,
-                    "sku": f"{RUN_TAG}-{live.number:02d}-{parent}-{size}-{color}".upper(),
-                    "ean": live.barcode(n * 100 + i * 10 + j),
-                    "price": f"{price:.2f}",
-                    "qty": str(i + j + 1),
-                    "supplier_name": vendor,
-                    "supplier_price": f"{base / 2:.2f}",
-                    "supplier_reference": f"AC-{parent}",
-                    "supplier_min_qty": "10",
-                }
-            )
-    return rows
+    """The sandbox tests' rows (tests/support/variants_env.tee_rows: L costs 5 more, Blue 2),
+    with this run's names, SKUs, barcodes and vendor, so runs never collide in a real Odoo."""
+    rows = sandbox_tee_rows(parent, n, sizes=sizes, colors=colors, base=base)
+    for position, row in enumerate(rows):
+        i, j = divmod(position, len(colors))
+        if row["title"]:
+            row["title"] = live.name(row["title"])
+        row["sku"] = f"{RUN_TAG}-{live.number:02d}-{row['sku']}".upper()
+        row["ean"] = live.barcode(n * 100 + i * 10 + j)
+        row["supplier_name"] = vendor
+    return [{k: str(v) for k, v in row.items()} for row in rows]
 
 
 def mug_row(live: LiveScope, key: str, n: int, vendor: str) -> dict[str, str]:
