@@ -7,7 +7,9 @@ not the client's), one child process per case (so each case's peak RSS is its ow
     python benchmarks/bench.py --scale 100000 --no-images --no-baseline --no-fluvo
     python benchmarks/bench.py --scale 1000 --fluvo /tmp/venv-fluvo/bin/fluvo
 
-Cases, per scale and image setting (each on its own products: keys and barcodes never overlap):
+Each case folder runs ``odoosync test-connection`` first, untimed (a new project's set-up step; it
+remembers the user id, as Fluvo is given ``uid``). Cases, per scale and image setting (each on its
+own products: keys and barcodes never overlap):
 ``export`` (initial: creates), ``export_same`` (unchanged re-export), ``dry_run`` (``--dry-run``
 with 10% of the rows changed), ``export_10pct`` (those 10% sent), ``export_one`` (1 changed
 product, through the CLI in a subprocess: what a cron run pays, startup included), ``import``
@@ -409,6 +411,8 @@ class Bench:
         export = write_config(folder, "export", url, db, "products.csv")
         pulled = write_config(folder, "import", url, db, "pulled.csv")
         meta = {"scale": scale}
+        for config in (export, pulled):  # the user's set-up step (odoosync remembers the uid)
+            self.test_connection(config)
         self.run_child("export", export, prefix, images, **meta)
         self.run_child("export_same", export, prefix, images, **meta)
         tenth = set(range(0, scale, 10))
@@ -422,6 +426,15 @@ class Bench:
         self.run_child("import", pulled, prefix, images, **meta)
         self.run_child("sync", export, prefix, images, **meta)
         self.sandbox.ask("wipe")
+
+    def test_connection(self, config: Path) -> None:
+        """``odoosync test-connection``, untimed: the set-up step of a new project (the README's
+        flow); like Fluvo's ``uid`` setting, the remembered uid spares the runs a password login."""
+        env = {**os.environ, "ODOOSYNC_PASSWORD": "admin"}
+        argv = [sys.executable, "-m", "odoosync", "-c", str(config), "test-connection"]
+        done = subprocess.run(argv, env=env, cwd=self.root, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"test-connection failed ({done.returncode}):\n{done.stderr[-2000:]}")
 
     def fluvo(self, fluvo: str, scale: int) -> None:
         for label, extra in (

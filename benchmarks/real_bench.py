@@ -11,8 +11,13 @@ overlap, within the run or with earlier runs: the barcodes start from the clock)
 - ``floor``: XML-RPC ``load`` of 500 products with external ids, one connection, in a loop (the
   same five fields the others send); measured first and last, its mean is the floor;
 - ``odoosync`` at its default settings (no ``[sync]`` section), then at each ``--setting
-  BATCHxWORKERS``: the ``odoosync export`` CLI in a subprocess, as a user runs it;
-- ``fluvo_default`` and ``fluvo_250x2`` (``--fluvo PATH``: PyPI ``fluvo``, its ``import`` CLI).
+  BATCHxWORKERS``: the ``odoosync export`` CLI in a subprocess, as a user runs it, after an
+  untimed ``odoosync test-connection`` in the new project (its set-up step: the uid it remembers
+  spares the export a password login, as Fluvo is given ``uid``); ``--fresh`` adds the export of
+  a project that never logged in (``odoosync_fresh``);
+- ``fluvo_default`` and ``fluvo_250x2`` (``--fluvo PATH``: PyPI ``fluvo``, its ``import`` CLI),
+  over XML-RPC, and ``fluvo_250x2_<protocol>`` per ``--fluvo-protocol`` (``jsonrpc``; ``json2``
+  with ``--api-key``, which odoosync then uses too).
 
 Every case is timed as a whole process's wall time (startup and login included) except the floor,
 which counts its ``load`` calls only (the highest bar). After each case the products it made are
@@ -105,8 +110,18 @@ def rows(prefix: str, first_ean: int, count: int) -> list[list[str]]:
 
 
 class RealBench:
-    def __init__(self, server: Server, root: Path, fluvo: str | None, verbose: bool) -> None:
+    def __init__(
+        self,
+        server: Server,
+        root: Path,
+        fluvo: str | None,
+        verbose: bool,
+        api_key: str | None = None,
+    ) -> None:
         self.server = server
+        #: odoosync's secret: the API key (JSON-2 on 19+) when given, else the password
+        self.secret = api_key or server.password
+        self.api_key = api_key
         self.root = root
         self.fluvo_path = fluvo
         self.verbose = verbose
@@ -153,7 +168,15 @@ class RealBench:
                 raise SystemExit(f"floor load refused: {answer['messages'][:2]}")
         self.record(label, scale, prefix, seconds, batch=FLOOR_BATCH, connections=1)
 
-    def odoosync(self, scale: int, label: str, batch: int | None, workers: int | None) -> None:
+    def odoosync(
+        self,
+        scale: int,
+        label: str,
+        batch: int | None,
+        workers: int | None,
+        *,
+        fresh: bool = False,
+    ) -> None:
         prefix, first = self.case_prefix("ods", scale)
         folder = self.root / prefix
         folder.mkdir()
@@ -185,7 +208,12 @@ path = "history.db"
 {sync}""",
             encoding="utf-8",
         )
-        env = {**os.environ, "ODOOSYNC_PASSWORD": self.server.password}
+        env = {**os.environ, "ODOOSYNC_PASSWORD": self.secret}
+        if not fresh:  # the new project's set-up step, untimed: it remembers the uid
+            login = [sys.executable, "-m", "odoosync", "-c", str(config), "test-connection"]
+            seconds, code, _out, stderr, _usage = timed(login, env, folder)
+            if code != 0:
+                raise SystemExit(f"{label}: test-connection failed ({code}):\n{stderr[-2000:]}")
         argv = [sys.executable, "-m", "odoosync", "-c", str(config)]
         argv += (["-v"] if self.verbose else []) + ["export", "--json"]
         seconds, code, stdout, stderr, usage = timed(argv, env, folder)
@@ -201,7 +229,7 @@ path = "history.db"
             label, scale, prefix, seconds, batch=batch, workers=workers, counts=counts, cpu=cpu
         )
 
-    def fluvo(self, scale: int, label: str, extra: list[str]) -> None:
+    def fluvo(self, scale: int, label: str, extra: list[str], protocol: str = "xmlrpc") -> None:
         assert self.fluvo_path
         prefix, first = self.case_prefix("flv", scale)
         folder = self.root / prefix
@@ -217,7 +245,8 @@ path = "history.db"
             "[Connection]\n"
             f"hostname = {parts.hostname}\nport = {parts.port or 80}\n"
             f"database = {self.server.db}\nlogin = {self.server.user}\n"
-            f"password = {self.server.password}\nprotocol = xmlrpc\nuid = {self.server.uid}\n",
+            f"password = {self.api_key if protocol == 'json2' else self.server.password}\n"
+            f"protocol = {protocol}\nuid = {self.server.uid}\n",
             encoding="utf-8",
         )
         argv = [
@@ -279,11 +308,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--fluvo", help="path to Fluvo's CLI (e.g. /tmp/venv-fluvo/bin/fluvo)")
     parser.add_argument("--repeat", type=int, default=1, help="rounds per scale")
+    parser.add_argument(
+        "--no-settings", action="store_true", help="odoosync at its defaults only (no --setting)"
+    )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="also odoosync's first export in a project that "
+        "never logged in (no test-connection first: a password login more)",
+    )
+    parser.add_argument(
+        "--fluvo-protocol",
+        action="append",
+        default=[],
+        help="also Fluvo 250x2 over this protocol (jsonrpc; json2 with --api-key)",
+    )
+    parser.add_argument("--api-key", help="Odoo 19+: odoosync's secret (JSON-2), and Fluvo's json2")
     parser.add_argument("-v", "--verbose", action="store_true", help="keep odoosync -v traces")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
     scales = args.scale or [1000, 3000]
-    settings = args.setting or [(250, 2), (500, 1), (1000, 2)]
+    settings = [] if args.no_settings else args.setting or [(250, 2), (500, 1), (1000, 2)]
     server = Server(args.url, args.db, args.user, args.password)
     major = server.version.split(".")[0].split("~")[-1]
     print(
@@ -291,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{platform.python_version()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}"
     )
     root = Path(tempfile.mkdtemp(prefix="odoosync-realbench-"))
-    bench = RealBench(server, root, args.fluvo, args.verbose)
+    bench = RealBench(server, root, args.fluvo, args.verbose, args.api_key)
     try:
         for scale in scales:
             for _ in range(args.repeat):
@@ -300,6 +345,11 @@ def main(argv: list[str] | None = None) -> int:
                 if args.fluvo:
                     bench.fluvo(scale, "fluvo_default", [])
                     bench.fluvo(scale, "fluvo_250x2", ["--size", "250", "--worker", "2"])
+                    for protocol in args.fluvo_protocol:
+                        label = f"fluvo_250x2_{protocol}"
+                        bench.fluvo(scale, label, ["--size", "250", "--worker", "2"], protocol)
+                if args.fresh:
+                    bench.odoosync(scale, "odoosync_fresh", None, None, fresh=True)
                 for batch, workers in settings:
                     bench.odoosync(scale, f"odoosync_{batch}x{workers}", batch, workers)
                 bench.floor(scale, "floor_after")

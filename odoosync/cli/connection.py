@@ -78,11 +78,14 @@ def test_connection(
 
     Example: odoosync -p staging test-connection --json
     """
+    from odoosync.engine.odoo_side import remember_login
     from odoosync.odoo.connect import check_connection
 
     settings = settings_from_globals()
     with client_from_settings(settings, diagnosis=True) as client:
         report = check_connection(client)
+    if report.success and report.user_id:
+        remember_login(settings, client, report.user_id)
     # report.warnings (plain http, a password on Odoo 19+) were logged on stderr by the client
     if json_:
         emit_json(report.to_json())

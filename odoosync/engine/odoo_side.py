@@ -4,6 +4,7 @@ categories a chunk creates when ``create_missing_categories`` is on."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,11 +12,14 @@ from typing import Any
 
 from odoosync.config.settings import Settings
 from odoosync.errors import (
+    AuthenticationError,
     ConfigError,
     OdooFault,
+    OdoosyncError,
     OdooUnreachable,
     PermissionDenied,
 )
+from odoosync.history.store import History
 from odoosync.mapping.model import MappingConfig
 from odoosync.odoo.client import OdooClient
 from odoosync.odoo.connect import checked_uid
@@ -45,14 +49,17 @@ def connect(
     *,
     model: str = PRODUCT_MODEL,
     rights: Sequence[str] = ("create", "write"),
+    history: History | None = None,
 ) -> OdooClient:
     """Authenticate and check access rights, before any product is touched.
 
+    With ``history``, the user id the last login answered is tried first and the one this login
+    answers is kept (:meth:`OdooClient.authenticate`: one password check instead of two).
     Raises ``AuthenticationError``/``DatabaseNotFound``/``PermissionDenied`` (exit 4) or
     ``OdooUnreachable`` (exit 5).
     """
     client = client_factory()
-    checked_uid(client.authenticate(), client.url)
+    login_uid(client, history)
     for operation in ("read", *rights):
         try:
             allowed = client.check_access_rights(model, operation)
@@ -69,6 +76,35 @@ def connect(
                 odoo_message=reason or None,
             )
     return client
+
+
+def login_uid(client: OdooClient, history: History | None) -> int:
+    """``client``'s login, resumed from and remembered in ``history`` (XML-RPC only: JSON-2 has
+    no login). A refused login forgets the remembered id, so a wrong password is not tried
+    twice on every run (Odoo counts failed logins and locks them out for a while)."""
+    key = (client.url, client.params.database, client.params.username)
+    known = history.known_uid(*key) if history is not None else None
+    try:
+        uid = checked_uid(client.authenticate(known), client.url)
+    except AuthenticationError:
+        if history is not None and known is not None:
+            history.remember_uid(*key, None)
+        raise
+    if history is not None and client.chosen_transport == "xmlrpc" and uid != known:
+        history.remember_uid(*key, uid)
+    return uid
+
+
+def remember_login(settings: Settings, client: OdooClient, uid: int) -> None:
+    """Keep the uid ``test-connection`` logged in as for the next run (XML-RPC), when the
+    history can be opened; a history that cannot is left for the run to report."""
+    if client.chosen_transport != "xmlrpc":
+        return
+    try:
+        with History(settings.history_path) as history:
+            history.remember_uid(client.url, client.params.database, client.params.username, uid)
+    except (OdoosyncError, OSError, sqlite3.Error):
+        return
 
 
 # --------------------------------------------------------------------------------------------

@@ -138,8 +138,17 @@ def _v4(db: Database) -> None:
     )
 
 
+def _v5(db: Database) -> None:
+    """The user id each (url, database, login) last logged in as: the next run checks it with
+    one call instead of a password login (no secret is kept, only the id)."""
+    db.execute(
+        "create table logins (url text not null, database text not null, username text not null,"
+        " uid integer not null, logged_in_at text not null, primary key (url, database, username))"
+    )
+
+
 #: ordered; index i brings the schema from version i to version i + 1. Never edit one: append.
-MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4]
+MIGRATIONS: list[Callable[[Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -483,6 +483,29 @@ class History(ScheduleStore):
                 list(rows),
             )
 
+    def known_uid(self, url: str, database: str, username: str) -> int | None:
+        """The user id ``username`` last logged in as on ``url``/``database`` (None: never)."""
+        value = self._one(
+            "select uid from logins where url = ? and database = ? and username = ?",
+            [url, database, username],
+        )
+        return None if value is None else int(value)
+
+    def remember_uid(self, url: str, database: str, username: str, uid: int | None) -> None:
+        """Keep ``uid`` for the next run's login; None forgets it (refused by Odoo)."""
+        with self.transaction() as conn:
+            if uid is None:
+                conn.execute(
+                    "delete from logins where url = ? and database = ? and username = ?",
+                    [url, database, username],
+                )
+                return
+            conn.execute(
+                "insert or replace into logins (url, database, username, uid, logged_in_at)"
+                " values (?, ?, ?, ?, ?)",
+                [url, database, username, uid, self.now()],
+            )
+
     def watermark(self, profile: str, name: str) -> str | None:
         value = self._one(
             "select value from watermarks where profile = ? and name = ?", [profile, name]

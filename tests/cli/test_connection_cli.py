@@ -103,6 +103,22 @@ def test_success_json(
     assert "error_code" not in doc
 
 
+@skip_on_json2("JSON-2 has no login to remember")
+def test_success_remembers_the_uid_for_the_next_run_and_a_failure_does_not(
+    sandbox: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], mp: pytest.MonkeyPatch
+) -> None:
+    config = write_config(tmp_path, url=sandbox.url, database=sandbox.database)
+    assert invoke(capsys, mp, config, WRONG, "test-connection", "--json")[0] == 4
+    assert not (tmp_path / "odoosync.db").exists()
+    assert invoke(capsys, mp, config, "admin", "test-connection", "--json")[0] == 0
+    with History(tmp_path / "odoosync.db") as history:
+        assert history.known_uid(sandbox.url, sandbox.database, "admin") == 2
+    sandbox.reset_calls()  # test-connection itself always logs in with the password
+    assert invoke(capsys, mp, config, "admin", "test-connection", "--json")[0] == 0
+    assert sandbox.calls()["common.authenticate"] == 1
+    assert "res.users.read" not in sandbox.calls()
+
+
 @skip_on_json2("the sandbox version (17.0) in the answer")
 def test_success_human(
     sandbox: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str], mp: pytest.MonkeyPatch

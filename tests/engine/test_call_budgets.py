@@ -2,8 +2,9 @@
 per product or per chunk fails here, not only in the benchmark (issue 15).
 
 One catalog of 30 products, ``batch_size`` 10 (so 3 sends of 10), 2 workers. Per run, whatever
-the path: ``authenticate`` (``common``, or ``res.users.context_get`` over JSON-2; not counted here),
-the access checks and ``fields_get``.
+the path: the login (``common.authenticate``; from the second run ``res.users.read`` of the
+remembered user id; ``res.users.context_get`` over JSON-2; not counted here), the access checks and
+``fields_get``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ PER_RUN = {
     "product.template.has_access",
     "product.template.fields_get",
     "res.users.context_get",
+    "res.users.read",
 }
 
 

@@ -112,7 +112,7 @@ def run_export(
     validate_whole(catalog)
     with recorded_run(settings, options, history, direction="to_odoo", retry_of=retry_of) as handle:
         rights: tuple[str, ...] = () if options.dry_run else ("create", "write")
-        client = connect(client_factory, rights=rights)
+        client = connect(client_factory, rights=rights, history=history)
         handle.result.transport = client.transport
         try:
             side = resolve_odoo(

@@ -365,7 +365,7 @@ def run_import(
     if mapping.catalog_tables:
         refuse_for_variants(options, "import")
     with recorded_run(settings, options, history, direction="from_odoo", retry_of=retry_of) as run:
-        client = connect(client_factory, rights=())
+        client = connect(client_factory, rights=(), history=history)
         run.result.transport = client.transport
         side = resolve_odoo(
             client, mapping, base_dir=catalog.path.parent, fetch=image_fetch(settings)

@@ -116,7 +116,7 @@ def run_sync(
         settings, options, history, direction="bidirectional", retry_of=retry_of
     ) as run:
         rights: tuple[str, ...] = () if options.dry_run else ("create", "write")
-        client = connect(client_factory, rights=rights)
+        client = connect(client_factory, rights=rights, history=history)
         run.result.transport = client.transport
         try:
             side = resolve_odoo(
