@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from odoosync.sandbox.cost import NONE, CostModel
+from odoosync.sandbox.cost import NONE, CostModel, SharedCore
 
 FAULT_KINDS = frozenset(
     {
@@ -69,9 +69,9 @@ class Control:
 
     ``latency_ms`` is added to every call; ``cost`` prices each call as a real Odoo would
     (:mod:`odoosync.sandbox.cost`); both are slept with ``sleep`` (injectable for tests) and
-    can be changed while the sandbox runs. ``cpu`` is the one server-wide lock under which the
-    serial part of each call's charge is slept (a real Odoo's GIL): concurrent calls' ORM work
-    queues behind it. It is never held with ``_lock`` or the store's lock.
+    can be changed while the sandbox runs. ``cpu`` is the one core (a real Odoo's GIL) on which the
+    serial part of each call's charge is slept, in turns: concurrent calls' ORM work shares it.
+    It is never held with ``_lock`` or the store's lock.
     """
 
     def __init__(
@@ -91,7 +91,7 @@ class Control:
         self.latency_ms = float(latency_ms)
         self.cost = cost
         self.sleep = sleep
-        self.cpu = threading.Lock()
+        self.cpu = SharedCore()
 
     def count(self, key: str, protocol: str = "xmlrpc") -> None:
         with self._lock:

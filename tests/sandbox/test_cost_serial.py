@@ -3,10 +3,11 @@ calls one at a time (its GIL), the password hash and the per-call overhead in pa
 on a real Odoo 17: two concurrent ``load``s of 500 new products take ~1.95x one alone and finish
 together; two concurrent post-create password re-checks each take ~0.4 s at the same time.
 
-The sandbox charges ``serial_share`` of a call's work under one server-wide lock
-(``Control.cpu``) and the rest outside it. The sleep is injected: a recorder that notes, for each
-sleep, its thread, its seconds and whether that thread holds ``cpu`` (the lock is wrapped so the
-holder is known) — and, in the socket test, really sleeps to show the serial parts never overlap.
+The sandbox charges ``serial_share`` of a call's work on one shared core (``Control.cpu``, a
+:class:`~odoosync.sandbox.cost.SharedCore`: 5 ms turns, first come first served) and the rest
+outside it. The sleep is injected: a recorder that notes, for each sleep, its thread, its seconds
+and whether that thread holds the core — and, in the socket test, really sleeps to show the turns
+never overlap and two concurrent loads take turns.
 """
 
 from __future__ import annotations
@@ -23,29 +24,6 @@ import pytest
 
 from odoosync.sandbox import SandboxHandle, serve
 from odoosync.sandbox.cost import BEARER, NONE, ODOO17, ODOO19, CallWork, CostModel
-
-
-class TracedLock:
-    """A real lock that also knows whether the current thread holds it."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._mine = threading.local()
-
-    def __enter__(self) -> bool:
-        self._lock.acquire()
-        self._mine.held = True
-        return True
-
-    def __exit__(self, *exc: object) -> None:
-        self._mine.held = False
-        self._lock.release()
-
-    def locked(self) -> bool:
-        return self._lock.locked()
-
-    def held_here(self) -> bool:
-        return bool(getattr(self._mine, "held", False)) and self._lock.locked()
 
 
 def _held_elsewhere(lock: Any) -> bool:
@@ -79,7 +57,7 @@ class Recorder:
     def __init__(self, real: bool = False, check_store: bool = False) -> None:
         self.real = real
         self.check_store = check_store
-        self.cpu = TracedLock()
+        self.cpu: Any = None  # the sandbox's core, once it runs
         self.store: Any = None
         self.sleeps: list[Sleep] = []
         self.store_held: list[bool] = []
@@ -105,7 +83,7 @@ class Recorder:
 @contextmanager
 def _sandbox(cost: str | CostModel, recorder: Recorder) -> Iterator[SandboxHandle]:
     with serve(seed="empty", cost=cost, sleep=recorder) as sb:
-        sb.app.control.cpu = recorder.cpu
+        recorder.cpu = sb.app.control.cpu
         recorder.store = sb.store
         yield sb
 
@@ -173,7 +151,7 @@ def test_the_named_shares_and_their_bounds() -> None:
 # -- where the sandbox sleeps each part --------------------------------------------------------
 
 
-def test_the_serial_part_is_slept_under_the_cpu_lock_the_rest_outside_it() -> None:
+def test_the_serial_part_is_slept_on_the_core_in_turns_the_rest_outside_it() -> None:
     recorder = Recorder(check_store=True)
     with _sandbox("odoo17", recorder) as sb:
         proxy = _object(sb)
@@ -186,16 +164,20 @@ def test_the_serial_part_is_slept_under_the_cpu_lock_the_rest_outside_it() -> No
         _call(proxy, sb, "product.template", "load", ["id", "name"], rows)
         loaded = recorder.take()
         work = 10 * (ODOO17.product_create_ms + ODOO17.record_create_ms)
-        assert [(s.seconds * 1000, s.under_cpu) for s in loaded] == [
-            (pytest.approx(ODOO17.call_ms + 0.05 * work), False),
-            (pytest.approx(0.95 * work), True),
-        ]
+        assert (loaded[0].seconds * 1000, loaded[0].under_cpu) == (
+            pytest.approx(ODOO17.call_ms + 0.05 * work),
+            False,
+        )
+        turns = loaded[1:]  # the serial part, in turns of at most 5 ms on the core
+        assert all(t.under_cpu and t.seconds <= 0.005 + 1e-12 for t in turns)
+        assert sum(t.seconds for t in turns) * 1000 == pytest.approx(0.95 * work)
+        assert len(turns) == 10  # 48.45 ms
         assert sb.charged_ms()["product.template.load"] == pytest.approx(ODOO17.call_ms + work)
-        assert not sb.app.control.cpu.locked()
-    assert recorder.store_held == [False, False, False]  # never asleep holding the store
+        assert not sb.app.control.cpu.busy()
+    assert recorder.store_held == [False] * (1 + len(loaded))  # never asleep holding the store
 
 
-def test_concurrent_loads_serial_parts_never_overlap() -> None:
+def test_concurrent_loads_take_turns_on_the_core_and_finish_together() -> None:
     """Two clients' loads at once, slept for real (small prices): the serial sleeps run one
     after the other, each inside its own call; the parallel parts are free to overlap."""
     model = ODOO17.with_(
@@ -227,9 +209,20 @@ def test_concurrent_loads_serial_parts_never_overlap() -> None:
         sleeps = recorder.take()
     work = 40 * (model.product_create_ms + model.record_create_ms) / 1000
     # each load sleeps its parallel part (call + 5% of the work, + a password re-check when the
-    # other load's creates cleared the credential cache first), then its serial part (95%)
-    serial = sorted((s for s in sleeps if s.seconds > 0.5 * work), key=lambda s: s.start)
-    assert [s.seconds for s in serial] == [pytest.approx(0.95 * work)] * 2
-    assert len(sleeps) == 4
-    assert [s.under_cpu for s in serial] == [True, True] and serial[0].thread != serial[1].thread
-    assert serial[0].end <= serial[1].start, serial
+    # other load's creates cleared the credential cache first), then its serial part (95%) in
+    # turns of at most 5 ms on the one core
+    turns = sorted((s for s in sleeps if s.under_cpu), key=lambda s: s.start)
+    threads = {t.thread for t in turns}
+    assert len(threads) == 2
+    for thread in threads:
+        assert sum(t.seconds for t in turns if t.thread == thread) == pytest.approx(0.95 * work)
+    # never two turns at once
+    assert all(a.end <= b.start for a, b in zip(turns, turns[1:], strict=False)), turns
+    # and, once both are on the core, they take turns (first come, first served) until the
+    # first is done: they finish together, as two loads on a real Odoo do
+    order = [t.thread for t in turns]
+    second = order[1:].index(next(t for t in order if t != order[0])) + 1
+    done = min(max(i for i, t in enumerate(order) if t == thread) for thread in threads)
+    together = order[second - 1 : done + 1]
+    assert all(a != b for a, b in zip(together, together[1:], strict=False)), order
+    assert len(together) >= 10
