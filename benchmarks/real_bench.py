@@ -51,7 +51,7 @@ HERE = Path(__file__).resolve()
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent))
 
-from bench import MAPPING_BASE, ean, timed, write_catalog  # noqa: E402
+from bench import MAPPING_BASE, compile_package, ean, timed, write_catalog  # noqa: E402
 
 FIELDS = ["name", "barcode", "default_code", "description_sale", "list_price"]
 FLOOR_BATCH = 500
@@ -340,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     scales = args.scale or [1000, 3000]
     settings = [] if args.no_settings else args.setting or [(250, 2), (500, 1), (1000, 2)]
+    compile_package()
     server = Server(args.url, args.db, args.user, args.password)
     major = server.version.split(".")[0].split("~")[-1]
     print(

@@ -36,7 +36,7 @@ from odoosync.transforms.fetch import ImageFetcher
 ClientFactory = Callable[[], OdooClient]
 
 PRODUCT_MODEL = "product.template"
-FIELD_ATTRIBUTES = ("string", "type", "required", "readonly", "relation", "store")
+FIELD_ATTRIBUTES = ("string", "type", "required", "readonly", "relation", "store", "digits")
 TRANSIENT_TEMPLATE_NOTE = "run `odoosync mappings validate --create-custom-fields`"
 
 
@@ -123,6 +123,21 @@ class OdooSide:
     def field_type(self, name: str) -> str | None:
         spec = self.fields.get(name)
         return None if spec is None else str(spec.get("type"))
+
+    def field_scale(self, name: str) -> int | None:
+        """The decimals a float field keeps (``fields_get``'s ``digits``: precision, scale);
+        None without digits (stored as sent, or unknown)."""
+        spec = self.fields.get(name) or {}
+        found = spec.get("digits")
+        if (
+            isinstance(found, list | tuple)
+            and len(found) == 2
+            and isinstance(found[1], int)
+            and not isinstance(found[1], bool)
+            and 0 <= found[1] <= 20
+        ):
+            return found[1]
+        return None
 
 
 def check_mapped_fields(mapping: MappingConfig, fields: Mapping[str, Any]) -> None:

@@ -1,4 +1,5 @@
-"""Non-finite numbers in float and monetary fields (issue 11 item 4).
+"""Float and monetary fields: their digits, the rounding they apply when stored, and non-finite
+numbers (issue 11 item 4).
 
 Odoo 17 stores a ``fields.Float`` through ``convert_to_cache``/``convert_to_column``: ``float(value
 or 0.0)``, then, when the field has ``digits``, ``float_round(value, precision_digits=...)``
@@ -14,11 +15,19 @@ Floats *without* digits are stored as sent (PostgreSQL's ``float8`` takes ``NaN`
 (``ir.model.fields`` has no digits), which keeps the sandbox as permissive as Odoo there. Every
 other float field of the modelled models has digits ("Product Price", "Stock Weight", "Volume",
 "Product Unit of Measure", ``(16, 4)`` for taxes...).
+
+Stored values are rounded to the field's digits, half away from zero: a real Odoo 17 stored
+``list_price = 2.675`` as ``2.68`` and ``weight = 1.23456`` as ``1.23``; its ``fields_get`` with
+``attributes=["digits"]`` answers ``[16, 2]`` for every product float that has digits in a default
+database (the precisions "Product Price", "Stock Weight", "Volume", "Product Unit of Measure" are
+all 2 there) and no ``digits`` key for the computed ``reordering_min_qty``/``reordering_max_qty``
+and the valuation fields.
 """
 
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from odoosync.sandbox.specs import FieldDef
 
@@ -31,6 +40,40 @@ DIGITLESS: frozenset[tuple[str, str]] = frozenset(
         ("uom.uom", "relative_factor"),
     }
 )
+
+
+#: float fields whose ``fields_get`` has no ``digits`` (computed; observed on a real Odoo 17)
+NO_DIGITS: frozenset[tuple[str, str]] = frozenset(
+    {
+        (model, name)
+        for model in ("product.template", "product.product")
+        for name in ("reordering_min_qty", "reordering_max_qty")
+    }
+    | {
+        ("product.product", name)
+        for name in ("value_svl", "quantity_svl", "avg_cost", "total_value")
+    }
+)
+#: the scale of the float fields whose precision is not 2 in a default database
+SCALES: dict[tuple[str, str], int] = {("account.tax", "amount"): 4}
+
+
+def digits(model: str, name: str, fdef: FieldDef) -> tuple[int, int] | None:
+    """``fields_get``'s ``digits`` of a float field (precision, scale), or None."""
+    if fdef["type"] != "float" or not rounds(model, name, fdef) or (model, name) in NO_DIGITS:
+        return None
+    return 16, SCALES.get((model, name), 2)
+
+
+def stored_float(model: str, name: str, fdef: FieldDef, number: float) -> float:
+    """``number`` as the field stores it: rounded to its digits (half away from zero), after
+    :func:`check_finite`."""
+    number = check_finite(model, name, fdef, number)
+    found = digits(model, name, fdef)
+    if found is None or not math.isfinite(number):
+        return number
+    step = Decimal(1).scaleb(-found[1])
+    return float(Decimal(repr(number)).quantize(step, rounding=ROUND_HALF_UP))
 
 
 def rounds(model: str, name: str, fdef: FieldDef) -> bool:

@@ -18,6 +18,7 @@ from typing import Any
 from odoosync.sandbox import catalog_compute
 from odoosync.sandbox import domain as domain_mod
 from odoosync.sandbox.faults import AccessError, ServerError, UserError, method_frames
+from odoosync.sandbox.floats import digits
 from odoosync.sandbox.models import COMPANY_DEPENDENT
 from odoosync.sandbox.specs import FieldDef
 from odoosync.sandbox.store import RecordView, Store
@@ -545,6 +546,9 @@ def fields_get(
             desc["relation"] = fdef["relation"]
         if fdef["type"] == "selection":
             desc["selection"] = [list(p) for p in fdef.get("selection", [])]
+        float_digits = digits(model, name, fdef)
+        if float_digits is not None:
+            desc["digits"] = list(float_digits)
         if fdef["type"] in {"char", "text", "html"}:
             desc["translate"] = name in TRANSLATED.get(model, ())
             if fdef["type"] == "char":  # ``fields.Char.trim`` (a web client hint), True here

@@ -26,7 +26,7 @@ from odoosync.sandbox.faults import (
     method_frames,
     python_error,
 )
-from odoosync.sandbox.floats import check_finite
+from odoosync.sandbox.floats import stored_float
 from odoosync.sandbox.orm import Env, check_access, invalid_field, sort_ids
 from odoosync.sandbox.records import check_existing, missing
 from odoosync.sandbox.specs import X2MANY, FieldDef
@@ -119,7 +119,7 @@ def convert(env: Env, model: str, name: str, fdef: FieldDef, value: Any, method:
     kind = "create" if method == "create" else "multi"
     try:
         if ftype in {"float", "monetary"}:
-            return check_finite(model, name, fdef, float(value or 0.0))
+            return stored_float(model, name, fdef, float(value or 0.0))
         if ftype == "integer" or ftype == "many2one_reference":
             return int(value or 0)
         if ftype == "boolean":

@@ -21,7 +21,14 @@ from odoosync.engine.imports.run import run_import
 from odoosync.engine.result import RunResult
 from odoosync.engine.sync.run import run_sync
 from odoosync.sandbox import SandboxHandle
-from tests.support.export_env import COLUMNS, products, run_job, settings_for, write_setup
+from tests.support.export_env import (
+    COLUMNS,
+    products,
+    run_job,
+    settings_for,
+    write_catalog,
+    write_setup,
+)
 from tests.support.transport import test_sandbox
 
 PRODUCTS = 30
@@ -87,8 +94,22 @@ def test_initial_export_one_load_per_batch_and_no_read_back_of_what_was_sent(
         "ir.model.data.search_read": 1,  # external ids of the 30 (one look-up per 1,000)
         "product.template.search_read": 1,  # their barcodes
         "product.template.load": PRODUCTS // BATCH,  # creates with their external ids
-        "product.template.read": PRODUCTS // BATCH,  # write_date (+ floats) for the links
+        # no read: every value is stored as sent (prices have 2 decimals, list_price's digits)
     }
+
+
+def test_a_price_odoo_rounds_is_read_back_once_per_batch(
+    folder: Path, sandbox: SandboxHandle
+) -> None:
+    rows = products(PRODUCTS)
+    rows[4]["price"] = "12.345"  # list_price keeps 2 decimals: Odoo stores 12.35
+    write_catalog(folder / "products.csv", rows)
+    result = run(folder, sandbox, "export")
+    assert result.created == PRODUCTS
+    # each batch reads its floats back when one of them is rounded: the batch of row 4 only
+    assert calls(sandbox)["product.template.read"] == 1
+    again = run(folder, sandbox, "sync")  # the link's Odoo hash is the stored 12.35's
+    assert (again.unchanged, again.updated, again.conflicts) == (PRODUCTS, 0, 0)
 
 
 def test_unchanged_re_export_reads_no_values_only_one_existence_check(
@@ -109,7 +130,7 @@ def test_ten_percent_changed_reads_and_sends_only_those(
     assert (result.updated, result.unchanged) == (3, PRODUCTS - 3)
     assert calls(sandbox) == {
         "product.template.search": 1,  # the 27 unchanged: do they exist?
-        "product.template.read": 2,  # the 3 changed: values to compare; then their write_date
+        "product.template.read": 1,  # the 3 changed: values to compare (none read back after)
         "product.template.load": 1,  # the 3 updates, one call (one slice)
     }
 

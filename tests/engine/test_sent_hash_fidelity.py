@@ -58,7 +58,10 @@ TYPES = {
     "sale_ok": "boolean",
     "color": "integer",
     "taxes_id": "many2many",
+    "list_price": "float",
 }
+#: the floats' digits (``fields_get``: ``[16, 2]`` for list_price on a real 17.0 and 19.0)
+SCALES = {"list_price": 2}
 
 #: case -> (field, value sent, value a real Odoo 17.0 and 19.0 read back); ``{tag}`` is the run's
 #: tag, ``TAXES`` the first two sale taxes, highest first with a repeat (read back sorted, once).
@@ -70,16 +73,21 @@ REAL: dict[str, tuple[str, Any, Any]] = {
     "create char from int": ("barcode", 987654321, "987654321"),
     "create boolean from text": ("sale_ok", "yes", True),
     "create integer from float": ("color", 7.0, 7),
+    "create float 2 decimals": ("list_price", 12.5, 12.5),
     "write char padded": ("name", " W  name ", " W  name "),
     "write char nbsp": ("default_code", "\u00a0nbsp-{tag}\u00a0", "\u00a0nbsp-{tag}\u00a0"),
     "write text CRLF": ("description_sale", "a\r\nb", "a\nb"),
     "write text from float": ("description_sale", 12.5, "12.5"),
     "write integer truncates": ("color", 7.9, 7),
+    "write integer empty": ("color", False, 0),
+    "write float from int": ("list_price", 7, 7.0),
+    "write float empty": ("list_price", False, 0.0),
     "write many2many repeats": ("taxes_id", "TAXES", "TAXES"),
     "load create char padded": ("name", "  Load Name  ", "  Load Name  "),
     "load create text CRLF": ("description_sale", "x\r\ny ", "x\ny "),
     "load create boolean": ("sale_ok", False, False),
     "load create integer from float": ("color", 5.0, 5),
+    "load create float": ("list_price", 19.99, 19.99),
     "load update char tab": ("default_code", "\tTAB-{tag} ", "\tTAB-{tag} "),
     "load update text unicode": (
         "description_sale",
@@ -201,7 +209,7 @@ def test_the_value_sent_hashes_as_the_value_read_back(
     seen, _, _ = observed
     name = REAL[case][0]
     sent, read = seen[case]
-    stored = as_stored(sent, TYPES[name])
+    stored = as_stored(sent, TYPES[name], SCALES.get(name))
     assert stored is not UNKNOWN
     assert field_hash(name, stored) == field_hash(name, read)
 
@@ -218,6 +226,19 @@ def test_the_hash_of_an_unknown_stored_form_is_not_guessed() -> None:
     assert as_stored([(4, 3)], "many2many") is UNKNOWN  # adds to what Odoo holds
     assert as_stored("3", "many2one") is UNKNOWN
     assert as_stored([(5,), (4, 3), (4, 1), (4, 3)], "many2many") == [1, 3]
+    assert as_stored(2.675, "float", 2) is UNKNOWN  # Odoo rounds it (2.68): read back
+    assert as_stored(12.5, "float", None) is UNKNOWN  # no digits known
+    assert as_stored("12.5", "float", 2) is UNKNOWN
+    assert as_stored(float("nan"), "float", 2) is UNKNOWN
+    assert as_stored(12.5, "float", 1) == 12.5 and as_stored(1e20, "float", 2) == 1e20
+
+
+def test_fields_get_tells_a_floats_digits_like_real_odoo(rpc: Rpc) -> None:
+    """Real 17.0/19.0 (default decimal precisions): list_price ``[16, 2]``; no digits on char."""
+    answer = rpc(
+        "product.template", "fields_get", ["list_price", "name"], attributes=["type", "digits"]
+    )
+    assert answer == {"list_price": {"type": "float", "digits": [16, 2]}, "name": {"type": "char"}}
 
 
 def test_fields_get_tells_trim_and_translate_like_real_odoo(

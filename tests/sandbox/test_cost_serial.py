@@ -12,6 +12,7 @@ never overlap and two concurrent loads take turns.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 import xmlrpc.client
@@ -217,12 +218,12 @@ def test_concurrent_loads_take_turns_on_the_core_and_finish_together() -> None:
     for thread in threads:
         assert sum(t.seconds for t in turns if t.thread == thread) == pytest.approx(0.95 * work)
     # never two turns at once
-    assert all(a.end <= b.start for a, b in zip(turns, turns[1:], strict=False)), turns
+    assert all(a.end <= b.start for a, b in itertools.pairwise(turns)), turns
     # and, once both are on the core, they take turns (first come, first served) until the
     # first is done: they finish together, as two loads on a real Odoo do
     order = [t.thread for t in turns]
     second = order[1:].index(next(t for t in order if t != order[0])) + 1
     done = min(max(i for i, t in enumerate(order) if t == thread) for thread in threads)
     together = order[second - 1 : done + 1]
-    assert all(a != b for a, b in zip(together, together[1:], strict=False)), order
+    assert all(a != b for a, b in itertools.pairwise(together)), order
     assert len(together) >= 10

@@ -143,3 +143,32 @@ def test_a_duplicate_inside_one_batch_or_by_renaming_fails_alike(call: Call) -> 
     fault = _fault(call, "ir.model.data", "write", [second], {"name": "one"})
     assert (fault.faultCode, fault.faultString) == (2, _duplicate_text("batch", "one"))
     assert first != second
+
+
+# -- float digits (issue 15: the export hashes a float from what it sent when Odoo keeps it) -----
+
+
+def test_fields_get_gives_the_digits_a_real_odoo_17_gives(call: Call) -> None:
+    """Observed on a real Odoo 17 (default decimal precisions): ``[16, 2]`` for the product
+    floats with digits, no ``digits`` for the computed reordering quantities or non-floats."""
+    fields = call("product.template", "fields_get", attributes=["type", "digits"])
+    for name in ("list_price", "standard_price", "weight", "volume"):
+        assert fields[name] == {"type": "float", "digits": [16, 2]}, name
+    assert "digits" not in fields["reordering_min_qty"]
+    assert fields["name"] == {"type": "char"}
+    assert call("account.tax", "fields_get", ["amount"], attributes=["digits"]) == {
+        "amount": {"digits": [16, 4]}
+    }
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [(2.675, 2.68), (1.005, 1.01), (12.5, 12.5), (-2.675, -2.68), (9.999, 10.0), (7, 7.0)],
+)
+def test_floats_are_stored_rounded_to_their_digits(call: Call, sent: float, stored: float) -> None:
+    """A real Odoo 17 stored ``list_price = 2.675`` as ``2.68``, ``weight = 1.23456`` as 1.23."""
+    made = call("product.template", "create", [{"name": "digits", "list_price": sent}])
+    call("product.template", "write", made, {"weight": 1.23456})
+    [row] = call("product.template", "read", made, ["list_price", "weight"])
+    assert (row["list_price"], row["weight"]) == (stored, 1.23)
+    call("product.template", "unlink", made)

@@ -155,17 +155,18 @@ def apply_plans(
         links,
         known=_known_values(plans, current or {}),
         field_types={name: run.side.field_type(name) for name in run.odoo_fields},
+        field_scales={name: run.side.field_scale(name) for name in run.odoo_fields},
     )
     return Applied([outcomes[i] for i in range(len(plans))], links, unreachable)
 
 
-#: field types whose stored value follows from what ``load``/``write`` sent
+#: field types whose stored value can follow from what ``load``/``write`` sent
 #: (:func:`~odoosync.engine.export.stored.as_stored`: carriage returns become line feeds, numbers
-#: sent to text become text...), so a read would tell nothing new. Floats are not among them (Odoo
-#: rounds them to their digits, which ``fields_get`` does not tell), nor html (sanitised), dates
-#: (formatted), binaries (images are re-encoded): those are read back.
+#: sent to text become text, a float with no more decimals than its digits stays as sent...), so
+#: a read would tell nothing new. Not html (sanitised), dates (formatted), binaries (images are
+#: re-encoded), monetary (rounded by currency): those are read back, as a float that Odoo rounds.
 STORED_AS_SENT = frozenset(
-    {"char", "text", "boolean", "integer", "selection", "many2one", "many2many"}
+    {"char", "text", "boolean", "integer", "selection", "many2one", "many2many", "float"}
 )
 
 
@@ -176,6 +177,7 @@ def stamp_links(
     *,
     known: Mapping[int, Mapping[str, Any]] | None = None,
     field_types: Mapping[str, str | None] | None = None,
+    field_scales: Mapping[str, int | None] | None = None,
 ) -> None:
     """Give each link the Odoo side as it is after the writes: the digest of the bidirectional
     fields (``odoo_values_digest``, as import and two-way sync compute it from a read) and
@@ -183,10 +185,13 @@ def stamp_links(
 
     ``known``: odoo id -> the values Odoo holds as far as this run knows them (what it read
     before, with what it just sent over them); the fields of a type in :data:`STORED_AS_SENT`
-    are hashed from those as Odoo stores them (:func:`as_stored`), not read again. One ``read``
-    for all the links, of ``write_date`` and only the fields Odoo may have changed (floats, a
-    value whose stored form is unknown...); an error leaves them without (two-way sync then
-    re-links by comparing values)."""
+    are hashed from those as Odoo stores them (:func:`as_stored`; ``field_scales``: the floats'
+    digits), not read again. When a field's stored form is unknown (a float Odoo rounds, html...),
+    one ``read`` for all the links, of ``write_date`` and those fields; an error leaves them
+    without (two-way sync then re-links by comparing values). When every field is known, nothing
+    is read and the links keep no ``write_date``: two-way sync decides by hash, never by
+    ``write_date``, and import re-stamps a link it sees unchanged. Over XML-RPC that read was
+    the call after a create, which re-hashes the password (~0.4 s on Odoo 17)."""
     ids = sorted({link.odoo_id for link in links})
     if not ids:
         return
@@ -200,11 +205,17 @@ def stamp_links(
             continue
         for odoo_id in ids:
             held = (known or {}).get(odoo_id, {})
-            value = as_stored(held[name], field_type) if name in held else UNKNOWN
+            scale = (field_scales or {}).get(name)
+            value = as_stored(held[name], field_type, scale) if name in held else UNKNOWN
             if value is UNKNOWN:
                 read_back.append(name)
                 break
             stored[odoo_id][name] = value
+    if not read_back:
+        for link in links:
+            link.odoo_hash = odoo_values_digest(dict(stored[link.odoo_id]))
+            link.odoo_write_date = None
+        return
     try:
         records = client.execute(
             PRODUCT_MODEL,

@@ -10,9 +10,13 @@ What a real Odoo 17 and 19 do (checked against both, recorded in
   ``\\r\\n`` and a lone ``\\r`` into ``\\n`` (XML end-of-line handling), whatever the field;
 - a number sent to a char/text field is stored as its text (``1234`` -> ``"1234"``, ``12.5`` ->
   ``"12.5"``);
-- an integer field truncates a float (``7.9`` -> ``7``);
+- an integer field truncates a float (``7.9`` -> ``7``), and stores an empty value as ``0``
+  (a float field as ``0.0``);
 - a boolean field stores the value's truth (``"yes"`` -> ``True``);
-- a many2many set by ids (or one ``(6, 0, ids)`` command) holds each id once.
+- a many2many set by ids (or one ``(6, 0, ids)`` command) holds each id once;
+- a float field with digits (``fields_get``: ``[16, 2]``) keeps a number that has no more
+  decimals than its scale as sent (``12.5`` -> ``12.5``); more decimals are rounded (``2.675`` ->
+  ``2.68``, half away from zero), which this module leaves to a read.
 
 Anything else (a boolean sent to a char field, x2many commands that add to what is there, a
 string for a relational field...) has no known stored form here: :func:`as_stored` answers
@@ -21,6 +25,8 @@ string for a relational field...) has no known stored form here: :func:`as_store
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from typing import Any, Final
 
 #: :func:`as_stored`'s answer for a value whose stored form is not known from what was sent
@@ -29,6 +35,20 @@ UNKNOWN: Final = object()
 
 def _text(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+
+
+def _float(value: Any, scale: int | None) -> Any:
+    """A number with no more decimals than ``scale`` is kept as sent; anything else (rounded by
+    Odoo, no digits known, not a number) is UNKNOWN."""
+    if scale is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return UNKNOWN
+    number = float(value)
+    if not math.isfinite(number):
+        return UNKNOWN
+    exponent = Decimal(repr(number)).as_tuple().exponent
+    if not isinstance(exponent, int) or exponent < -scale:
+        return UNKNOWN
+    return number
 
 
 def _ids(value: Any) -> list[int] | None:
@@ -54,11 +74,17 @@ def _ids(value: Any) -> list[int] | None:
     return sorted(set(ids)) if replaced else None
 
 
-def as_stored(value: Any, field_type: str | None) -> Any:
-    """``value`` (sent to a field of ``field_type``) as a read would return it, up to what
-    :func:`odoosync.mapping.rows.field_hash` tells apart (``False``, ``None`` and ``""`` hash
-    alike; a many2one's ``[id, name]`` hashes as its id); :data:`UNKNOWN` when it cannot say."""
-    if value is None or value is False or value == "":
+def as_stored(value: Any, field_type: str | None, scale: int | None = None) -> Any:
+    """``value`` (sent to a field of ``field_type``; ``scale``: a float field's digits) as a read
+    would return it, up to what :func:`odoosync.mapping.rows.field_hash` tells apart (``False``,
+    ``None`` and ``""`` hash alike; a many2one's ``[id, name]`` hashes as its id);
+    :data:`UNKNOWN` when it cannot say."""
+    empty = value is None or value is False or value == ""
+    if field_type == "float":  # ``float(value or 0.0)``: an empty value is stored as 0.0
+        return 0.0 if empty else _float(value, scale)
+    if field_type == "integer" and empty:  # ``int(value or 0)``
+        return 0
+    if empty:
         return None
     if field_type in ("char", "text", "selection"):
         if isinstance(value, str):
