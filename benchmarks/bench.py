@@ -6,6 +6,7 @@ not the client's), one child process per case (so each case's peak RSS is its ow
     python benchmarks/bench.py                      # 1,000 and 10,000 products, without/with images
     python benchmarks/bench.py --scale 100000 --no-images --no-baseline --no-fluvo
     python benchmarks/bench.py --scale 1000 --fluvo /tmp/venv-fluvo/bin/fluvo
+    python benchmarks/bench.py --scale 1000 --scale 10000 --variants-only --no-baseline
 
 Each case folder runs ``odoosync test-connection`` first, untimed (a new project's set-up step; it
 remembers the user id, as Fluvo is given ``uid``); before every timed case the sandbox's cache of
@@ -20,6 +21,20 @@ run: ``baseline`` (per product: ``search`` by barcode, then ``create``, as one-s
 measured on ``--baseline-sample`` products, its products/s extrapolated), ``fluvo`` at its
 defaults and at 250 per call over 2 connections (``--fluvo PATH`` to its CLI; PyPI ``fluvo``),
 and ``odoosync --version``'s wall time.
+
+With ``--variants`` (after each scale's other series) or ``--variants-only`` (instead of them), a
+variant series per scale, its rows labelled ``+var``: the same cases on ``N`` variant ROWS of
+their own (keys ``v<N>-<template>-<size>-<colour>``, SKUs, barcodes), 6 per template (sizes
+S/M/L x colours Red/Blue; ``N % 6`` rows make a last, smaller template), the title on each
+template's first row, with a mapping of ``[variants]`` (``parent_id``; attributes Size and
+Color), ``[stock]`` (a quantity per row at ``WH/Stock``) and ``[vendors]`` (one vendor line per
+row, partner ``Bench Supplies``, created untimed before the series as a user would). Its
+10% are the rows of every 10th template: price +0.25 on all its rows (a price changed on one
+row alone would not be additive per attribute value: ``VARIANT_PRICE``) and one more unit in
+stock; its 1 changed is one row's stock. Its import reads into a catalog holding the header only
+(a variant import refuses a missing file). The engine sends and counts a changed group whole:
+one changed row reports its template's 6 rows updated. ``wipe`` unlinks the stock quants and
+moves first (Odoo refuses to unlink a product they name) and the attributes last.
 
 Printed per case: wall seconds, products/s, calls (XML-RPC object calls the sandbox served,
 ``common.*`` excepted), calls per 1,000 products, client CPU ms per product
@@ -89,6 +104,51 @@ mapping_type = "transform"
 transform = "image"
 is_bidirectional = false
 """
+VARIANT_COLUMNS = [
+    "id", "parent_id", "title", "size", "color", "sku", "ean", "price", "qty",
+    "supplier_name", "supplier_price", "supplier_reference", "supplier_min_qty",
+]  # fmt: skip
+SIZES = ("S", "M", "L")  # L costs 5 more
+COLORS = ("Red", "Blue")  # Blue costs 2 more: every price is additive per attribute value
+VENDOR = "Bench Supplies"  # a res.partner the bench creates before the variant series
+MAPPING_VARIANTS = """[[fields]]
+local_field = "title"
+odoo_field = "name"
+is_required = true
+
+[[fields]]
+local_field = "price"
+odoo_field = "list_price"
+mapping_type = "transform"
+transform = "decimal"
+
+[[fields]]
+local_field = "sku"
+odoo_field = "default_code"
+odoo_model = "product.product"
+
+[[fields]]
+local_field = "ean"
+odoo_field = "barcode"
+odoo_model = "product.product"
+mapping_type = "transform"
+transform = "barcode"
+
+[variants]
+parent = "parent_id"
+attributes = { size = "Size", color = "Color" }
+
+[stock]
+quantity = "qty"
+location = "WH/Stock"
+
+[vendors]
+partner = "supplier_name"
+price = "supplier_price"
+code = "supplier_reference"
+min_qty = "supplier_min_qty"
+"""
+COUNTS = ("products_found", "created", "updated", "unchanged", "failed", "skipped", "conflicts")
 CASES = ("export", "export_same", "dry_run", "export_10pct", "export_one", "import", "sync")
 LABELS = {
     "baseline": "per-record loop (baseline)",
@@ -125,11 +185,22 @@ def serve(cost: str) -> int:
                 "cpu": time.process_time(),
             }
         elif command == "wipe":  # in-process, not charged: the next case starts from empty
+            # stock moves and quants first: they keep a product from being unlinked (as Odoo's
+            # foreign keys do); the variants' attributes last, once no template uses them
+            for model in ("stock.quant", "stock.move"):
+                if refs := handle.execute(model, "search", []):
+                    handle.execute(model, "unlink", refs)
             ids = handle.execute("product.template", "search", [], context={"active_test": False})
             if ids:
                 handle.execute("product.template", "unlink", ids)
+            if attributes := handle.execute("product.attribute", "search", []):
+                handle.execute("product.attribute", "unlink", attributes)
             handle.reset_calls()
             answer = len(ids)
+        elif command.startswith("partner "):  # in-process, not charged: a vendor to name
+            name = command.removeprefix("partner ")
+            found = handle.execute("res.partner", "search", [("name", "=", name)])
+            answer = found[0] if found else handle.execute("res.partner", "create", {"name": name})
         elif command == "chill":  # Odoo's verified-credentials cache emptied, as a create does
             handle.app.accounts.clear_cache()
             answer = "ok"
@@ -218,6 +289,49 @@ def write_catalog(
                     f"Sample product number {i}",
                     f"{i % 50 + 1}.{75 if i in bump else 50}",
                     f"img/{i % 64}.png" if images else "",
+                ]
+            )
+    tmp.replace(path)
+
+
+def write_variant_catalog(
+    path: Path, prefix: str, first_ean: int, count: int, *, bump: set[int], restock: set[int]
+) -> None:
+    """``count`` variant rows, 6 per template (sizes S/M/L x colours Red/Blue; a last template of
+    ``count % 6`` rows lists fewer combinations): the title on each template's first row only,
+    as shop exports do; each row a stock level and one vendor line. The rows of a template in
+    ``bump`` cost 0.25 more (all of them: prices stay additive, as SPEC §7.2 requires) and rows
+    in ``restock`` hold one more unit."""
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(VARIANT_COLUMNS)
+        for i in range(count):
+            template, combination = divmod(i, len(SIZES) * len(COLORS))
+            size, color = SIZES[combination // 2], COLORS[combination % 2]
+            key = f"{prefix}-{template}-{size}-{color}"
+            base = template % 50 + 10
+            price = (
+                base
+                + (0.25 if template in bump else 0)
+                + (5 if size == "L" else 0)
+                + (2 if color == "Blue" else 0)
+            )
+            writer.writerow(
+                [
+                    key,
+                    f"{prefix}-t{template}",
+                    f"Tee {prefix} {template}" if combination == 0 else "",
+                    size,
+                    color,
+                    key.upper(),
+                    ean(first_ean + i),
+                    f"{price:.2f}",
+                    str(i % 9 + 1 + (1 if i in restock else 0)),
+                    VENDOR,
+                    f"{base / 2:.2f}",
+                    f"BS-{prefix}-{template}".upper(),
+                    "10",
                 ]
             )
     tmp.replace(path)
@@ -359,8 +473,9 @@ class Bench:
         lines = [line for line in stdout.strip().splitlines() if line.startswith("{")]
         if lines and "--child" in argv:
             data = json.loads(lines[-1])
-        elif "--json" in argv and stdout.strip():  # the CLI's --json document
-            data["counts"] = json.loads(stdout).get("counts")
+        elif "--json" in argv and stdout.strip():  # the CLI's --json document: counts on top
+            document = json.loads(stdout)
+            data["counts"] = {k: document[k] for k in COUNTS if k in document}
         data.setdefault("seconds", seconds)
         data.setdefault("cpu", usage.ru_utime + usage.ru_stime)
         data.setdefault("maxrss", usage.ru_maxrss * 1024)
@@ -431,6 +546,43 @@ class Bench:
         self.measure("export_one", argv, env, prefix=prefix, images=images, **meta, n=1)
         self.run_child("import", pulled, prefix, images, **meta)
         self.run_child("sync", export, prefix, images, **meta)
+        self.sandbox.ask("wipe")
+
+    def variant_series(self, scale: int) -> None:
+        """The cases of :meth:`series` on ``scale`` variant rows (6 per template) with stock and
+        a vendor line each: their own products (prefix ``v<scale>``), the same measurements."""
+        prefix = f"v{scale}"
+        folder = self.root / prefix
+        folder.mkdir()
+        (folder / "mapping.toml").write_text(MAPPING_VARIANTS, encoding="utf-8")
+        self.sandbox.ask(f"partner {VENDOR}")
+        first = self.eans(scale)
+        catalog = folder / "products.csv"
+        write_variant_catalog(catalog, prefix, first, scale, bump=set(), restock=set())
+        url, db = self.sandbox.url, self.sandbox.database
+        export = write_config(folder, "export", url, db, "products.csv")
+        pulled = write_config(folder, "import", url, db, "pulled.csv")
+        # an empty catalog: its header only (a variant import refuses a missing file, where a
+        # simple import creates it)
+        write_variant_catalog(folder / "pulled.csv", prefix, first, 0, bump=set(), restock=set())
+        meta: dict[str, Any] = {"scale": scale, "variants": True}
+        for config in (export, pulled):
+            self.test_connection(config)
+        self.run_child("export", export, prefix, False, **meta)
+        self.run_child("export_same", export, prefix, False, **meta)
+        templates = -(-scale // 6)
+        tenth = set(range(0, templates, 10))  # every 10th template: 10% of the rows
+        rows = {i for i in range(scale) if i // 6 in tenth}
+        write_variant_catalog(catalog, prefix, first, scale, bump=tenth, restock=rows)
+        self.run_child("dry_run", export, prefix, False, **meta)
+        self.run_child("export_10pct", export, prefix, False, **meta)
+        one = 7  # template 1's S/Blue: one more unit in stock (a price alone would not be additive)
+        write_variant_catalog(catalog, prefix, first, scale, bump=tenth, restock=rows | {one})
+        env = {**os.environ, "ODOOSYNC_PASSWORD": "admin"}
+        argv = [sys.executable, "-m", "odoosync", "-c", str(export), "export", "--json"]
+        self.measure("export_one", argv, env, prefix=prefix, images=False, **meta, n=1)
+        self.run_child("import", pulled, prefix, False, **meta)
+        self.run_child("sync", export, prefix, False, **meta)
         self.sandbox.ask("wipe")
 
     def test_connection(self, config: Path) -> None:
@@ -537,9 +689,12 @@ def show(r: dict[str, Any], base: float | None) -> None:
     cpu = f"{1000 * r['cpu'] / n:9.3f}"
     ratio = f"{rate / base:8.1f}" if base and r["case"] != "baseline" else f"{'':>8}"
     label = LABELS.get(r["case"], r["case"]) + (" +img" if r.get("images") else "")
+    label += " +var" if r.get("variants") else ""
+    per_1k = 1000 * r["calls"] / n
+    per_1k_cell = f"{per_1k:7.1f}" if per_1k < 10_000 else f"{per_1k:7.0f}"  # 1 product: 15000
     print(
         f"{label:<28}{n:7d}{r['seconds']:8.2f}{rate:8.0f}{r['calls']:7d}"
-        f"{1000 * r['calls'] / n:7.1f}{cpu}{1000 * r['sandbox_cpu'] / n:9.3f}"
+        f"{per_1k_cell}{cpu}{1000 * r['sandbox_cpu'] / n:9.3f}"
         f"{r['charged_s']:8.1f}{r.get('maxrss', 0) / 2**20:7.0f}{ratio}",
         flush=True,
     )
@@ -553,6 +708,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cost", default="odoo17")
     parser.add_argument("--no-images", action="store_true", help="skip the runs with images")
     parser.add_argument("--images-only", action="store_true")
+    parser.add_argument(
+        "--variants", action="store_true", help="also a variant series per scale (rows)"
+    )
+    parser.add_argument("--variants-only", action="store_true", help="only the variant series")
     parser.add_argument("--baseline-sample", type=int, default=100)
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--fluvo", help="path to Fluvo's CLI (e.g. /tmp/venv-fluvo/bin/fluvo)")
@@ -580,11 +739,15 @@ def main(argv: list[str] | None = None) -> int:
         )
     scales = args.scale or [1000, 10000]
     image_modes = [True] if args.images_only else [False] if args.no_images else [False, True]
+    if args.variants_only:
+        image_modes = []
+    variants = args.variants or args.variants_only
     compile_package()
     version = version_wall()
     print(
         f"odoosync benchmark: cost model {args.cost}, scales {scales}, images {image_modes}; "
-        f"`odoosync --version` {1000 * version:.0f} ms; {platform.python_version()}, "
+        + ("variants; " if variants else "")
+        + f"`odoosync --version` {1000 * version:.0f} ms; {platform.python_version()}, "
         f"{os.cpu_count()} CPUs"
     )
     print(HEAD)
@@ -599,6 +762,8 @@ def main(argv: list[str] | None = None) -> int:
                 bench.fluvo(args.fluvo, args.fluvo_scale or scale)
             for images in image_modes:
                 bench.series(scale, images)
+            if variants:
+                bench.variant_series(scale)
     finally:
         sandbox.stop()
         shutil.rmtree(root, ignore_errors=True)
@@ -612,6 +777,8 @@ def main(argv: list[str] | None = None) -> int:
         "baseline_products_per_s": bench.baseline_rate(),
         "results": bench.results,
     }
+    if variants:
+        document["variants"] = "6 rows per template, stock and a vendor line per row"
     out.write_text(json.dumps(document, indent=1, default=str) + "\n", encoding="utf-8")
     print(f"written {out}")
     return 0

@@ -382,13 +382,15 @@ def create_variant_ids(env: Env, tmpl_ids: list[int]) -> None:
         }
         kept: list[int] = []
         if not _has_dynamic(env, tmpl_id):
+            new_here = 0  # ``current_variants_to_create``: the limit is per template
             for combination in itertools.product(*(values[line] for line in lines)):
                 key = frozenset(combination)
                 if key in existing:
                     kept.append(existing[key])
                 else:
                     to_create.append((tmpl_id, list(combination)))
-                    if len(to_create) > VARIANT_LIMIT:
+                    new_here += 1
+                    if new_here > VARIANT_LIMIT:
                         raise UserError(
                             "The number of variants to generate is above allowed limit. You "
                             "should either not generate variants for each combination or "
