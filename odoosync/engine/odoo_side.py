@@ -37,6 +37,9 @@ ClientFactory = Callable[[], OdooClient]
 
 PRODUCT_MODEL = "product.template"
 FIELD_ATTRIBUTES = ("string", "type", "required", "readonly", "relation", "store", "digits")
+#: :meth:`OdooSide.field_scale` of a float whose ``digits`` is ``False`` (Odoo 19's prices):
+#: stored as sent, unrounded
+EXACT = -1
 TRANSIENT_TEMPLATE_NOTE = "run `odoosync mappings validate --create-custom-fields`"
 
 
@@ -126,9 +129,12 @@ class OdooSide:
 
     def field_scale(self, name: str) -> int | None:
         """The decimals a float field keeps (``fields_get``'s ``digits``: precision, scale);
-        None without digits (stored as sent, or unknown)."""
+        :data:`EXACT` for ``"digits": False`` (declared without:
+        stored as sent, as Odoo 19's prices); None when ``fields_get`` says nothing."""
         spec = self.fields.get(name) or {}
         found = spec.get("digits")
+        if found is False:
+            return EXACT
         if (
             isinstance(found, list | tuple)
             and len(found) == 2

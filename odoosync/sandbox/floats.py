@@ -21,7 +21,8 @@ Stored values are rounded to the field's digits, half away from zero: a real Odo
 ``attributes=["digits"]`` answers ``[16, 2]`` for every product float that has digits in a default
 database (the precisions "Product Price", "Stock Weight", "Volume", "Product Unit of Measure" are
 all 2 there) and no ``digits`` key for the computed ``reordering_min_qty``/``reordering_max_qty``
-and the valuation fields.
+and the valuation fields. A real Odoo 19 answers ``"digits": False`` for the prices (``list_price``,
+``standard_price``, ``lst_price``, ``price_extra``) and stores them unrounded (``2.675`` stays).
 """
 
 from __future__ import annotations
@@ -56,21 +57,32 @@ NO_DIGITS: frozenset[tuple[str, str]] = frozenset(
 )
 #: the scale of the float fields whose precision is not 2 in a default database
 SCALES: dict[tuple[str, str], int] = {("account.tax", "amount"): 4}
+#: Odoo 19's prices: ``fields_get`` answers ``"digits": False`` and the value is stored as sent
+#: (a real 19 kept ``list_price = 2.675``); the precision only sets how many decimals show
+UNROUNDED_FROM_19: frozenset[tuple[str, str]] = frozenset(
+    {("product.template", n) for n in ("list_price", "standard_price")}
+    | {("product.product", n) for n in ("list_price", "lst_price", "price_extra", "standard_price")}
+)
 
 
-def digits(model: str, name: str, fdef: FieldDef) -> tuple[int, int] | None:
-    """``fields_get``'s ``digits`` of a float field (precision, scale), or None."""
+def digits(
+    model: str, name: str, fdef: FieldDef, version: int = 17
+) -> tuple[int, int] | bool | None:
+    """``fields_get``'s ``digits`` of a float field: (precision, scale), ``False`` (declared
+    without: Odoo 19's prices), or None (no ``digits`` key)."""
     if fdef["type"] != "float" or not rounds(model, name, fdef) or (model, name) in NO_DIGITS:
         return None
+    if version >= 19 and (model, name) in UNROUNDED_FROM_19:
+        return False
     return 16, SCALES.get((model, name), 2)
 
 
-def stored_float(model: str, name: str, fdef: FieldDef, number: float) -> float:
+def stored_float(model: str, name: str, fdef: FieldDef, number: float, version: int = 17) -> float:
     """``number`` as the field stores it: rounded to its digits (half away from zero), after
     :func:`check_finite`."""
     number = check_finite(model, name, fdef, number)
-    found = digits(model, name, fdef)
-    if found is None or not math.isfinite(number):
+    found = digits(model, name, fdef, version)
+    if not isinstance(found, tuple) or not math.isfinite(number):
         return number
     step = Decimal(1).scaleb(-found[1])
     return float(Decimal(repr(number)).quantize(step, rounding=ROUND_HALF_UP))

@@ -546,9 +546,9 @@ def fields_get(
             desc["relation"] = fdef["relation"]
         if fdef["type"] == "selection":
             desc["selection"] = [list(p) for p in fdef.get("selection", [])]
-        float_digits = digits(model, name, fdef)
+        float_digits = digits(model, name, fdef, env.version)
         if float_digits is not None:
-            desc["digits"] = list(float_digits)
+            desc["digits"] = list(float_digits) if isinstance(float_digits, tuple) else False
         if fdef["type"] in {"char", "text", "html"}:
             desc["translate"] = name in TRANSLATED.get(model, ())
             if fdef["type"] == "char":  # ``fields.Char.trim`` (a web client hint), True here

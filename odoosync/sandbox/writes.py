@@ -119,7 +119,7 @@ def convert(env: Env, model: str, name: str, fdef: FieldDef, value: Any, method:
     kind = "create" if method == "create" else "multi"
     try:
         if ftype in {"float", "monetary"}:
-            return stored_float(model, name, fdef, float(value or 0.0))
+            return stored_float(model, name, fdef, float(value or 0.0), env.version)
         if ftype == "integer" or ftype == "many2one_reference":
             return int(value or 0)
         if ftype == "boolean":

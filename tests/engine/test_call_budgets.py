@@ -102,12 +102,13 @@ def test_a_price_odoo_rounds_is_read_back_once_per_batch(
     folder: Path, sandbox: SandboxHandle
 ) -> None:
     rows = products(PRODUCTS)
-    rows[4]["price"] = "12.345"  # list_price keeps 2 decimals: Odoo stores 12.35
+    rows[4]["price"] = "12.345"  # Odoo 17 keeps 2 decimals (12.35); 19 keeps prices as sent
     write_catalog(folder / "products.csv", rows)
     result = run(folder, sandbox, "export")
     assert result.created == PRODUCTS
     # each batch reads its floats back when one of them is rounded: the batch of row 4 only
-    assert calls(sandbox)["product.template.read"] == 1
+    rounded = sandbox.store.version < 19
+    assert calls(sandbox).get("product.template.read", 0) == (1 if rounded else 0)
     again = run(folder, sandbox, "sync")  # the link's Odoo hash is the stored 12.35's
     assert (again.unchanged, again.updated, again.conflicts) == (PRODUCTS, 0, 0)
 

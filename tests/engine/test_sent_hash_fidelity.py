@@ -28,10 +28,12 @@ import pytest
 from odoosync.engine.export.apply import import_cell
 from odoosync.engine.export.run import run_export
 from odoosync.engine.export.stored import UNKNOWN, as_stored
+from odoosync.engine.odoo_side import OdooSide
 from odoosync.engine.sync.run import run_sync
 from odoosync.history.store import History
 from odoosync.mapping.rows import field_hash
 from odoosync.sandbox import SandboxHandle
+from odoosync.transforms import TransformContext
 from tests.support.export_env import (
     COLUMNS,
     config_toml,
@@ -60,8 +62,9 @@ TYPES = {
     "taxes_id": "many2many",
     "list_price": "float",
 }
-#: the floats' digits (``fields_get``: ``[16, 2]`` for list_price on a real 17.0 and 19.0)
-SCALES = {"list_price": 2}
+#: list_price's ``digits`` in ``fields_get``: a real 17.0 rounds prices to 2 decimals, a real
+#: 19.0 declares them without digits and stores them unrounded (it kept 2.675)
+REAL_DIGITS = {17: [16, 2], 19: False}
 
 #: case -> (field, value sent, value a real Odoo 17.0 and 19.0 read back); ``{tag}`` is the run's
 #: tag, ``TAXES`` the first two sale taxes, highest first with a repeat (read back sorted, once).
@@ -106,6 +109,7 @@ class Rpc:
     def __init__(self, url: str, db: str, login: str, password: str) -> None:
         self.db, self.password = db, password
         common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common", allow_none=True)
+        self.major = int(common.version()["server_version_info"][0])
         self.uid = common.authenticate(db, login, password, {})
         self.object = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
 
@@ -204,12 +208,14 @@ def test_odoo_stores_what_real_odoo_stored(
 
 @pytest.mark.parametrize("case", sorted(REAL))
 def test_the_value_sent_hashes_as_the_value_read_back(
-    observed: tuple[dict[str, tuple[Any, Any]], list[int], str], case: str
+    rpc: Rpc, observed: tuple[dict[str, tuple[Any, Any]], list[int], str], case: str
 ) -> None:
     seen, _, _ = observed
     name = REAL[case][0]
+    spec = rpc("product.template", "fields_get", [name], attributes=["type", "digits"])
+    scale = OdooSide(spec, TransformContext()).field_scale(name)  # as the export reads it
     sent, read = seen[case]
-    stored = as_stored(sent, TYPES[name], SCALES.get(name))
+    stored = as_stored(sent, TYPES[name], scale)
     assert stored is not UNKNOWN
     assert field_hash(name, stored) == field_hash(name, read)
 
@@ -234,11 +240,38 @@ def test_the_hash_of_an_unknown_stored_form_is_not_guessed() -> None:
 
 
 def test_fields_get_tells_a_floats_digits_like_real_odoo(rpc: Rpc) -> None:
-    """Real 17.0/19.0 (default decimal precisions): list_price ``[16, 2]``; no digits on char."""
+    """Real 17.0: list_price ``[16, 2]``; real 19.0: ``False``; weight ``[16, 2]`` on both
+    (default decimal precisions); no digits on char."""
     answer = rpc(
-        "product.template", "fields_get", ["list_price", "name"], attributes=["type", "digits"]
+        "product.template",
+        "fields_get",
+        ["list_price", "weight", "name"],
+        attributes=["type", "digits"],
     )
-    assert answer == {"list_price": {"type": "float", "digits": [16, 2]}, "name": {"type": "char"}}
+    assert answer == {
+        "list_price": {"type": "float", "digits": REAL_DIGITS[rpc.major]},
+        "weight": {"type": "float", "digits": [16, 2]},
+        "name": {"type": "char"},
+    }
+
+
+def test_a_price_with_more_decimals_is_rounded_on_17_and_kept_on_19(rpc: Rpc) -> None:
+    """Real 17.0 stored ``list_price = 2.675`` as 2.68 and ``weight = 1.23456`` as 1.23; real
+    19.0 kept 2.675 and rounded the weight the same."""
+    made = rpc("product.template", "create", [{"name": "digits", "list_price": 2.675}])
+    made = made if isinstance(made, list) else [made]
+    try:
+        rpc("product.template", "write", made, {"weight": 1.23456})
+        [row] = rpc("product.template", "read", made, ["list_price", "weight"])
+    finally:
+        rpc("product.template", "unlink", made)
+    assert (row["list_price"], row["weight"]) == ({17: 2.68, 19: 2.675}[rpc.major], 1.23)
+    scale = OdooSide(
+        rpc("product.template", "fields_get", ["list_price"], attributes=["type", "digits"]),
+        TransformContext(),
+    ).field_scale("list_price")
+    # as_stored knows 19's value from what was sent; 17's rounding it leaves to a read
+    assert as_stored(2.675, "float", scale) == ({17: UNKNOWN, 19: 2.675}[rpc.major])
 
 
 def test_fields_get_tells_trim_and_translate_like_real_odoo(

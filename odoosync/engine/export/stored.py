@@ -16,7 +16,8 @@ What a real Odoo 17 and 19 do (checked against both, recorded in
 - a many2many set by ids (or one ``(6, 0, ids)`` command) holds each id once;
 - a float field with digits (``fields_get``: ``[16, 2]``) keeps a number that has no more
   decimals than its scale as sent (``12.5`` -> ``12.5``); more decimals are rounded (``2.675`` ->
-  ``2.68``, half away from zero), which this module leaves to a read.
+  ``2.68``, half away from zero), which this module leaves to a read; a float whose ``digits``
+  is ``False`` (Odoo 19's prices) keeps any number as sent (a real 19 kept ``2.675``).
 
 Anything else (a boolean sent to a char field, x2many commands that add to what is there, a
 string for a relational field...) has no known stored form here: :func:`as_stored` answers
@@ -28,6 +29,8 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 from typing import Any, Final
+
+from odoosync.engine.odoo_side import EXACT
 
 #: :func:`as_stored`'s answer for a value whose stored form is not known from what was sent
 UNKNOWN: Final = object()
@@ -45,6 +48,8 @@ def _float(value: Any, scale: int | None) -> Any:
     number = float(value)
     if not math.isfinite(number):
         return UNKNOWN
+    if scale == EXACT:
+        return number
     exponent = Decimal(repr(number)).as_tuple().exponent
     if not isinstance(exponent, int) or exponent < -scale:
         return UNKNOWN
