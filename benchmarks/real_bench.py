@@ -8,6 +8,9 @@
 Per scale, each case on its own products (external ids, barcodes and ``default_code`` never
 overlap, within the run or with earlier runs: the barcodes start from the clock):
 
+- ``per_record`` (``--per-record N``, once per run): what one-shot import scripts do, per
+  product a ``search`` by barcode, then a ``create`` (XML-RPC, the password, no context), timed
+  as the loop's wall time; every scale's summary gives each case's multiple of its rate;
 - ``floor``: XML-RPC ``load`` of 500 products with external ids, one connection, in a loop (the
   same five fields the others send); measured first and last, its mean is the floor;
 - ``odoosync`` at its default settings (no ``[sync]`` section), then at each ``--setting
@@ -177,6 +180,28 @@ class RealBench:
                 raise SystemExit(f"floor load refused: {answer['messages'][:2]}")
         self.record(label, scale, prefix, seconds, batch=FLOOR_BATCH, connections=1)
 
+    def per_record(self, count: int) -> None:
+        """The per-record loop: ``search`` by barcode, then ``create``, one product at a time."""
+        prefix, first = self.case_prefix("per", count)
+        self.server.chill()
+        began = time.perf_counter()
+        for row in rows(prefix, first, count):
+            _xmlid, name, barcode, code, description, price = row
+            if self.server.call("product.template", "search", [("barcode", "=", barcode)], limit=1):
+                continue
+            self.server.call(
+                "product.template",
+                "create",
+                {
+                    "name": name,
+                    "barcode": barcode,
+                    "default_code": code,
+                    "description_sale": description,
+                    "list_price": float(price),
+                },
+            )
+        self.record("per_record", count, prefix, time.perf_counter() - began, connections=1)
+
     def odoosync(
         self,
         scale: int,
@@ -276,18 +301,24 @@ def settings_arg(text: str) -> tuple[int, int]:
 
 
 def summary(results: list[dict[str, Any]], scales: list[int]) -> dict[str, Any]:
-    """Per scale: each case's products/s (mean of its repeats), vs the floor and vs Fluvo best."""
+    """Per scale: each case's products/s (mean of its repeats), vs the floor, vs Fluvo best and
+    (with ``--per-record``) as a multiple of the per-record loop's rate."""
     table: dict[str, Any] = {}
+    loop = [r["products_per_s"] for r in results if r["case"] == "per_record"]
+    per_record = sum(loop) / len(loop) if loop else None
+    if per_record:
+        print(f"\nper-record loop: {per_record:.2f} products/s")
     for scale in scales:
         rates: dict[str, list[float]] = {}
         for r in results:
-            if r["scale"] == scale:
+            if r["scale"] == scale and r["case"] != "per_record":
                 key = "floor" if r["case"].startswith("floor") else r["case"]
                 rates.setdefault(key, []).append(r["products_per_s"])
         mean = {k: sum(v) / len(v) for k, v in rates.items()}
         floor = mean.get("floor")
         fluvo = max((v for k, v in mean.items() if k.startswith("fluvo")), default=None)
-        print(f"\n{scale} products: {'case':<26}{'prod/s':>9}{'vs floor':>10}{'vs Fluvo best':>15}")
+        head = f"{'case':<26}{'prod/s':>9}{'vs floor':>10}{'vs Fluvo best':>15}{'x loop':>8}"
+        print(f"\n{scale} products: {head}")
         rows_out = {}
         for key, rate in mean.items():
             vs_floor = rate / floor if floor else None
@@ -296,10 +327,12 @@ def summary(results: list[dict[str, Any]], scales: list[int]) -> dict[str, Any]:
                 "products_per_s": rate,
                 "vs_floor": vs_floor,
                 "vs_fluvo_best": vs_fluvo,
+                "x_per_record": rate / per_record if per_record else None,
             }
             f1 = f"{100 * vs_floor:9.0f}%" if vs_floor else f"{'':>10}"
             f2 = f"{100 * vs_fluvo:14.0f}%" if vs_fluvo else f"{'':>15}"
-            print(f"{'':>14}{key:<26}{rate:9.1f}{f1}{f2}")
+            f3 = f"{rate / per_record:7.0f}x" if per_record else ""
+            print(f"{'':>14}{key:<26}{rate:9.1f}{f1}{f2}{f3}")
         table[str(scale)] = rows_out
     return table
 
@@ -319,6 +352,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--fluvo", help="path to Fluvo's CLI (e.g. /tmp/venv-fluvo/bin/fluvo)")
     parser.add_argument("--repeat", type=int, default=1, help="rounds per scale")
+    parser.add_argument(
+        "--per-record",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also the per-record loop (search, then create) for N products, once",
+    )
     parser.add_argument(
         "--no-settings", action="store_true", help="odoosync at its defaults only (no --setting)"
     )
@@ -350,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(tempfile.mkdtemp(prefix="odoosync-realbench-"))
     bench = RealBench(server, root, args.fluvo, args.verbose, args.api_key)
     try:
+        if args.per_record:
+            bench.per_record(args.per_record)
         for scale in scales:
             for _ in range(args.repeat):
                 bench.floor(scale, "floor_before")

@@ -13,7 +13,10 @@ fewer creates per call, bearer keys). A :class:`CostModel` prices one call from 
   on every call and never the password check;
 * the work, from what the call changed and answered: products created/deleted (a fixed part per
   call plus a part per product), other records created/deleted, records written, ``load`` rows
-  that updated a record, and records times fields read.
+  that updated a record, and records times fields read. A created product costs more with a
+  barcode (Odoo checks it is unique) and with its chatter work: the "created" message, skipped
+  under the context key ``tracking_disable`` or ``mail_create_nolog``, and the value tracking,
+  skipped under ``tracking_disable`` or ``mail_notrack`` (measured on real 17 and 19 alike).
 
 A real Odoo is one threaded process under Python's GIL: the ORM work of concurrent calls runs one
 at a time, while the password hash (pbkdf2 in hashlib releases the GIL) and the per-call overhead
@@ -31,7 +34,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -43,6 +46,9 @@ PRODUCT_MODELS = ("product.template", "product.product")
 #: the parts of a price that are ORM work (serialised by a real Odoo's GIL, ``serial_share`` of
 #: them); the others (``call``, ``password``, ``bearer key``) run in parallel
 WORK_PARTS = ("create", "unlink", "records", "write", "load", "read")
+#: context keys that spare a created product its "created" chatter message / its value tracking
+QUIET_LOG = ("tracking_disable", "mail_create_nolog")
+QUIET_TRACKING = ("tracking_disable", "mail_notrack")
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,9 @@ class CostModel:
     bearer_check_ms: float = 0.0
     product_create_call_ms: float = 0.0
     product_create_ms: float = 0.0
+    product_barcode_ms: float = 0.0
+    product_log_ms: float = 0.0
+    product_tracking_ms: float = 0.0
     product_unlink_call_ms: float = 0.0
     product_unlink_ms: float = 0.0
     record_create_ms: float = 0.0
@@ -75,6 +84,17 @@ class CostModel:
         """A copy with some prices changed (for experiments: ``ODOO17.with_(call_ms=20)``)."""
         return replace(self, **changes)
 
+    def product_ms(self, *, barcode: bool = False, context: Iterable[str] = ()) -> float:
+        """What one created product costs (its external id aside): the create, its barcode's
+        uniqueness check, and the chatter work the context (its truthy keys) does not skip."""
+        keys = set(context)
+        price = self.product_create_ms + (self.product_barcode_ms if barcode else 0.0)
+        if not keys.intersection(QUIET_LOG):
+            price += self.product_log_ms
+        if not keys.intersection(QUIET_TRACKING):
+            price += self.product_tracking_ms
+        return price
+
     def price(self, work: CallWork) -> dict[str, float]:
         """The charged milliseconds of one call, by part (only the non-zero parts)."""
         parts: dict[str, float] = {"call": self.call_ms}
@@ -88,7 +108,9 @@ class CostModel:
         products_deleted = max(work.deleted.get(m, 0) for m in PRODUCT_MODELS)
         if products_created:
             parts["create"] = (
-                self.product_create_call_ms + products_created * self.product_create_ms
+                self.product_create_call_ms
+                + products_created * self.product_ms(context=work.context)
+                + work.barcoded * self.product_barcode_ms
             )
         if products_deleted:
             parts["unlink"] = (
@@ -116,6 +138,10 @@ class CostModel:
 
 NONE = CostModel("none")
 #: Odoo 17, XML-RPC with a password, one process, PostgreSQL on the same 2-core machine.
+#: A created product: ``load`` of 500 with external ids, the re-check paid before, min of 3
+#: (2026-12-03, docs/sandbox-fidelity.md): 2.61 ms with the quiet context and no barcode, 4.29
+#: with barcodes (+1.6 ms: the uniqueness check), 3.78 without the context (the "created" message
+#: 0.8, tracking 0.3); external ids 0.8 of each (observations).
 #: ``serial_share``: a ``load`` of 500 new products took 2.05 s and 1.87 s alone, 4.07 s and
 #: 4.07 s (3.73 s and 3.74 s) for two run concurrently, finishing together: ~1.95x, so the
 #: creates' ORM work is ~95% serial, while two concurrent post-create password re-checks each
@@ -125,7 +151,10 @@ ODOO17 = CostModel(
     call_ms=6.0,
     authenticate_ms=280.0,
     password_check_ms=400.0,
-    product_create_ms=4.3,
+    product_create_ms=1.8,
+    product_barcode_ms=1.6,
+    product_log_ms=0.8,
+    product_tracking_ms=0.3,
     product_unlink_call_ms=40.0,
     product_unlink_ms=4.3,
     record_create_ms=0.8,
@@ -137,7 +166,10 @@ ODOO17 = CostModel(
     serial_share=0.95,
 )
 #: Odoo 19 on the same machine: one product create per call is 80 ms over JSON-2 with a bearer
-#: key and 415 ms over XML-RPC with a password; lists of 500 make 174 products/s over JSON-2.
+#: key and 415 ms over XML-RPC with a password; a created product (``load`` of 500 as for 17):
+#: 3.26 ms with the quiet context and no barcode, 4.97 with barcodes (+1.7), 4.59 without the
+#: context (message 0.9, tracking 0.4); with the 64 ms a create call adds, lists of 500 without
+#: the context make ~174 products/s over JSON-2 (observed).
 #: ``serial_share`` is 17's (the same single-process GIL; not measured on 19)
 ODOO19 = replace(
     ODOO17,
@@ -145,7 +177,10 @@ ODOO19 = replace(
     password_check_ms=340.0,
     bearer_check_ms=4.0,
     product_create_call_ms=64.0,
-    product_create_ms=5.7,
+    product_create_ms=2.5,
+    product_barcode_ms=1.7,
+    product_log_ms=0.9,
+    product_tracking_ms=0.4,
 )
 COST_MODELS: Mapping[str, CostModel] = {m.name: m for m in (NONE, ODOO17, ODOO19)}
 PRICE_NAMES = tuple(f.name for f in fields(CostModel) if f.name not in ("name", "serial_share"))
@@ -177,6 +212,10 @@ class CallWork:
     loaded: int = 0
     read_rows: int = 0
     read_fields: int = 0
+    #: products (variants) created with a barcode
+    barcoded: int = 0
+    #: the call's context keys whose value is truthy
+    context: frozenset[str] = frozenset()
 
 
 Census = dict[str, tuple[int, int]]
@@ -203,6 +242,14 @@ def changes(store: Any, before: Census) -> dict[str, tuple[int, int]]:
         if created or deleted:
             out[model] = (created, deleted)
     return out
+
+
+def created_with(store: Any, before: Census, model: str, name: str) -> int:
+    """How many of ``model``'s records created since ``before`` have ``name`` set."""
+    seq = before.get(model, (0, 0))[0]
+    table = store.tables[model]
+    ids = store.sorted_ids(model)
+    return sum(1 for i in ids[bisect_right(ids, seq) :] if table[i].get(name))
 
 
 def products_changed(delta: Mapping[str, tuple[int, int]]) -> bool:
@@ -297,11 +344,17 @@ class Biller:
         args: list[Any],
         result: Any,
         delta: Mapping[str, tuple[int, int]],
+        *,
+        barcoded: int = 0,
+        context: Mapping[str, Any] | None = None,
     ) -> None:
         work = self._work()
         if work is None:
             return
         work.model = model
+        work.barcoded = barcoded
+        if isinstance(context, Mapping):
+            work.context = frozenset(str(k) for k, v in context.items() if v)
         work.created = {m: c for m, (c, _d) in delta.items() if c}
         work.deleted = {m: d for m, (_c, d) in delta.items() if d}
         if method == "write" and args:

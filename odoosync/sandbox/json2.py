@@ -248,7 +248,7 @@ def call(
             return [result]  # a recordset of one: its ids
         return result
 
-    return app.in_transaction(model, method, work, [ids] if ids else [])
+    return app.in_transaction(model, method, work, [ids] if ids else [], context)
 
 
 def _bind(method: str, kwargs: dict[str, Any]) -> None:

@@ -24,7 +24,7 @@ from odoosync.sandbox import faults as F
 from odoosync.sandbox import json2
 from odoosync.sandbox.auth import Accounts
 from odoosync.sandbox.control import HTTP_STATUS, HTTP_STATUS_AFTER_COMMIT, Control
-from odoosync.sandbox.cost import Biller, census, changes, products_changed
+from odoosync.sandbox.cost import Biller, census, changes, created_with, products_changed
 from odoosync.sandbox.methods import call_kw, method_kind
 from odoosync.sandbox.orm import Env
 from odoosync.sandbox.store import Store
@@ -247,23 +247,36 @@ class SandboxApp:
         if model not in self.store.specs:
             raise F.UserError(f"Object {model} doesn't exist")
         env = Env(self.store, uid, {}, role)
+        context = kwargs.get("context")  # call_kw pops it
         return self.in_transaction(
-            model, method, lambda: call_kw(env, model, method, args, kwargs), args
+            model, method, lambda: call_kw(env, model, method, args, kwargs), args, context
         )
 
     def in_transaction(
-        self, model: str, method: str, work: Callable[[], T], billed_args: Sequence[Any] = ()
+        self,
+        model: str,
+        method: str,
+        work: Callable[[], T],
+        billed_args: Sequence[Any] = (),
+        context: Any = None,
     ) -> T:
         """Run ``work`` as one transaction (rolled back if it raises), then the after-commit
         effects: the credential cache, the data file, the cost model's note of the work done
-        (``billed_args``: the call's positional arguments; XML-RPC and JSON-2 alike)."""
+        (``billed_args``: the call's positional arguments, ``context`` its context; XML-RPC and
+        JSON-2 alike)."""
         with self.store.lock:
             before = census(self.store)
             with self.store.transaction():
                 result = work()
             delta = changes(self.store, before)
-            self._committed(model, method, products_changed(delta))
-        self.biller.note_work(model, method, list(billed_args), result, delta)
+            changed = products_changed(delta)
+            barcoded = (
+                created_with(self.store, before, "product.product", "barcode") if changed else 0
+            )
+            self._committed(model, method, changed)
+        self.biller.note_work(
+            model, method, list(billed_args), result, delta, barcoded=barcoded, context=context
+        )
         return result
 
     def _committed(self, model: str, method: str, products_changed: bool = False) -> None:
