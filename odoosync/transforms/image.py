@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import os
 import re
 import urllib.error
 from dataclasses import dataclass
@@ -40,6 +41,9 @@ class ImageDigests(Protocol):
     def learn(self, path: str, size: int, mtime_ns: int, digest: str) -> None:
         """Remember the digest of a file just read."""
 
+    def stat(self, path: str) -> tuple[int, int] | None:
+        """The file's (size, mtime_ns) now; None if it cannot be looked at (reading says why)."""
+
 
 @dataclass(frozen=True)
 class ImageFile:
@@ -59,15 +63,39 @@ class ImageFile:
         return -(-self.size // 3) * 3
 
 
-def image_path(value: Any, base_dir: Path) -> Path | None:
-    """The file an image value names (relative to ``base_dir``); None for URLs and empties."""
+def image_file(value: Any, base_dir: Path | str) -> str | None:
+    """The file an image value names, relative to ``base_dir``, spelled as ``str(Path(...))``
+    spells it (the history's key); None for URLs and empties. String operations, not pathlib's:
+    an export calls this for every product of the catalog."""
     if is_empty(value):
         return None
     text = str(value).strip()
-    if "://" in text and not text.lower().startswith("file://"):
+    scheme = text[:7].lower()
+    if "://" in text and scheme != "file://":
         return None
-    path = Path(text[7:] if text.lower().startswith("file://") else text).expanduser()
-    return path if path.is_absolute() else base_dir / path
+    if scheme == "file://":
+        text = text[7:]
+    if text.startswith("~"):
+        text = os.path.expanduser(text)
+    joined = text if os.path.isabs(text) else os.path.join(base_dir, text)
+    if os.sep != "/" or "/." in joined or "//" in joined or joined.endswith("/"):
+        return str(Path(joined))  # pathlib drops "." parts, doubled and trailing slashes
+    return joined
+
+
+def image_path(value: Any, base_dir: Path) -> Path | None:
+    """:func:`image_file` as a :class:`~pathlib.Path`."""
+    found = image_file(value, base_dir)
+    return None if found is None else Path(found)
+
+
+def file_stat(path: str) -> tuple[int, int] | None:
+    """``(size, mtime_ns)`` of a file; None if it cannot be looked at."""
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return found.st_size, found.st_mtime_ns
 
 
 def _image_bytes(value: str, ctx: TransformContext) -> bytes:
@@ -100,22 +128,19 @@ def _image_to(value: Any, ctx: TransformContext) -> Any:
         return False
     text = str(value).strip()
     digests: ImageDigests | None = ctx.image_digests
-    path = image_path(text, ctx.base_dir) if digests is not None else None
+    path = image_file(text, ctx.base_dir) if digests is not None else None
     stat = None
     if path is not None and digests is not None:
-        try:
-            stat = path.stat()
-        except OSError:
-            stat = None  # reading it says why
-        else:
-            digest = digests.known(str(path), stat.st_size, stat.st_mtime_ns)
+        stat = digests.stat(path)  # None: reading it says why
+        if stat is not None:
+            digest = digests.known(path, *stat)
             if digest is not None:
-                return ImageFile(path, digest, stat.st_size)
+                return ImageFile(Path(path), digest, stat[0])
     data = _image_bytes(text, ctx)
     if image_kind(data) is None:
         raise mapping_error(f"image {text!r} is not a PNG, JPEG, GIF or WebP image", value)
-    if path is not None and digests is not None and stat is not None and len(data) == stat.st_size:
-        digests.learn(str(path), stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
+    if path is not None and digests is not None and stat is not None and len(data) == stat[0]:
+        digests.learn(path, *stat, hashlib.sha256(data).hexdigest())
     return base64.b64encode(data).decode("ascii")
 
 

@@ -7,9 +7,11 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
+from odoosync.transforms import image_file, image_path
 from odoosync.transforms.fetch import ImageFetcher, ImageFetchError
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
@@ -103,3 +105,37 @@ def test_an_announced_oversize_is_refused_before_the_body(host: Callable[[Handle
 
 def test_an_image_within_the_limits_is_fetched(host: Callable[[Handler], str]) -> None:
     assert ImageFetcher(max_bytes=2**20, timeout=5)(host(small)) == PNG
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "img/1.png",
+        "./img/1.png",
+        "img//1.png",
+        "img/./1.png",
+        "img/../img/1.png",
+        "img/.hidden.png",
+        "/abs/img/1.png",
+        "file:///abs/img/1.png",
+        "FILE://img/1.png",
+        "  img/1.png  ",
+        "~/img/1.png",
+        "img/dir/",
+    ],
+)
+def test_an_image_file_is_spelled_as_pathlib_spells_it(value: str) -> None:
+    """The history keeps each file's digest under ``str(Path)``: the string-only spelling must
+    be the same, or every file would be read again once."""
+    base = Path("/catalog/base")
+    text = value.strip()
+    text = text[7:] if text.lower().startswith("file://") else text
+    expected = Path(text).expanduser()
+    expected = expected if expected.is_absolute() else base / expected
+    assert image_file(value, base) == str(expected)
+    assert image_path(value, base) == expected
+
+
+@pytest.mark.parametrize("value", ["", None, "https://example.com/a.png", "ftp://host/a.png"])
+def test_urls_and_empties_name_no_file(value: str | None) -> None:
+    assert image_file(value, "/catalog") is None

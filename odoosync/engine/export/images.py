@@ -2,6 +2,8 @@
 by (path, size, mtime_ns). A chunk looks its files up in one query; the ``image`` transform then
 gives an :class:`~odoosync.transforms.ImageFile` (a digest, not the bytes) for a file seen before
 with the same size and mtime, and the file is read only if its product is to be sent with it.
+Each distinct file of a chunk is looked at (``stat``) once, in one loop, before its rows are
+mapped.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from odoosync.engine.export.plan import ProductPlan
-from odoosync.transforms import ImageFile, image_path
+from odoosync.transforms import ImageFile, file_stat, image_file
 
 if TYPE_CHECKING:
     from odoosync.engine.export.state import ExportRun
@@ -20,9 +22,20 @@ class ChunkImages:
     """One chunk's image digests (:class:`~odoosync.transforms.ImageDigests`): those the history
     knows, and those learned from the files read now (``learned``, to save)."""
 
-    def __init__(self, seen: Mapping[str, tuple[int, int, str]]) -> None:
+    def __init__(
+        self,
+        seen: Mapping[str, tuple[int, int, str]],
+        stats: Mapping[str, tuple[int, int] | None] | None = None,
+    ) -> None:
         self.seen = dict(seen)
+        self.stats = dict(stats or {})
         self.learned: list[tuple[str, int, int, str]] = []
+
+    def stat(self, path: str) -> tuple[int, int] | None:
+        if path in self.stats:
+            return self.stats[path]
+        found = self.stats[path] = file_stat(path)
+        return found
 
     def known(self, path: str, size: int, mtime_ns: int) -> str | None:
         hit = self.seen.get(path)
@@ -42,12 +55,13 @@ def chunk_images(run: ExportRun, rows: Iterable[Mapping[str, Any]]) -> ChunkImag
         return None
     base = run.side.transform.base_dir
     paths = {
-        str(path)
+        path
         for row in rows
         for column in columns
-        if (path := image_path(row.get(column), base)) is not None
+        if (path := image_file(row.get(column), base)) is not None
     }
-    return ChunkImages(run.history.image_digests(paths))
+    stats = {path: file_stat(path) for path in paths}
+    return ChunkImages(run.history.image_digests(paths), stats)
 
 
 def read_images(plans: Iterable[ProductPlan]) -> None:
