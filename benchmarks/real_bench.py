@@ -18,6 +18,10 @@ overlap, within the run or with earlier runs: the barcodes start from the clock)
   untimed ``odoosync test-connection`` in the new project (its set-up step: the uid it remembers
   spares the export a password login, as Fluvo is given ``uid``); ``--fresh`` adds the export of
   a project that never logged in (``odoosync_fresh``);
+- ``variants`` (``--variants N``, after the scales): odoosync's initial export of N variant rows
+  (bench.py's variant catalog: 6 per template, Size x Color, a stock level and a vendor line
+  each), then its unchanged re-export (``variants_unchanged``); no peer, as no batch loader
+  writes variants, stock and vendors in one run;
 - ``fluvo_default`` and ``fluvo_250x2`` (``--fluvo PATH``: PyPI ``fluvo``, its ``import`` CLI),
   over XML-RPC, and ``fluvo_250x2_<protocol>`` per ``--fluvo-protocol`` (``jsonrpc``; ``json2``
   with ``--api-key``, which odoosync then uses too).
@@ -54,7 +58,16 @@ HERE = Path(__file__).resolve()
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent))
 
-from bench import MAPPING_BASE, compile_package, ean, timed, write_catalog  # noqa: E402
+from bench import (  # noqa: E402
+    MAPPING_BASE,
+    MAPPING_VARIANTS,
+    VENDOR,
+    compile_package,
+    ean,
+    timed,
+    write_catalog,
+    write_variant_catalog,
+)
 
 FIELDS = ["name", "barcode", "default_code", "description_sale", "list_price"]
 FLOOR_BATCH = 500
@@ -81,19 +94,35 @@ class Server:
         made = self.call("product.template", "create", [{"name": "real_bench chill"}])
         self.call("product.template", "unlink", made)
 
-    def made(self, code_prefix: str) -> list[int]:
-        """Ids of the templates whose ``default_code`` starts with ``code_prefix``, archived too."""
+    def made(self, code_prefix: str, model: str = "product.template") -> list[int]:
+        """Ids of the ``model`` records whose ``default_code`` starts with ``code_prefix``,
+        archived too."""
         ids = self.call(
-            "product.template",
+            model,
             "search",
             [("default_code", "=like", f"{code_prefix}%")],
             context={"active_test": False},
         )
         return [int(i) for i in ids]
 
-    def clean(self, code_prefix: str) -> dict[str, int]:
-        """Unlink what a case made, 1,000 at a time; archive what Odoo refuses to delete."""
-        ids = self.made(code_prefix)
+    def partner(self, name: str) -> None:
+        """Make sure a company named ``name`` exists (the variant catalog's vendor)."""
+        if not self.call("res.partner", "search", [("name", "=", name)], limit=1):
+            self.call("res.partner", "create", {"name": name, "is_company": True})
+
+    def clean(self, code_prefix: str, variants: bool = False) -> dict[str, int]:
+        """Unlink what a case made (with ``variants``, the templates of the variants it made),
+        1,000 at a time; archive what Odoo refuses to delete."""
+        if variants:
+            rows = self.call(
+                "product.product",
+                "read",
+                self.made(code_prefix, "product.product"),
+                ["product_tmpl_id"],
+            )
+            ids = sorted({int(r["product_tmpl_id"][0]) for r in rows})
+        else:
+            ids = self.made(code_prefix)
         unlinked = archived = 0
         for start in range(0, len(ids), 1000):
             part = ids[start : start + 1000]
@@ -148,9 +177,22 @@ class RealBench:
         self.next_ean += scale + 10
         return f"rb{first // 10_000_000 % 100_000}{self.serial}{label[:3]}", first
 
-    def record(self, label: str, scale: int, prefix: str, seconds: float, **meta: Any) -> None:
-        made = len(self.server.made(prefix.upper() + "-"))
-        cleaned = self.server.clean(prefix.upper() + "-")
+    def record(
+        self,
+        label: str,
+        scale: int,
+        prefix: str,
+        seconds: float,
+        *,
+        keep: bool = False,
+        variants: bool = False,
+        **meta: Any,
+    ) -> None:
+        """Count what the case made (``variants``: variants, not templates), then unlink it
+        unless ``keep`` (a next case runs on it)."""
+        model = "product.product" if variants else "product.template"
+        made = len(self.server.made(prefix.upper() + "-", model))
+        cleaned = {} if keep else self.server.clean(prefix.upper() + "-", variants)
         result = {
             "case": label,
             "scale": scale,
@@ -202,25 +244,8 @@ class RealBench:
             )
         self.record("per_record", count, prefix, time.perf_counter() - began, connections=1)
 
-    def odoosync(
-        self,
-        scale: int,
-        label: str,
-        batch: int | None,
-        workers: int | None,
-        *,
-        fresh: bool = False,
-    ) -> None:
-        prefix, first = self.case_prefix("ods", scale)
-        folder = self.root / prefix
-        folder.mkdir()
-        (folder / "mapping.toml").write_text(MAPPING_BASE, encoding="utf-8")
-        write_catalog(folder / "products.csv", prefix, first, scale, images=False, bump=set())
-        sync = ""
-        if batch or workers:
-            sync = "\n[sync]\n" + "".join(
-                f"{k} = {v}\n" for k, v in (("batch_size", batch), ("workers", workers)) if v
-            )
+    def project(self, folder: Path, sync: str = "") -> Path:
+        """A new project in ``folder`` (its mapping written already) against the server."""
         config = folder / "odoosync.toml"
         config.write_text(
             f"""default_profile = "real"
@@ -242,12 +267,11 @@ path = "history.db"
 {sync}""",
             encoding="utf-8",
         )
+        return config
+
+    def export(self, label: str, config: Path, folder: Path) -> tuple[float, Any, float]:
+        """One timed ``odoosync export --json`` after a cold login: (seconds, counts, CPU s)."""
         env = {**os.environ, "ODOOSYNC_PASSWORD": self.secret}
-        if not fresh:  # the new project's set-up step, untimed: it remembers the uid
-            login = [sys.executable, "-m", "odoosync", "-c", str(config), "test-connection"]
-            seconds, code, _out, stderr, _usage = timed(login, env, folder)
-            if code != 0:
-                raise SystemExit(f"{label}: test-connection failed ({code}):\n{stderr[-2000:]}")
         argv = [sys.executable, "-m", "odoosync", "-c", str(config)]
         argv += (["-v"] if self.verbose else []) + ["export", "--json"]
         self.server.chill()
@@ -255,11 +279,65 @@ path = "history.db"
         if code != 0:
             raise SystemExit(f"{label} failed ({code}):\n{stderr[-3000:]}\n{stdout[-2000:]}")
         if self.verbose:
-            (ROOT / "benchmarks" / "results" / f"trace-{label}-{scale}.log").write_text(
+            (ROOT / "benchmarks" / "results" / f"trace-{label}.log").write_text(
                 stderr, encoding="utf-8"
             )
-        counts = json.loads(stdout).get("counts")
-        cpu = usage.ru_utime + usage.ru_stime
+        answer = json.loads(stdout)
+        counts = {k: answer.get(k) for k in ("created", "updated", "unchanged", "failed")}
+        return seconds, counts, usage.ru_utime + usage.ru_stime
+
+    def login(self, label: str, config: Path, folder: Path) -> None:
+        """The new project's set-up step, untimed: ``test-connection`` (it remembers the uid)."""
+        env = {**os.environ, "ODOOSYNC_PASSWORD": self.secret}
+        login = [sys.executable, "-m", "odoosync", "-c", str(config), "test-connection"]
+        _seconds, code, _out, stderr, _usage = timed(login, env, folder)
+        if code != 0:
+            raise SystemExit(f"{label}: test-connection failed ({code}):\n{stderr[-2000:]}")
+
+    def variants(self, rows: int) -> None:
+        """odoosync's initial export of ``rows`` variant rows, then its unchanged re-export."""
+        prefix, first = self.case_prefix("var", rows)
+        folder = self.root / prefix
+        folder.mkdir()
+        (folder / "mapping.toml").write_text(MAPPING_VARIANTS, encoding="utf-8")
+        self.server.partner(VENDOR)
+        write_variant_catalog(
+            folder / "products.csv", prefix, first, rows, bump=set(), restock=set()
+        )
+        config = self.project(folder)
+        self.login("variants", config, folder)
+        seconds, counts, cpu = self.export("variants", config, folder)
+        self.record(
+            "variants", rows, prefix, seconds, keep=True, variants=True, counts=counts, cpu=cpu
+        )
+        seconds, counts, cpu = self.export("variants_unchanged", config, folder)
+        self.record(
+            "variants_unchanged", rows, prefix, seconds, variants=True, counts=counts, cpu=cpu
+        )
+
+    def odoosync(
+        self,
+        scale: int,
+        label: str,
+        batch: int | None,
+        workers: int | None,
+        *,
+        fresh: bool = False,
+    ) -> None:
+        prefix, first = self.case_prefix("ods", scale)
+        folder = self.root / prefix
+        folder.mkdir()
+        (folder / "mapping.toml").write_text(MAPPING_BASE, encoding="utf-8")
+        write_catalog(folder / "products.csv", prefix, first, scale, images=False, bump=set())
+        sync = ""
+        if batch or workers:
+            sync = "\n[sync]\n" + "".join(
+                f"{k} = {v}\n" for k, v in (("batch_size", batch), ("workers", workers)) if v
+            )
+        config = self.project(folder, sync)
+        if not fresh:
+            self.login(label, config, folder)
+        seconds, counts, cpu = self.export(f"{label}-{scale}", config, folder)
         self.record(
             label, scale, prefix, seconds, batch=batch, workers=workers, counts=counts, cpu=cpu
         )
@@ -311,7 +389,11 @@ def summary(results: list[dict[str, Any]], scales: list[int]) -> dict[str, Any]:
     for scale in scales:
         rates: dict[str, list[float]] = {}
         for r in results:
-            if r["scale"] == scale and r["case"] != "per_record":
+            if r["scale"] == scale and r["case"] not in (
+                "per_record",
+                "variants",
+                "variants_unchanged",
+            ):
                 key = "floor" if r["case"].startswith("floor") else r["case"]
                 rates.setdefault(key, []).append(r["products_per_s"])
         mean = {k: sum(v) / len(v) for k, v in rates.items()}
@@ -375,10 +457,18 @@ def main(argv: list[str] | None = None) -> int:
         help="also Fluvo 250x2 over this protocol (jsonrpc; json2 with --api-key)",
     )
     parser.add_argument("--api-key", help="Odoo 19+: odoosync's secret (JSON-2), and Fluvo's json2")
+    parser.add_argument(
+        "--variants",
+        type=int,
+        action="append",
+        default=[],
+        metavar="ROWS",
+        help="also odoosync's initial and unchanged export of ROWS variant rows (repeatable)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="keep odoosync -v traces")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
-    scales = args.scale or [1000, 3000]
+    scales = args.scale if args.scale is not None else ([] if args.variants else [1000, 3000])
     settings = [] if args.no_settings else args.setting or [(250, 2), (500, 1), (1000, 2)]
     compile_package()
     server = Server(args.url, args.db, args.user, args.password)
@@ -407,6 +497,8 @@ def main(argv: list[str] | None = None) -> int:
                 for batch, workers in settings:
                     bench.odoosync(scale, f"odoosync_{batch}x{workers}", batch, workers)
                 bench.floor(scale, "floor_after")
+        for rows in args.variants:
+            bench.variants(rows)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     table = summary(bench.results, scales)
