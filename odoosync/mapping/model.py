@@ -13,6 +13,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -131,10 +132,15 @@ class MappingConfig:
         goes through :mod:`odoosync.engine.export.variants` (templates and their variants)."""
         return self.variants is not None or self.stock is not None or self.vendors is not None
 
-    def active(self) -> list[FieldMapping]:
-        """Active mappings, highest priority first, then in file order."""
+    @cached_property
+    def _active(self) -> tuple[FieldMapping, ...]:
         ordered = sorted(enumerate(self.fields), key=lambda item: (-item[1].priority, item[0]))
-        return [m for _, m in ordered if m.is_active]
+        return tuple(m for _, m in ordered if m.is_active)
+
+    def active(self) -> list[FieldMapping]:
+        """Active mappings, highest priority first, then in file order (sorted once: the
+        mapping is frozen, and an export asks for every row)."""
+        return list(self._active)
 
     def ordered(self) -> list[FieldMapping]:
         """Every mapping (active or not), highest priority first, then in file order."""

@@ -221,6 +221,10 @@ def _error_details(exc: Any) -> dict[str, Any]:
     return details
 
 
+#: rows :class:`GroupSpool` holds in memory before writing them together
+PENDING_ROWS = 500
+
+
 class GroupSpool(TempDatabase):
     """Every catalog row by its template, on disk (a group's rows may be anywhere in the file);
     groups come back in the order their first row appeared."""
@@ -233,6 +237,7 @@ class GroupSpool(TempDatabase):
         )
         self._db.execute("create index rows_grp on rows (grp)")
         self.duplicates: list[str] = []
+        self._pending: list[tuple[str, str, bytes]] = []
 
     def add(self, row: VariantRow) -> None:
         if row.key:
@@ -241,10 +246,17 @@ class GroupSpool(TempDatabase):
             except Exception:  # sqlite3.IntegrityError: the same key twice
                 self.duplicates.append(row.key)
                 return
-        self._db.execute(
-            "insert into rows (grp, key, data) values (?, ?, ?)",
-            [row.group, row.key, pickle.dumps(row)],
-        )
+        self._pending.append((row.group, row.key, pickle.dumps(row, pickle.HIGHEST_PROTOCOL)))
+        if len(self._pending) >= PENDING_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the rows added since the last flush (in one ``executemany``)."""
+        if self._pending:
+            self._db.executemany(
+                "insert into rows (grp, key, data) values (?, ?, ?)", self._pending
+            )
+            self._pending = []
 
     def has_key(self, key: str) -> bool:
         return self._db.execute("select 1 from keys where key = ?", [key]).fetchone() is not None
@@ -254,11 +266,13 @@ class GroupSpool(TempDatabase):
 
     def __iter__(self) -> Iterator[VariantRow]:
         """Every row, in file order."""
+        self._flush()
         for (data,) in self._db.execute("select data from rows order by seq"):
             yield pickle.loads(data)
 
     def batches(self, size: int) -> Iterator[list[list[VariantRow]]]:
         """Lists of up to ``size`` groups (each the group's rows in file order)."""
+        self._flush()
         names = [
             str(name)
             for (name,) in self._db.execute(
