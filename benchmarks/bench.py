@@ -60,12 +60,18 @@ import sys
 import tempfile
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve()
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
+sys.path.insert(0, str(ROOT))
+
+# the variant catalog the variant tests use (constants only)
+from tests.support.variant_catalog import COLUMNS as VARIANT_COLUMNS  # noqa: E402
+from tests.support.variant_catalog import MAPPING as MAPPING_VARIANTS  # noqa: E402
 
 COLUMNS = ["id", "title", "ean", "supplier_reference", "description", "price", "image"]
 MAPPING_BASE = """[[fields]]
@@ -104,50 +110,9 @@ mapping_type = "transform"
 transform = "image"
 is_bidirectional = false
 """
-VARIANT_COLUMNS = [
-    "id", "parent_id", "title", "size", "color", "sku", "ean", "price", "qty",
-    "supplier_name", "supplier_price", "supplier_reference", "supplier_min_qty",
-]  # fmt: skip
 SIZES = ("S", "M", "L")  # L costs 5 more
 COLORS = ("Red", "Blue")  # Blue costs 2 more: every price is additive per attribute value
 VENDOR = "Bench Supplies"  # a res.partner the bench creates before the variant series
-MAPPING_VARIANTS = """[[fields]]
-local_field = "title"
-odoo_field = "name"
-is_required = true
-
-[[fields]]
-local_field = "price"
-odoo_field = "list_price"
-mapping_type = "transform"
-transform = "decimal"
-
-[[fields]]
-local_field = "sku"
-odoo_field = "default_code"
-odoo_model = "product.product"
-
-[[fields]]
-local_field = "ean"
-odoo_field = "barcode"
-odoo_model = "product.product"
-mapping_type = "transform"
-transform = "barcode"
-
-[variants]
-parent = "parent_id"
-attributes = { size = "Size", color = "Color" }
-
-[stock]
-quantity = "qty"
-location = "WH/Stock"
-
-[vendors]
-partner = "supplier_name"
-price = "supplier_price"
-code = "supplier_reference"
-min_qty = "supplier_min_qty"
-"""
 COUNTS = ("products_found", "created", "updated", "unchanged", "failed", "skipped", "conflicts")
 CASES = ("export", "export_same", "dry_run", "export_10pct", "export_one", "import", "sync")
 LABELS = {
@@ -531,16 +496,42 @@ class Bench:
         url, db = self.sandbox.url, self.sandbox.database
         export = write_config(folder, "export", url, db, "products.csv")
         pulled = write_config(folder, "import", url, db, "pulled.csv")
-        meta = {"scale": scale}
-        for config in (export, pulled):  # the user's set-up step (odoosync remembers the uid)
+        tenth = set(range(0, scale, 10))
+        self.cases(
+            export,
+            pulled,
+            prefix,
+            images,
+            {"scale": scale},
+            tenth=lambda: write_catalog(catalog, prefix, first, scale, images=images, bump=tenth),
+            one=lambda: write_catalog(
+                catalog, prefix, first, scale, images=images, bump=tenth | {1}
+            ),
+        )
+
+    def cases(
+        self,
+        export: Path,
+        pulled: Path,
+        prefix: str,
+        images: bool,
+        meta: dict[str, Any],
+        *,
+        tenth: Callable[[], None],
+        one: Callable[[], None],
+    ) -> None:
+        """A series' cases on its project: ``test-connection`` (the user's set-up step: odoosync
+        remembers the uid), the initial and unchanged exports, ``tenth()`` (10% of the rows
+        changed) with the dry run and the export of them, ``one()`` (one row more) with the CLI
+        export of it, the import and the two-way sync; then the sandbox is wiped."""
+        for config in (export, pulled):
             self.test_connection(config)
         self.run_child("export", export, prefix, images, **meta)
         self.run_child("export_same", export, prefix, images, **meta)
-        tenth = set(range(0, scale, 10))
-        write_catalog(catalog, prefix, first, scale, images=images, bump=tenth)
+        tenth()
         self.run_child("dry_run", export, prefix, images, **meta)
         self.run_child("export_10pct", export, prefix, images, **meta)
-        write_catalog(catalog, prefix, first, scale, images=images, bump=tenth | {1})
+        one()
         env = {**os.environ, "ODOOSYNC_PASSWORD": "admin"}
         argv = [sys.executable, "-m", "odoosync", "-c", str(export), "export", "--json"]
         self.measure("export_one", argv, env, prefix=prefix, images=images, **meta, n=1)
@@ -565,25 +556,23 @@ class Bench:
         # an empty catalog: its header only (a variant import refuses a missing file, where a
         # simple import creates it)
         write_variant_catalog(folder / "pulled.csv", prefix, first, 0, bump=set(), restock=set())
-        meta: dict[str, Any] = {"scale": scale, "variants": True}
-        for config in (export, pulled):
-            self.test_connection(config)
-        self.run_child("export", export, prefix, False, **meta)
-        self.run_child("export_same", export, prefix, False, **meta)
         templates = -(-scale // 6)
         tenth = set(range(0, templates, 10))  # every 10th template: 10% of the rows
         rows = {i for i in range(scale) if i // 6 in tenth}
-        write_variant_catalog(catalog, prefix, first, scale, bump=tenth, restock=rows)
-        self.run_child("dry_run", export, prefix, False, **meta)
-        self.run_child("export_10pct", export, prefix, False, **meta)
         one = 7  # template 1's S/Blue: one more unit in stock (a price alone would not be additive)
-        write_variant_catalog(catalog, prefix, first, scale, bump=tenth, restock=rows | {one})
-        env = {**os.environ, "ODOOSYNC_PASSWORD": "admin"}
-        argv = [sys.executable, "-m", "odoosync", "-c", str(export), "export", "--json"]
-        self.measure("export_one", argv, env, prefix=prefix, images=False, **meta, n=1)
-        self.run_child("import", pulled, prefix, False, **meta)
-        self.run_child("sync", export, prefix, False, **meta)
-        self.sandbox.ask("wipe")
+        self.cases(
+            export,
+            pulled,
+            prefix,
+            False,
+            {"scale": scale, "variants": True},
+            tenth=lambda: write_variant_catalog(
+                catalog, prefix, first, scale, bump=tenth, restock=rows
+            ),
+            one=lambda: write_variant_catalog(
+                catalog, prefix, first, scale, bump=tenth, restock=rows | {one}
+            ),
+        )
 
     def test_connection(self, config: Path) -> None:
         """``odoosync test-connection``, untimed: the set-up step of a new project (the README's

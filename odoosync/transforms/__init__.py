@@ -48,7 +48,6 @@ from odoosync.transforms.image import (
     image_digest_bytes,
     image_file,
     image_kind,
-    image_path,
 )
 from odoosync.transforms.scalar import TRANSFORMS as SCALAR_TRANSFORMS
 from odoosync.transforms.scalar import parse_bool
@@ -74,7 +73,6 @@ __all__ = [
     "image_digest_bytes",
     "image_file",
     "image_kind",
-    "image_path",
     "is_empty",
     "leaf_name",
     "normalise_rate",

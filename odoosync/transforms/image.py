@@ -83,12 +83,6 @@ def image_file(value: Any, base_dir: Path | str) -> str | None:
     return joined
 
 
-def image_path(value: Any, base_dir: Path) -> Path | None:
-    """:func:`image_file` as a :class:`~pathlib.Path`."""
-    found = image_file(value, base_dir)
-    return None if found is None else Path(found)
-
-
 def file_stat(path: str) -> tuple[int, int] | None:
     """``(size, mtime_ns)`` of a file; None if it cannot be looked at."""
     try:
@@ -108,19 +102,15 @@ def _image_bytes(value: str, ctx: TransformContext) -> bytes:
             ) from None
         except Exception as exc:  # any failure to fetch is this product's failure
             raise mapping_error(f"image {value!r} could not be fetched: {exc}", value) from None
-    if "://" in value and not value.lower().startswith("file://"):
+    path = image_file(value, ctx.base_dir)
+    if path is None:
         raise mapping_error(
             f"image {value!r}: only http(s) URLs and file paths are supported", value
         )
-    path = Path(value[7:] if value.lower().startswith("file://") else value).expanduser()
-    if not path.is_absolute():
-        path = ctx.base_dir / path
     try:
-        return path.read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
-        raise mapping_error(
-            f"image file {str(path)!r} cannot be read: {exc.strerror}", value
-        ) from None
+        raise mapping_error(f"image file {path!r} cannot be read: {exc.strerror}", value) from None
 
 
 def _image_to(value: Any, ctx: TransformContext) -> Any:

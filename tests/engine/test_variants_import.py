@@ -15,7 +15,8 @@ from odoosync.engine.imports.run import run_import
 from odoosync.engine.result import RunOptions, RunResult
 from odoosync.history.store import History
 from tests.support.transport import test_sandbox
-from tests.support.variants_env import COLUMNS, VariantSetup, simple_row, tee_rows
+from tests.support.variant_catalog import COLUMNS
+from tests.support.variants_env import VariantSetup, simple_row, tee_rows
 
 
 @pytest.fixture(params=["17.0", "19.0"])

@@ -19,7 +19,8 @@ from odoosync.errors import ConfigError
 from odoosync.history.store import History
 from odoosync.mapping.model import StockMapping
 from tests.support.transport import test_sandbox
-from tests.support.variants_env import MAPPING, VariantSetup, simple_row, tee_rows
+from tests.support.variant_catalog import MAPPING
+from tests.support.variants_env import VariantSetup, simple_row, tee_rows
 
 FROM_ODOO = MAPPING.replace(
     'location = "WH/Stock"', 'location = "WH/Stock"\ndirection = "from_odoo"'

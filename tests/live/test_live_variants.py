@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from tests.support.live_env import ALL_ACTIVE, RUN_TAG, LiveScope, Rpc
-from tests.support.variants_env import COLUMNS
-from tests.support.variants_env import MAPPING as SANDBOX_MAPPING
+from tests.support.variant_catalog import COLUMNS
+from tests.support.variant_catalog import MAPPING as SANDBOX_MAPPING
 from tests.support.variants_env import tee_rows as sandbox_tee_rows
 
 READ = [

@@ -16,61 +16,7 @@ from odoosync.odoo import ConnectionParams, OdooClient
 from odoosync.secrets import Secret
 from odoosync.transforms import gs1_check_digit
 from tests.support.transport import admin_secret, transport_for, transport_line
-
-COLUMNS = [
-    "id",
-    "parent_id",
-    "title",
-    "size",
-    "color",
-    "sku",
-    "ean",
-    "price",
-    "qty",
-    "supplier_name",
-    "supplier_price",
-    "supplier_reference",
-    "supplier_min_qty",
-]
-
-MAPPING = """
-[[fields]]
-local_field = "title"
-odoo_field = "name"
-is_required = true
-
-[[fields]]
-local_field = "price"
-odoo_field = "list_price"
-mapping_type = "transform"
-transform = "decimal"
-
-[[fields]]
-local_field = "sku"
-odoo_field = "default_code"
-odoo_model = "product.product"
-
-[[fields]]
-local_field = "ean"
-odoo_field = "barcode"
-odoo_model = "product.product"
-mapping_type = "transform"
-transform = "barcode"
-
-[variants]
-parent = "parent_id"
-attributes = { size = "Size", color = "Color" }
-
-[stock]
-quantity = "qty"
-location = "WH/Stock"
-
-[vendors]
-partner = "supplier_name"
-price = "supplier_price"
-code = "supplier_reference"
-min_qty = "supplier_min_qty"
-"""
+from tests.support.variant_catalog import COLUMNS, MAPPING
 
 
 def ean(n: int) -> str:

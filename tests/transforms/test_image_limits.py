@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from odoosync.transforms import image_file, image_path
+from odoosync.transforms import image_file
 from odoosync.transforms.fetch import ImageFetcher, ImageFetchError
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
@@ -133,7 +133,6 @@ def test_an_image_file_is_spelled_as_pathlib_spells_it(value: str) -> None:
     expected = Path(text).expanduser()
     expected = expected if expected.is_absolute() else base / expected
     assert image_file(value, base) == str(expected)
-    assert image_path(value, base) == expected
 
 
 @pytest.mark.parametrize("value", ["", None, "https://example.com/a.png", "ftp://host/a.png"])
